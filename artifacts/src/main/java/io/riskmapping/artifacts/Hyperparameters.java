@@ -1,0 +1,242 @@
+package io.riskmapping.artifacts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The job's {@code hyperparameters.json}: the known keys below, validated, with their defaults;
+ * any other key is kept as it is and written back.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>type</th><th>default</th><th>valid</th><th>environment override</th></tr>
+ *   <tr><td>{@code cat_field_list}</td><td>list of strings</td><td>[]</td><td>distinct names</td><td></td></tr>
+ *   <tr><td>{@code label_name}</td><td>string</td><td>"target"</td><td>non-empty</td><td></td></tr>
+ *   <tr><td>{@code smooth_factor}</td><td>number</td><td>0.01</td><td>finite, &ge; 0</td><td>{@code SMOOTH_FACTOR}</td></tr>
+ *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
+ *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
+ * </table>
+ * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
+ * environment variable) and the value.
+ */
+public final class Hyperparameters {
+
+    /** File name in a hyperparameters folder and in the artifacts. */
+    public static final String FILE = "hyperparameters.json";
+
+    public static final String CAT_FIELD_LIST = "cat_field_list";
+    public static final String LABEL_NAME = "label_name";
+    public static final String SMOOTH_FACTOR = "smooth_factor";
+    public static final String COUNT_THRESHOLD = "count_threshold";
+    public static final String MAX_UNIQUE_THRESHOLD = "max_unique_threshold";
+
+    public static final double DEFAULT_SMOOTH_FACTOR = 0.01;
+    public static final int DEFAULT_COUNT_THRESHOLD = 5;
+    public static final int DEFAULT_MAX_UNIQUE_THRESHOLD = 100;
+    public static final String DEFAULT_LABEL_NAME = "target";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ObjectNode node;
+    private final String source;
+
+    private Hyperparameters(ObjectNode node, String source) {
+        this.node = node;
+        this.source = source;
+        validate();
+    }
+
+    /** Defaults only (no categorical fields). */
+    public static Hyperparameters defaults() {
+        return new Hyperparameters(JSON.createObjectNode(), "defaults");
+    }
+
+    /**
+     * Parses {@code hyperparameters.json}.
+     *
+     * @param source the file's name, for messages
+     * @throws IllegalArgumentException if it is not a JSON object or a known key has a wrong type or value
+     */
+    public static Hyperparameters parse(byte[] json, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON (" + RiskTableMapCodec.firstLine(e.getMessage()) + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(source + ": expected a JSON object");
+        }
+        return new Hyperparameters((ObjectNode) root, source);
+    }
+
+    /**
+     * A copy with {@code SMOOTH_FACTOR}, {@code COUNT_THRESHOLD} and {@code MAX_UNIQUE_THRESHOLD}
+     * from {@code env} (when set and not blank) replacing the file's values.
+     *
+     * @throws IllegalArgumentException naming the variable if a value does not parse or is out of range
+     */
+    public Hyperparameters withEnvironment(Map<String, String> env) {
+        ObjectNode copy = node.deepCopy();
+        String sf = env.get("SMOOTH_FACTOR");
+        if (sf != null && !sf.isBlank()) {
+            copy.put(SMOOTH_FACTOR, parseEnvDouble("SMOOTH_FACTOR", sf));
+        }
+        String ct = env.get("COUNT_THRESHOLD");
+        if (ct != null && !ct.isBlank()) {
+            copy.put(COUNT_THRESHOLD, parseEnvInt("COUNT_THRESHOLD", ct));
+        }
+        String mu = env.get("MAX_UNIQUE_THRESHOLD");
+        if (mu != null && !mu.isBlank()) {
+            copy.put(MAX_UNIQUE_THRESHOLD, parseEnvInt("MAX_UNIQUE_THRESHOLD", mu));
+        }
+        return new Hyperparameters(copy, source + " with environment overrides");
+    }
+
+    private static double parseEnvDouble(String var, String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("environment variable " + var + "='" + value + "' is not a number", e);
+        }
+    }
+
+    private static long parseEnvInt(String var, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("environment variable " + var + "='" + value + "' is not an integer", e);
+        }
+    }
+
+    /** A copy with {@code key} set to {@code value} (for the values a run actually used). */
+    public Hyperparameters with(String key, JsonNode value) {
+        ObjectNode copy = node.deepCopy();
+        copy.set(key, value);
+        return new Hyperparameters(copy, source);
+    }
+
+    private void validate() {
+        catFieldList();
+        labelName();
+        smoothFactor();
+        countThreshold();
+        maxUniqueThreshold();
+    }
+
+    /** The categorical fields to map (dotted names), in order. */
+    public List<String> catFieldList() {
+        JsonNode n = node.get(CAT_FIELD_LIST);
+        if (n == null || n.isNull()) {
+            return Collections.emptyList();
+        }
+        if (!n.isArray()) {
+            throw invalid(CAT_FIELD_LIST, n, "must be a list of field names");
+        }
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (JsonNode f : n) {
+            if (!f.isTextual() || f.asText().isEmpty()) {
+                throw invalid(CAT_FIELD_LIST, f, "must hold non-empty strings");
+            }
+            if (!seen.add(f.asText())) {
+                throw new IllegalArgumentException(source + ": " + CAT_FIELD_LIST + " names '" + f.asText() + "' twice");
+            }
+            out.add(f.asText());
+        }
+        return out;
+    }
+
+    public String labelName() {
+        JsonNode n = node.get(LABEL_NAME);
+        if (n == null || n.isNull()) {
+            return DEFAULT_LABEL_NAME;
+        }
+        if (!n.isTextual() || n.asText().isEmpty()) {
+            throw invalid(LABEL_NAME, n, "must be a non-empty string");
+        }
+        return n.asText();
+    }
+
+    public double smoothFactor() {
+        JsonNode n = node.get(SMOOTH_FACTOR);
+        if (n == null || n.isNull()) {
+            return DEFAULT_SMOOTH_FACTOR;
+        }
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+            throw invalid(SMOOTH_FACTOR, n, "must be a number >= 0");
+        }
+        return n.doubleValue();
+    }
+
+    public int countThreshold() {
+        return nonNegativeInt(COUNT_THRESHOLD, DEFAULT_COUNT_THRESHOLD, 0);
+    }
+
+    public int maxUniqueThreshold() {
+        return nonNegativeInt(MAX_UNIQUE_THRESHOLD, DEFAULT_MAX_UNIQUE_THRESHOLD, 1);
+    }
+
+    private int nonNegativeInt(String key, int dflt, int min) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isNumber() || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
+                || n.doubleValue() > Integer.MAX_VALUE) {
+            throw invalid(key, n, "must be an integer >= " + min);
+        }
+        return n.intValue();
+    }
+
+    private IllegalArgumentException invalid(String key, JsonNode value, String rule) {
+        return new IllegalArgumentException(source + ": " + key + " " + rule + ", got " + value);
+    }
+
+    /** The raw value of any key (also keys this class does not know), or null. */
+    public JsonNode get(String key) {
+        return node.get(key);
+    }
+
+    /**
+     * The values used, as {@code hyperparameters.json} bytes: every known key with its effective
+     * value (defaults filled in), then every other key as it was.
+     */
+    public byte[] toJson() {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode fields = out.putArray(CAT_FIELD_LIST);
+        catFieldList().forEach(fields::add);
+        out.put(LABEL_NAME, labelName());
+        out.put(SMOOTH_FACTOR, smoothFactor());
+        out.put(COUNT_THRESHOLD, countThreshold());
+        out.put(MAX_UNIQUE_THRESHOLD, maxUniqueThreshold());
+        node.fields().forEachRemaining(e -> {
+            if (!out.has(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        try {
+            return JSON.writeValueAsBytes(out);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return new String(toJson(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,155 @@
+package io.riskmapping.artifacts;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The risk table of one field: category &rarr; smoothed event rate, and the default for nulls and
+ * unseen categories. One entry of {@code risk_table_map} (see {@code docs/artifacts.md}).
+ *
+ * <p>Keys are {@link String}s in {@link Mode#CATEGORICAL} mode and {@link Double}s in
+ * {@link Mode#NUMERIC} mode (normalized by {@link NumericKeys#normalize(double)}). Bins are kept
+ * sorted by key, so files written from equal tables are byte-identical.
+ */
+public final class RiskTable implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** How category values are compared. */
+    public enum Mode {
+        /** Categories are text, compared exactly (no trimming, case-sensitive). */
+        CATEGORICAL("categorical"),
+        /** Categories are numbers, compared by value ({@code 1 == 1.0}). */
+        NUMERIC("numeric");
+
+        private final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+
+        /** The name used in the artifacts: {@code "categorical"} or {@code "numeric"}. */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * The mode named {@code label}.
+         *
+         * @throws IllegalArgumentException for any other name
+         */
+        public static Mode fromLabel(String label) {
+            for (Mode m : values()) {
+                if (m.label.equals(label)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown mode '" + label + "' (expected categorical or numeric)");
+        }
+    }
+
+    private final String varName;
+    private final Mode mode;
+    private final double defaultBin;
+    private final Map<Object, Double> bins;
+
+    /**
+     * @param varName    the field name (dotted form, as in {@code cat_field_list})
+     * @param mode       how keys compare
+     * @param defaultBin the value for nulls and unseen categories (the prior event rate)
+     * @param bins       category &rarr; risk; String keys (categorical) or numeric keys (numeric)
+     * @throws IllegalArgumentException if a key does not fit the mode or a value is null
+     */
+    public RiskTable(String varName, Mode mode, double defaultBin, Map<?, Double> bins) {
+        this.varName = Objects.requireNonNull(varName, "varName");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.defaultBin = defaultBin;
+        TreeMap<Object, Double> sorted = new TreeMap<>();
+        for (Map.Entry<?, Double> e : bins.entrySet()) {
+            Object key = normalizeKey(mode, e.getKey(), varName);
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException("field '" + varName + "': bin '" + key + "' has no value");
+            }
+            sorted.put(key, e.getValue());
+        }
+        this.bins = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+    }
+
+    private static Object normalizeKey(Mode mode, Object key, String varName) {
+        if (mode == Mode.CATEGORICAL) {
+            if (key instanceof String s) {
+                return s;
+            }
+            throw new IllegalArgumentException("field '" + varName + "': categorical key " + key + " is not a string");
+        }
+        Double d = key instanceof Number n ? NumericKeys.normalize(n.doubleValue())
+                : key instanceof String s ? NumericKeys.normalize(parseKey(s, varName)) : null;
+        if (d == null) {
+            throw new IllegalArgumentException("field '" + varName + "': numeric key '" + key + "' is not a number");
+        }
+        return d;
+    }
+
+    private static double parseKey(String s, String varName) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("field '" + varName + "': numeric key '" + s + "' is not a number", e);
+        }
+    }
+
+    public String varName() {
+        return varName;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public double defaultBin() {
+        return defaultBin;
+    }
+
+    /** Category &rarr; risk, sorted by key; String keys (categorical) or Double keys (numeric). */
+    public Map<Object, Double> bins() {
+        return bins;
+    }
+
+    /** True when every key is an integer (numeric mode): the pickle then has int keys. */
+    public boolean hasIntegralKeys() {
+        if (mode != Mode.NUMERIC) {
+            return false;
+        }
+        for (Object k : bins.keySet()) {
+            if (!NumericKeys.isIntegral((Double) k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A copy under another field name (e.g. the physical column name of a dotted field). */
+    public RiskTable withVarName(String name) {
+        return new RiskTable(name, mode, defaultBin, bins);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RiskTable t && varName.equals(t.varName) && mode == t.mode
+                && Double.compare(defaultBin, t.defaultBin) == 0 && bins.equals(t.bins);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(varName, mode, defaultBin, bins);
+    }
+
+    @Override
+    public String toString() {
+        return "RiskTable(" + varName + ", " + mode.label() + ", default_bin=" + defaultBin + ", " + bins.size() + " bins)";
+    }
+}

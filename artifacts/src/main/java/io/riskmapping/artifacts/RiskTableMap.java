@@ -1,0 +1,70 @@
+package io.riskmapping.artifacts;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code risk_table_map} artifact: one {@link RiskTable} per mapped field, in field order.
+ * Files: {@link RiskTableMapCodec}; format: {@code docs/artifacts.md}.
+ */
+public final class RiskTableMap implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The version written into {@code risk_table_map.json}; readers refuse newer versions. */
+    public static final int FORMAT_VERSION = 1;
+
+    private final Map<String, RiskTable> tables;
+
+    /**
+     * @param tables the tables, in the order they are written
+     * @throws IllegalArgumentException if two tables share a field name
+     */
+    public RiskTableMap(List<RiskTable> tables) {
+        LinkedHashMap<String, RiskTable> m = new LinkedHashMap<>();
+        for (RiskTable t : tables) {
+            if (m.put(t.varName(), t) != null) {
+                throw new IllegalArgumentException("field '" + t.varName() + "' appears twice in the risk table map");
+            }
+        }
+        this.tables = Collections.unmodifiableMap(m);
+    }
+
+    /** Field name &rarr; table, in order. */
+    public Map<String, RiskTable> tables() {
+        return tables;
+    }
+
+    /** The tables in order. */
+    public List<RiskTable> list() {
+        return new ArrayList<>(tables.values());
+    }
+
+    /** The table of {@code field}, or {@code null}. */
+    public RiskTable get(String field) {
+        return tables.get(field);
+    }
+
+    public int size() {
+        return tables.size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RiskTableMap m && tables.equals(m.tables);
+    }
+
+    @Override
+    public int hashCode() {
+        return tables.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "RiskTableMap" + tables.values();
+    }
+}

@@ -1,0 +1,258 @@
+package io.riskmapping.artifacts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import net.razorvine.pickle.Pickler;
+
+/**
+ * Reads and writes the {@code risk_table_map} artifact files (format: {@code docs/artifacts.md}).
+ *
+ * <ul>
+ *   <li>{@code risk_table_map.pkl}: a Python pickle of
+ *       {@code {field: {"varName", "type": "categorical", "mode", "default_bin", "bins"}}} that
+ *       Python's {@code pickle.load} reads into plain dict/str/float (int or float keys in numeric
+ *       mode: int when every key is an integer).</li>
+ *   <li>{@code risk_table_map.json}: the same tables under {@code "risk_tables"}, with
+ *       {@code "format": "risk_table_map"} and {@code "format_version"}; numeric keys are written
+ *       as text ({@link NumericKeys#format(double)}). Doubles are written so they read back
+ *       bit-identical.</li>
+ * </ul>
+ * Readers throw {@link ArtifactFormatException} naming the source and the bad part.
+ */
+public final class RiskTableMapCodec {
+
+    /** File name of the JSON twin. */
+    public static final String JSON_FILE = "risk_table_map.json";
+    /** File name of the Python pickle. */
+    public static final String PICKLE_FILE = "risk_table_map.pkl";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RiskTableMapCodec() {
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    /** The JSON file's bytes (UTF-8, indented, deterministic). */
+    public static byte[] toJson(RiskTableMap map) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", "risk_table_map");
+        root.put("format_version", RiskTableMap.FORMAT_VERSION);
+        ObjectNode tables = root.putObject("risk_tables");
+        for (RiskTable t : map.list()) {
+            ObjectNode n = tables.putObject(t.varName());
+            n.put("varName", t.varName());
+            n.put("type", "categorical");
+            n.put("mode", t.mode().label());
+            n.put("default_bin", t.defaultBin());
+            ObjectNode bins = n.putObject("bins");
+            for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
+                String key = t.mode() == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) e.getKey()) : (String) e.getKey();
+                bins.put(key, e.getValue());
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the JSON file.
+     *
+     * @param source the file's name, used in error messages
+     * @throws ArtifactFormatException if it is not JSON, has the wrong structure, or a newer format version
+     */
+    public static RiskTableMap fromJson(byte[] bytes, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new ArtifactFormatException(source + ": not valid JSON (" + firstLine(e.getMessage()) + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ArtifactFormatException(source + ": expected a JSON object");
+        }
+        if (!"risk_table_map".equals(root.path("format").asText(null))) {
+            throw new ArtifactFormatException(source + ": \"format\" must be \"risk_table_map\"");
+        }
+        JsonNode version = root.get("format_version");
+        if (version == null || !version.canConvertToInt() || !version.isIntegralNumber()) {
+            throw new ArtifactFormatException(source + ": \"format_version\" must be an integer");
+        }
+        if (version.intValue() > RiskTableMap.FORMAT_VERSION) {
+            throw new ArtifactFormatException(source + ": format_version " + version.intValue()
+                    + " is newer than this version reads (" + RiskTableMap.FORMAT_VERSION + "); upgrade risk-table-mapping");
+        }
+        JsonNode tables = root.get("risk_tables");
+        if (tables == null || !tables.isObject()) {
+            throw new ArtifactFormatException(source + ": \"risk_tables\" must be an object");
+        }
+        List<RiskTable> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = tables.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String where = source + ": field '" + e.getKey() + "'";
+            JsonNode t = e.getValue();
+            if (!t.isObject()) {
+                throw new ArtifactFormatException(where + " must be an object");
+            }
+            RiskTable.Mode mode = parseMode(t.path("mode").asText(null), where);
+            JsonNode def = t.get("default_bin");
+            if (def == null || !def.isNumber()) {
+                throw new ArtifactFormatException(where + ": default_bin must be a number");
+            }
+            JsonNode bins = t.get("bins");
+            if (bins == null || !bins.isObject()) {
+                throw new ArtifactFormatException(where + ": bins must be an object");
+            }
+            Map<Object, Double> b = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> bi = bins.fields(); bi.hasNext();) {
+                Map.Entry<String, JsonNode> be = bi.next();
+                if (!be.getValue().isNumber()) {
+                    throw new ArtifactFormatException(where + ": bin '" + be.getKey() + "' must be a number");
+                }
+                b.put(be.getKey(), be.getValue().doubleValue());
+            }
+            out.add(table(varNameOf(t, e.getKey(), where), mode, def.doubleValue(), b, where));
+        }
+        return new RiskTableMap(out);
+    }
+
+    private static String varNameOf(JsonNode t, String key, String where) {
+        JsonNode v = t.get("varName");
+        if (v != null && !v.isTextual()) {
+            throw new ArtifactFormatException(where + ": varName must be a string");
+        }
+        if (v != null && !v.asText().equals(key)) {
+            throw new ArtifactFormatException(where + ": varName '" + v.asText() + "' differs from its key");
+        }
+        return key;
+    }
+
+    // ---------------------------------------------------------------- pickle
+
+    /** The pickle file's bytes (protocol 2, no memo: deterministic). */
+    public static byte[] toPickle(RiskTableMap map) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        for (RiskTable t : map.list()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("varName", t.varName());
+            n.put("type", "categorical");
+            n.put("mode", t.mode().label());
+            n.put("default_bin", t.defaultBin());
+            boolean intKeys = t.hasIntegralKeys();
+            Map<Object, Object> bins = new LinkedHashMap<>();
+            for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
+                Object key = e.getKey();
+                if (key instanceof Double d && intKeys) {
+                    key = (long) d.doubleValue();
+                }
+                bins.put(key, e.getValue());
+            }
+            n.put("bins", bins);
+            root.put(t.varName(), n);
+        }
+        try {
+            return new Pickler(false).dumps(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the pickle with {@link SafeUnpickler} (plain data only).
+     *
+     * @param source the file's name, used in error messages
+     * @throws ArtifactFormatException if it is not a pickle, is refused as unsafe, or has the wrong structure
+     */
+    public static RiskTableMap fromPickle(byte[] bytes, String source) {
+        Object root;
+        try {
+            root = new SafeUnpickler().loads(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new ArtifactFormatException(source + ": not a readable pickle (" + firstLine(String.valueOf(e.getMessage())) + ")", e);
+        }
+        if (!(root instanceof Map<?, ?> fields)) {
+            throw new ArtifactFormatException(source + ": expected a dict of fields, got " + typeName(root));
+        }
+        List<RiskTable> out = new ArrayList<>();
+        for (Map.Entry<?, ?> e : fields.entrySet()) {
+            if (!(e.getKey() instanceof String field)) {
+                throw new ArtifactFormatException(source + ": field name " + e.getKey() + " is not a string");
+            }
+            String where = source + ": field '" + field + "'";
+            if (!(e.getValue() instanceof Map<?, ?> t)) {
+                throw new ArtifactFormatException(where + " must be a dict");
+            }
+            Object mode = t.get("mode");
+            Object def = t.get("default_bin");
+            if (!(def instanceof Number)) {
+                throw new ArtifactFormatException(where + ": default_bin must be a number");
+            }
+            if (!(t.get("bins") instanceof Map<?, ?> bins)) {
+                throw new ArtifactFormatException(where + ": bins must be a dict");
+            }
+            Map<Object, Double> b = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> be : bins.entrySet()) {
+                if (!(be.getValue() instanceof Number v)) {
+                    throw new ArtifactFormatException(where + ": bin '" + be.getKey() + "' must be a number");
+                }
+                Object key = be.getKey() instanceof BigInteger bi ? bi.doubleValue() : be.getKey();
+                b.put(key, v.doubleValue());
+            }
+            Object varName = t.get("varName");
+            if (varName != null && !field.equals(varName)) {
+                throw new ArtifactFormatException(where + ": varName '" + varName + "' differs from its key");
+            }
+            out.add(table(field, parseMode(mode instanceof String s ? s : null, where), ((Number) def).doubleValue(), b, where));
+        }
+        return new RiskTableMap(out);
+    }
+
+    // --------------------------------------------------------------- helpers
+
+    private static RiskTable table(String field, RiskTable.Mode mode, double def, Map<Object, Double> bins, String where) {
+        try {
+            return new RiskTable(field, mode, def, bins);
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactFormatException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static RiskTable.Mode parseMode(String mode, String where) {
+        if (mode == null) {
+            throw new ArtifactFormatException(where + ": mode must be \"categorical\" or \"numeric\"");
+        }
+        try {
+            return RiskTable.Mode.fromLabel(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactFormatException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String typeName(Object o) {
+        return o == null ? "None" : o.getClass().getSimpleName();
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,40 @@
+package io.riskmapping.artifacts;
+
+import java.io.IOException;
+
+import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.Unpickler;
+
+/**
+ * A pickle reader limited to plain data: dicts, lists, tuples, sets, strings, bytes, numbers,
+ * booleans and None. Every opcode that names a class or function, builds an object, calls a
+ * callable or asks for a persistent id ({@code GLOBAL}, {@code STACK_GLOBAL}, {@code REDUCE},
+ * {@code BUILD}, {@code INST}, {@code OBJ}, {@code NEWOBJ}, {@code NEWOBJ_EX}, {@code EXT1/2/4},
+ * {@code PERSID}, {@code BINPERSID}) is refused with a {@link PickleException} before anything
+ * is constructed, so a malicious pickle cannot run code when loaded.
+ */
+public class SafeUnpickler extends Unpickler {
+
+    @Override
+    protected Object dispatch(short key) throws PickleException, IOException {
+        String refused = switch (key) {
+            case Opcodes.GLOBAL -> "GLOBAL";
+            case Opcodes.STACK_GLOBAL -> "STACK_GLOBAL";
+            case Opcodes.REDUCE -> "REDUCE";
+            case Opcodes.BUILD -> "BUILD";
+            case Opcodes.INST -> "INST";
+            case Opcodes.OBJ -> "OBJ";
+            case Opcodes.NEWOBJ -> "NEWOBJ";
+            case Opcodes.NEWOBJ_EX -> "NEWOBJ_EX";
+            case Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 -> "EXT";
+            case Opcodes.PERSID, Opcodes.BINPERSID -> "PERSID";
+            default -> null;
+        };
+        if (refused != null) {
+            throw new PickleException("refused pickle opcode " + refused
+                    + ": only plain data (dict, list, str, numbers, bool, None) may be loaded");
+        }
+        return super.dispatch(key);
+    }
+}

@@ -1,0 +1,31 @@
+package io.riskmapping.ml.feature;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.riskmapping.artifacts.RiskTable;
+
+/**
+ * What the fit pass counted for one input column on the train split.
+ *
+ * @param column        the input column
+ * @param mode          categorical or numeric keys
+ * @param distinct      distinct non-null values over all train rows (labelled or not)
+ * @param nullRows      train rows where the column is null (or NaN)
+ * @param skipReason    why the column is not encoded, or null when it is
+ * @param counts        category &rarr; {fit rows n, events k}, sorted by key; empty when skipped
+ */
+public record FieldStatistics(String column, RiskTable.Mode mode, long distinct, long nullRows, String skipReason,
+        Map<Object, long[]> counts) implements Serializable {
+
+    public FieldStatistics {
+        counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+    }
+
+    /** True when the column is encoded (not skipped). */
+    public boolean mapped() {
+        return skipReason == null;
+    }
+}

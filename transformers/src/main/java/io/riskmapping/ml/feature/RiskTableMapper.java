@@ -1,0 +1,155 @@
+package io.riskmapping.ml.feature;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.artifacts.RiskTableMap;
+
+/**
+ * Risk table mapping (target encoding) of categorical columns: learns, per input column, the
+ * smoothed event rate of the label per category, and gives a {@link RiskTableMapperModel} that
+ * replaces each value with it.
+ *
+ * <h2>Input</h2>
+ * {@code inputCols}: string columns (categories compared as text) or numeric columns (numeric
+ * mode: categories compared by value, NaN is null); with {@code parseNumericStrings}, a string
+ * column whose non-null values are all decimal numbers is fitted in numeric mode.
+ * {@code labelCol}: 0, 1 (event) or -1/null (unlabelled, counted but not fitted), as numbers,
+ * booleans or text ("1", "1.0", blank = null).
+ *
+ * <h2>Formula</h2>
+ * Over the fit rows (label 0 or 1), with {@code N} rows and {@code K} events:
+ * prior {@code p = K / N}, pseudo-count {@code m = floor(N * smoothFactor)}; for a category with
+ * {@code n} fit rows of which {@code k} are events, {@code r = k / n} and
+ * {@code risk = (n*r + m*p) / (n + m)} if {@code n >= countThreshold}, else {@code p}.
+ * Nulls and unseen categories get {@code p}. A column with {@code maxUniqueThreshold} or more
+ * distinct non-null values is skipped (left unchanged) with a warning. This is additive
+ * smoothing toward the prior (Micci-Barreca 2001, "A preprocessing scheme for high-cardinality
+ * categorical attributes", SIGKDD Explorations 3(1)), with an integer pseudo-count as in the
+ * pandas step it replaces; see {@code docs/formulas.md}.
+ *
+ * <h2>Cost</h2>
+ * One scan of the data and one aggregation for all columns together; the driver receives at
+ * most {@code maxUniqueThreshold} rows per column.
+ *
+ * <h2>Errors</h2>
+ * {@link IllegalArgumentException} for a missing or unsupported column (from
+ * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it), or no labelled row.
+ */
+public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final RiskTableMapperParams.Defs p;
+
+    public RiskTableMapper() {
+        this(Identifiable.randomUID("riskTableMapper"));
+    }
+
+    public RiskTableMapper(String uid) {
+        this.uid = uid;
+        this.p = new RiskTableMapperParams.Defs(this);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override public StringArrayParam inputCols() { return p.inputCols; }
+    @Override public StringArrayParam outputCols() { return p.outputCols; }
+    @Override public Param<String> labelCol() { return p.labelCol; }
+    @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
+    @Override public IntParam countThreshold() { return p.countThreshold; }
+    @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
+    @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }
+    @Override public Param<String> handleInvalid() { return p.handleInvalid; }
+
+    public RiskTableMapper setInputCols(String... value) { set(p.inputCols, value); return this; }
+    public RiskTableMapper setOutputCols(String... value) { set(p.outputCols, value); return this; }
+    public RiskTableMapper setLabelCol(String value) { set(p.labelCol, value); return this; }
+    public RiskTableMapper setSmoothFactor(double value) { set(p.smoothFactor, value); return this; }
+    public RiskTableMapper setCountThreshold(int value) { set(p.countThreshold, value); return this; }
+    public RiskTableMapper setMaxUniqueThreshold(int value) { set(p.maxUniqueThreshold, value); return this; }
+    public RiskTableMapper setParseNumericStrings(boolean value) { set(p.parseNumericStrings, value); return this; }
+    public RiskTableMapper setHandleInvalid(String value) { set(p.handleInvalid, value); return this; }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return validateAndTransformSchema(schema, true, Collections.emptySet());
+    }
+
+    @Override
+    public RiskTableMapperModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        FitStatistics stats = RiskTableAggregation.run(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
+                getMaxUniqueThreshold(), getSmoothFactor());
+        RiskTableMap tables = tables(stats, getCountThreshold());
+        RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats);
+        copyValues(model, ParamMap.empty());
+        return model.setParent(this);
+    }
+
+    /**
+     * The risk tables of the mapped (not skipped) columns, from the fit counts.
+     *
+     * @param countThreshold categories with fewer fit rows get the prior
+     */
+    public static RiskTableMap tables(FitStatistics stats, int countThreshold) {
+        List<RiskTable> tables = new ArrayList<>();
+        for (FieldStatistics f : stats.fields()) {
+            if (!f.mapped()) {
+                continue;
+            }
+            Map<Object, Double> bins = new LinkedHashMap<>();
+            for (Map.Entry<Object, long[]> e : f.counts().entrySet()) {
+                bins.put(e.getKey(), risk(e.getValue()[0], e.getValue()[1], stats.prior(), stats.smoothSamples(), countThreshold));
+            }
+            tables.add(new RiskTable(f.column(), f.mode(), stats.prior(), bins));
+        }
+        return new RiskTableMap(tables);
+    }
+
+    /**
+     * The smoothed risk of a category: {@code (n*r + m*p) / (n + m)} with {@code r = k/n} when
+     * {@code n >= countThreshold}, else {@code p}; evaluated in this order, as the pandas step does.
+     *
+     * @param n      fit rows of the category (&ge; 1)
+     * @param k      events among them
+     * @param prior  {@code p}, the event rate of all fit rows
+     * @param m      the integer pseudo-count {@code floor(N * smoothFactor)}
+     */
+    public static double risk(long n, long k, double prior, long m, int countThreshold) {
+        if (n < countThreshold) {
+            return prior;
+        }
+        double r = (double) k / n;
+        return (n * r + m * prior) / (n + m);
+    }
+
+    @Override
+    public RiskTableMapper copy(ParamMap extra) {
+        return (RiskTableMapper) defaultCopy(extra);
+    }
+
+    @Override
+    public String toString() {
+        return "RiskTableMapper: uid=" + uid + (isDefined(inputCols()) ? ", inputCols=" + String.join(",", getInputCols()) : "");
+    }
+}
