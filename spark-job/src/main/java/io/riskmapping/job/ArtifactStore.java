@@ -1,0 +1,140 @@
+package io.riskmapping.job;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+
+import io.riskmapping.artifacts.Hyperparameters;
+import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.artifacts.RiskTableMapCodec;
+
+/** Artifact and configuration files through Hadoop {@link FileSystem} (local, hdfs://, s3a://, ...). */
+final class ArtifactStore {
+
+    private final Configuration conf;
+
+    ArtifactStore(Configuration conf) {
+        this.conf = conf;
+    }
+
+    FileSystem fs(Path p) {
+        return fileSystem(p, conf);
+    }
+
+    /**
+     * The file system of a path; for a checksummed one (the local file system) its raw file system,
+     * so that the job neither writes nor leaves {@code .crc} side files.
+     */
+    static FileSystem fileSystem(Path p, Configuration conf) {
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no file system for " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean exists(Path p) {
+        try {
+            return fs(p).exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean isDirectory(Path p) {
+        try {
+            return fs(p).getFileStatus(p).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws JobException (not found) when the file is missing */
+    byte[] read(Path p) {
+        try (InputStream in = fs(p).open(p)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (FileNotFoundException e) {
+            throw JobException.notFound("file not found: " + p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    void write(Path p, byte[] bytes) {
+        try (OutputStream out = fs(p).create(p, true)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code --hyperparameters}: a file, or a folder holding {@code hyperparameters.json}.
+     *
+     * @throws JobException not found, or invalid (naming the file and key) when it does not parse
+     */
+    Hyperparameters loadHyperparameters(Path fileOrDir) {
+        Path file = isDirectory(fileOrDir) ? new Path(fileOrDir, Hyperparameters.FILE) : fileOrDir;
+        if (!exists(file)) {
+            throw JobException.notFound("hyperparameters not found: " + file);
+        }
+        return Hyperparameters.parse(read(file), file.toString());
+    }
+
+    /**
+     * The risk tables in an artifacts folder: {@code risk_table_map.json}, else {@code risk_table_map.pkl}.
+     *
+     * @throws JobException (not found) when neither exists
+     */
+    RiskTableMap loadRiskTables(Path dir) {
+        Path json = new Path(dir, RiskTableMapCodec.JSON_FILE);
+        if (exists(json)) {
+            return RiskTableMapCodec.fromJson(read(json), json.toString());
+        }
+        Path pkl = new Path(dir, RiskTableMapCodec.PICKLE_FILE);
+        if (exists(pkl)) {
+            return RiskTableMapCodec.fromPickle(read(pkl), pkl.toString());
+        }
+        throw JobException.notFound("no " + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + " in " + dir);
+    }
+
+    /** Copies every file below {@code from} into {@code to} (same relative paths); returns the names copied. */
+    List<String> copyFolder(Path from, Path to) {
+        List<String> copied = new ArrayList<>();
+        try {
+            FileSystem src = fs(from);
+            FileSystem dst = fs(to);
+            dst.mkdirs(to);
+            for (FileStatus st : src.listStatus(from)) {
+                String n = st.getPath().getName();
+                if (n.startsWith(".") || n.startsWith("_")) {
+                    continue;
+                }
+                FileUtil.copy(src, st.getPath(), dst, new Path(to, n), false, true, conf);
+                copied.add(n);
+            }
+        } catch (FileNotFoundException e) {
+            throw JobException.notFound("artifacts folder not found: " + from);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+        return copied;
+    }
+}

@@ -1,0 +1,365 @@
+package io.riskmapping.job;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import io.riskmapping.artifacts.Hyperparameters;
+import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.artifacts.RiskTableMapCodec;
+import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.RiskTableMapper;
+import io.riskmapping.ml.feature.RiskTableMapperModel;
+
+/**
+ * One run of the job, from validated options to published output: the path of the data is
+ * options &rarr; {@link Split#discover} &rarr; {@link ShardIO#read} &rarr; {@link RiskTableMapper#fit}
+ * (training) or the loaded tables &rarr; {@link RiskTableMapperModel#transform} &rarr;
+ * {@link ShardIO#write} into a staging folder &rarr; artifacts &rarr; publish &rarr; summary.
+ *
+ * <p>Nothing is written to the output until every split and artifact is complete in the staging
+ * folder ({@code OUTPUT/.risk-table-mapping-staging-<id>}); the input is only read.
+ */
+final class JobRun {
+
+    static final String STAGING_PREFIX = ".risk-table-mapping-staging-";
+    private static final String UNION_OUTPUT_PARTITIONING = "spark.sql.unionOutputPartitioning";
+
+    private final RiskTableMappingJob o;
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final JobSummary summary = new JobSummary();
+
+    JobRun(RiskTableMappingJob options, Map<String, String> env, PrintStream out, PrintStream err) {
+        this.o = options;
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    private void progress(String format, Object... args) {
+        err.println("[risk-table-mapping] " + String.format(Locale.ROOT, format, args));
+        err.flush();
+    }
+
+    int execute() {
+        long start = System.nanoTime();
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+        if (ownSession && o.master == null && !new SparkConf().contains("spark.master")) {
+            throw JobException.invalid("no Spark master: pass --master local[*] (or run through spark-submit)");
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("risk-table-mapping " + o.jobType);
+        if (o.master != null) {
+            builder.master(o.master);
+        }
+        SparkSession spark = builder.getOrCreate();
+        // Spark 4 zips a union of single-partition scans into one partition; shard i must stay partition i.
+        String unionConf = spark.conf().get(UNION_OUTPUT_PARTITIONING, null);
+        spark.conf().set(UNION_OUTPUT_PARTITIONING, "false");
+        try {
+            run(spark);
+        } finally {
+            if (ownSession) {
+                spark.stop();
+            } else if (unionConf == null) {
+                spark.conf().unset(UNION_OUTPUT_PARTITIONING);
+            } else {
+                spark.conf().set(UNION_OUTPUT_PARTITIONING, unionConf);
+            }
+        }
+        summary.totalSeconds = seconds(start);
+        summary.print(out);
+        out.flush();
+        return JobException.OK;
+    }
+
+    private void run(SparkSession spark) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        ArtifactStore store = new ArtifactStore(conf);
+        Path input = qualify(new Path(o.inputDir), store);
+        Path output = qualify(new Path(o.outputDir), store);
+        Path artifactsOut = qualify(o.artifactsOut != null ? new Path(o.artifactsOut) : new Path(output, "model_artifacts"), store);
+        Path artifactsIn = o.artifactsIn != null ? qualify(new Path(o.artifactsIn), store) : null;
+        summary.jobType = o.jobType;
+        summary.output = output.toString();
+        summary.artifacts = artifactsOut.toString();
+
+        if (!store.isDirectory(input)) {
+            throw JobException.notFound("input folder not found: " + input);
+        }
+        if (artifactsIn != null && !store.isDirectory(artifactsIn)) {
+            throw JobException.notFound("model artifacts folder not found: " + artifactsIn);
+        }
+        List<Path> targets = new ArrayList<>();
+        for (String s : o.jobType.splits()) {
+            targets.add(new Path(output, s));
+        }
+        targets.add(artifactsOut);
+        for (Path t : targets) {
+            if (related(t, input)) {
+                throw JobException.invalid("output " + t + " overlaps the input folder " + input + ": choose an output outside the input");
+            }
+        }
+
+        Hyperparameters hp = null;
+        RiskTableMap loaded = null;
+        if (o.jobType == JobType.TRAINING) {
+            if (o.hyperparameters == null) {
+                throw JobException.invalid("--hyperparameters is required for a training job");
+            }
+            hp = store.loadHyperparameters(new Path(o.hyperparameters)).withEnvironment(env);
+            if (hp.catFieldList().isEmpty()) {
+                throw JobException.invalid(o.hyperparameters + ": cat_field_list is empty: no field to map");
+            }
+        } else {
+            if (artifactsIn == null) {
+                throw JobException.invalid("--model-artifacts-input is required for a " + o.jobType + " job (the folder a training job wrote)");
+            }
+            loaded = store.loadRiskTables(artifactsIn);
+        }
+
+        List<Split> splits = new ArrayList<>();
+        for (String s : o.jobType.splits()) {
+            splits.add(Split.discover(input, s, conf));
+        }
+        summary.input = input + " (" + splits.get(0).describeFormat() + ")";
+        checkTargets(targets, store);
+
+        RiskTableMapperModel model;
+        List<ShardIO.ShardFrame> firstFrames = ShardIO.read(spark, splits.get(0));
+        Dataset<Row> first = ShardIO.union(firstFrames);
+        ColumnNames names = new ColumnNames(first.columns());
+        if (hp != null) {
+            model = fit(first, names, hp, splits.get(0));
+        } else {
+            List<RiskTable> physical = new ArrayList<>();
+            for (RiskTable t : loaded.list()) {
+                physical.add(t.withVarName(requireColumn(names, t.varName(), splits.get(0), "field")));
+            }
+            model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(physical));
+            summary.tablesLoaded = physical.size();
+            progress("loaded %d risk tables from %s", physical.size(), artifactsIn);
+        }
+
+        Path staging = new Path(output, STAGING_PREFIX + UUID.randomUUID());
+        FileSystem outFs = store.fs(output);
+        boolean outputExisted = store.exists(output);
+        boolean published = false;
+        try {
+            for (int i = 0; i < splits.size(); i++) {
+                Split split = splits.get(i);
+                List<ShardIO.ShardFrame> frames = i == 0 ? firstFrames : ShardIO.read(spark, split);
+                if (i > 0) {
+                    ColumnNames splitNames = new ColumnNames(ShardIO.union(frames).columns());
+                    for (String c : model.getInputCols()) {
+                        requireColumn(splitNames, ColumnNames.field(c), split, "field");
+                    }
+                }
+                transformSplit(model, split, frames, new Path(staging, split.name()), new Path(staging, "spark-" + split.name()));
+            }
+            Path stagedArtifacts = new Path(staging, "model_artifacts");
+            writeArtifacts(store, stagedArtifacts, artifactsIn, model, hp);
+            publish(store, staging, output, splits, stagedArtifacts, artifactsOut);
+            published = true;
+        } finally {
+            try {
+                outFs.delete(staging, true);
+                if (!published && !outputExisted) {
+                    outFs.delete(output, true);
+                }
+            } catch (IOException e) {
+                progress("warning: could not remove staging folder %s: %s", staging, e.getMessage());
+            }
+        }
+    }
+
+    private RiskTableMapperModel fit(Dataset<Row> train, ColumnNames names, Hyperparameters hp, Split split) {
+        String label = requireColumn(names, hp.labelName(), split, "label column");
+        List<String> fields = hp.catFieldList();
+        String[] cols = new String[fields.size()];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = requireColumn(names, fields.get(i), split, "field");
+            if (cols[i].equals(label)) {
+                throw JobException.invalid("field '" + fields.get(i) + "' is the label column: it cannot be mapped");
+            }
+        }
+        summary.labelColumn = hp.labelName();
+        summary.fieldNames = fields;
+        progress("fit: counting categories of %d fields over %s (%d shards, %s) in one pass",
+                cols.length, split.name(), split.shards().size(), split.describeFormat());
+        long t0 = System.nanoTime();
+        RiskTableMapperModel model = new RiskTableMapper()
+                .setInputCols(cols)
+                .setLabelCol(label)
+                .setSmoothFactor(hp.smoothFactor())
+                .setCountThreshold(hp.countThreshold())
+                .setMaxUniqueThreshold(hp.maxUniqueThreshold())
+                .setParseNumericStrings(split.format().isText())
+                .fit(train);
+        summary.fit = model.statistics();
+        summary.fitSeconds = seconds(t0);
+        long skipped = 0;
+        for (int i = 0; i < cols.length; i++) {
+            FieldStatistics f = model.statistics().fields().get(i);
+            if (!f.mapped()) {
+                skipped++;
+                progress("warning: field '%s' skipped (left unchanged): %s", fields.get(i), f.skipReason());
+            }
+        }
+        progress("fit: done in %.1f s: %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
+                summary.fitSeconds, cols.length - skipped, skipped, model.statistics().fitRows(), model.statistics().prior());
+        return model;
+    }
+
+    private void transformSplit(RiskTableMapperModel model, Split split, List<ShardIO.ShardFrame> frames, Path target, Path work) {
+        progress("transform %s: %d shards (%s) ...", split.name(), split.shards().size(), split.describeFormat());
+        long t0 = System.nanoTime();
+        ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
+        List<ShardIO.ShardFrame> observed = new ArrayList<>();
+        List<Observation> counters = ShardIO.observeRows(frames, split.name(), observed);
+        Dataset<Row> mapped = model.transform(ShardIO.union(observed));
+        ShardIO.write(mapped, split, target, work);
+        List<Long> rows = new ArrayList<>();
+        long total = 0;
+        for (Observation c : counters) {
+            long n = observedRows(c);
+            rows.add(n);
+            total += n;
+        }
+        double s = seconds(t0);
+        summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
+        progress("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
+    }
+
+    private static long observedRows(Observation c) {
+        try {
+            return ((Number) c.getAsJava().get("rows")).longValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while counting rows", e);
+        }
+    }
+
+    private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, RiskTableMapperModel model, Hyperparameters hp) {
+        if (artifactsIn != null) {
+            List<String> copied = store.copyFolder(artifactsIn, dir);
+            summary.artifactFiles.addAll(copied);
+        }
+        if (hp != null) {
+            List<RiskTable> logical = new ArrayList<>();
+            for (RiskTable t : model.riskTables().list()) {
+                logical.add(t.withVarName(ColumnNames.field(t.varName())));
+            }
+            RiskTableMap tables = new RiskTableMap(logical);
+            store.write(new Path(dir, RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
+            store.write(new Path(dir, RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
+            store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
+            for (String f : new String[] {RiskTableMapCodec.JSON_FILE, RiskTableMapCodec.PICKLE_FILE, Hyperparameters.FILE}) {
+                if (!summary.artifactFiles.contains(f)) {
+                    summary.artifactFiles.add(f);
+                }
+            }
+        }
+    }
+
+    /** Moves the staged splits and artifacts into place (replacing old ones; --overwrite was checked). */
+    private void publish(ArtifactStore store, Path staging, Path output, List<Split> splits, Path stagedArtifacts, Path artifactsOut) {
+        try {
+            FileSystem fs = store.fs(output);
+            for (Split s : splits) {
+                Path target = new Path(output, s.name());
+                if (fs.exists(target)) {
+                    fs.delete(target, true);
+                }
+                ShardIO.rename(fs, new Path(staging, s.name()), target);
+            }
+            FileSystem afs = store.fs(artifactsOut);
+            afs.mkdirs(artifactsOut);
+            for (FileStatus st : fs.listStatus(stagedArtifacts)) {
+                String n = st.getPath().getName();
+                if (n.startsWith(".")) {
+                    continue;
+                }
+                Path target = new Path(artifactsOut, n);
+                if (afs.exists(target)) {
+                    afs.delete(target, true);
+                }
+                if (sameFileSystem(fs, afs)) {
+                    ShardIO.rename(fs, st.getPath(), target);
+                } else {
+                    FileUtil.copy(fs, st.getPath(), afs, target, false, true, fs.getConf());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish the output: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sameFileSystem(FileSystem a, FileSystem b) {
+        return a.getUri().equals(b.getUri());
+    }
+
+    /** Refuses to replace existing output unless --overwrite. */
+    private void checkTargets(List<Path> targets, ArtifactStore store) {
+        if (o.overwrite) {
+            return;
+        }
+        for (Path t : targets) {
+            try {
+                if (store.exists(t) && (!store.isDirectory(t) || store.fs(t).listStatus(t).length > 0)) {
+                    throw JobException.invalid("output " + t + " already exists; pass --overwrite to replace it");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static String requireColumn(ColumnNames names, String field, Split split, String what) {
+        String c = names.column(field);
+        if (c == null) {
+            throw JobException.invalid(what + " '" + field + "' not found in " + split.name() + " ("
+                    + split.shards().get(0).path() + ")");
+        }
+        return c;
+    }
+
+    /** True when one path is the other or lies inside it. */
+    static boolean related(Path a, Path b) {
+        String x = a.toUri().toString().replaceAll("/+$", "");
+        String y = b.toUri().toString().replaceAll("/+$", "");
+        return x.equals(y) || x.startsWith(y + "/") || y.startsWith(x + "/");
+    }
+
+    private static Path qualify(Path p, ArtifactStore store) {
+        return store.fs(p).makeQualified(p);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    @Override
+    public String toString() {
+        return "JobRun" + Arrays.asList(o.jobType, o.inputDir, o.outputDir);
+    }
+}

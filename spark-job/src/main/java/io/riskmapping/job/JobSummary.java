@@ -1,0 +1,64 @@
+package io.riskmapping.job;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.FitStatistics;
+
+/** What a run did, printed at the end: fields mapped or skipped, rows and shards per split, time per pass. */
+final class JobSummary {
+
+    /** One transformed split. */
+    record SplitResult(String name, String format, int shards, long rows, List<Long> rowsPerShard, double seconds) {
+    }
+
+    JobType jobType;
+    String input;
+    String output;
+    String artifacts;
+    List<String> artifactFiles = new ArrayList<>();
+    String labelColumn;
+    FitStatistics fit;
+    List<String> fieldNames = new ArrayList<>();
+    double fitSeconds;
+    int tablesLoaded;
+    final List<SplitResult> splits = new ArrayList<>();
+    double totalSeconds;
+
+    void print(PrintStream out) {
+        out.printf(Locale.ROOT, "risk-table-mapping %s: done in %.1f s%n", jobType, totalSeconds);
+        out.printf(Locale.ROOT, "  input      %s%n", input);
+        out.printf(Locale.ROOT, "  output     %s%n", output);
+        out.printf(Locale.ROOT, "  artifacts  %s (%s)%n", artifacts, String.join(", ", artifactFiles));
+        if (fit != null) {
+            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d fitted (%,d events, prior %.6f), %,d unlabelled, smooth samples %d%n",
+                    labelColumn, fit.trainRows(), fit.fitRows(), fit.events(), fit.prior(), fit.unlabelledRows(), fit.smoothSamples());
+            long mapped = fit.fields().stream().filter(FieldStatistics::mapped).count();
+            out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, fit.fields().size() - mapped);
+            int width = Math.max(5, fieldNames.stream().mapToInt(String::length).max().orElse(5));
+            out.printf(Locale.ROOT, "    %-" + width + "s  %-11s  %10s  %8s  %s%n", "field", "mode", "categories", "nulls", "note");
+            for (int i = 0; i < fit.fields().size(); i++) {
+                FieldStatistics f = fit.fields().get(i);
+                out.printf(Locale.ROOT, "    %-" + width + "s  %-11s  %10d  %8d  %s%n", fieldNames.get(i), f.mode().label(),
+                        f.mapped() ? f.counts().size() : f.distinct(), f.nullRows(), f.mapped() ? "" : "skipped: " + f.skipReason());
+            }
+        } else {
+            out.printf(Locale.ROOT, "  fields     %d mapped with the loaded risk tables%n", tablesLoaded);
+        }
+        out.println("  splits");
+        for (SplitResult s : splits) {
+            out.printf(Locale.ROOT, "    %-11s %,10d rows  %4d shards  %-8s %6.1f s%n", s.name(), s.rows(), s.shards(), s.format(), s.seconds());
+        }
+        StringBuilder passes = new StringBuilder();
+        if (fit != null) {
+            passes.append(String.format(Locale.ROOT, "fit %.1f s", fitSeconds));
+        }
+        for (SplitResult s : splits) {
+            passes.append(passes.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %.1f s", s.name(), s.seconds()));
+        }
+        out.printf(Locale.ROOT, "  passes     %s%n", passes);
+    }
+}

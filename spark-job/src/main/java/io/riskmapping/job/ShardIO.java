@@ -1,0 +1,311 @@
+package io.riskmapping.job;
+
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.io.compress.GzipCodec;
+import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import com.univocity.parsers.csv.CsvFormat;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
+import com.univocity.parsers.csv.CsvWriter;
+import com.univocity.parsers.csv.CsvWriterSettings;
+
+/**
+ * Reads a split shard by shard and writes it back shard for shard, with Spark's own CSV and
+ * Parquet readers and writers.
+ *
+ * <p>Each shard is read as its own one-partition scan and the scans are unioned in shard order, so
+ * partition {@code i} of the split is shard {@code i}. Transforms are narrow (no shuffle), so the
+ * single write job writes partition {@code i} to {@code part-0000i-<uuid>}; that file is then
+ * renamed to shard {@code i}'s name. Rows keep their order; text columns are read as strings (no
+ * inference) and written back as read.
+ */
+final class ShardIO {
+
+    private static final Pattern SPARK_PART = Pattern.compile("^part-(\\d{5})-.*");
+
+    private ShardIO() {
+    }
+
+    /** One shard's scan and, after a write, its row count. */
+    record ShardFrame(Split.Shard shard, Dataset<Row> data) {
+    }
+
+    // ---------------------------------------------------------------- read
+
+    /**
+     * One single-partition DataFrame per shard, in shard order. CSV/TSV: every column a string,
+     * header names checked equal across shards. Parquet: the shards' schemas must be equal.
+     *
+     * @throws JobException (invalid) for an empty text shard, a header that differs between shards,
+     *                      duplicate column names, or Parquet shards with different schemas
+     */
+    static List<ShardFrame> read(SparkSession spark, Split split) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<ShardFrame> frames = new ArrayList<>();
+        if (split.format().isText()) {
+            StructType schema = null;
+            String[] firstHeader = null;
+            for (Split.Shard s : split.shards()) {
+                String[] header = readHeader(s, split.format(), conf);
+                if (firstHeader == null) {
+                    firstHeader = header;
+                    schema = stringSchema(header, s);
+                } else if (!Arrays.equals(firstHeader, header)) {
+                    throw JobException.invalid("split " + split.name() + ": header of " + s.name() + " differs from "
+                            + split.shards().get(0).name() + ": " + Arrays.toString(header) + " vs " + Arrays.toString(firstHeader));
+                }
+                Dataset<Row> df = spark.read().format("csv").schema(schema).options(csvReadOptions(split.format()))
+                        .load(s.path().toString());
+                frames.add(new ShardFrame(s, df.coalesce(1)));
+            }
+        } else {
+            StructType first = null;
+            for (Split.Shard s : split.shards()) {
+                Dataset<Row> df = spark.read().parquet(s.path().toString());
+                if (first == null) {
+                    first = df.schema();
+                } else if (!first.equals(df.schema())) {
+                    throw JobException.invalid("split " + split.name() + ": schema of " + s.name() + " differs from "
+                            + split.shards().get(0).name() + ": " + df.schema().simpleString() + " vs " + first.simpleString());
+                }
+                frames.add(new ShardFrame(s, df.coalesce(1)));
+            }
+        }
+        return frames;
+    }
+
+    /**
+     * Checks that the union of the shards has one partition per shard (call on a DataFrame without
+     * observations: planning it as an RDD completes them).
+     */
+    static void checkOnePartitionPerShard(Dataset<Row> union, Split split) {
+        int partitions = union.rdd().getNumPartitions();
+        if (partitions != split.shards().size()) {
+            throw new IllegalStateException("split " + split.name() + ": " + partitions + " partitions for "
+                    + split.shards().size() + " shards");
+        }
+    }
+
+    /** The shards as one DataFrame whose partition i is shard i. */
+    static Dataset<Row> union(List<ShardFrame> frames) {
+        Dataset<Row> all = null;
+        for (ShardFrame f : frames) {
+            all = all == null ? f.data() : all.union(f.data());
+        }
+        return all;
+    }
+
+    static Map<String, String> csvReadOptions(ShardFormat format) {
+        Map<String, String> o = new HashMap<>();
+        o.put("header", "true");
+        o.put("enforceSchema", "true");
+        o.put("inferSchema", "false");
+        o.put("sep", format.separator());
+        o.put("quote", "\"");
+        o.put("escape", "\"");
+        o.put("multiLine", "true");
+        o.put("mode", "FAILFAST");
+        o.put("encoding", "UTF-8");
+        o.put("ignoreLeadingWhiteSpace", "false");
+        o.put("ignoreTrailingWhiteSpace", "false");
+        return o;
+    }
+
+    static Map<String, String> csvWriteOptions(ShardFormat format, boolean gzip) {
+        Map<String, String> o = new HashMap<>();
+        o.put("header", "true");
+        o.put("sep", format.separator());
+        o.put("quote", "\"");
+        o.put("escape", "\"");
+        o.put("encoding", "UTF-8");
+        o.put("lineSep", "\n");
+        o.put("ignoreLeadingWhiteSpace", "false");
+        o.put("ignoreTrailingWhiteSpace", "false");
+        o.put("compression", gzip ? "gzip" : "none");
+        return o;
+    }
+
+    private static CsvFormat csvFormat(CsvFormat f, ShardFormat format) {
+        f.setDelimiter(format.separator().charAt(0));
+        f.setQuote('"');
+        f.setQuoteEscape('"');
+        f.setLineSeparator("\n");
+        return f;
+    }
+
+    /** The header row of a text shard (decompressed when gzipped), parsed like Spark parses it. */
+    static String[] readHeader(Split.Shard shard, ShardFormat format, Configuration conf) {
+        CsvParserSettings settings = new CsvParserSettings();
+        csvFormat(settings.getFormat(), format);
+        settings.setLineSeparatorDetectionEnabled(true);
+        settings.setIgnoreLeadingWhitespaces(false);
+        settings.setIgnoreTrailingWhitespaces(false);
+        settings.setMaxColumns(100_000);
+        settings.setMaxCharsPerColumn(-1);
+        try (InputStream in = open(shard.path(), conf)) {
+            CsvParser parser = new CsvParser(settings);
+            parser.beginParsing(in, StandardCharsets.UTF_8);
+            String[] header = parser.parseNext();
+            parser.stopParsing();
+            if (header == null) {
+                throw JobException.invalid(shard.path() + ": empty file (a " + format.label() + " shard needs a header row)");
+            }
+            return header;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + shard.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream open(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
+        InputStream raw = fs.open(p);
+        return codec == null ? raw : codec.createInputStream(raw);
+    }
+
+    private static StructType stringSchema(String[] header, Split.Shard shard) {
+        StructType schema = new StructType();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < header.length; i++) {
+            String name = header[i];
+            if (name == null || name.isEmpty()) {
+                throw JobException.invalid(shard.path() + ": header column " + (i + 1) + " has no name");
+            }
+            if (!seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw JobException.invalid(shard.path() + ": header names column '" + name + "' twice");
+            }
+            schema = schema.add(name, DataTypes.StringType, true);
+        }
+        return schema;
+    }
+
+    // --------------------------------------------------------------- write
+
+    /** Per-shard row counters, attached before the union so one write job counts every shard. */
+    static List<Observation> observeRows(List<ShardFrame> frames, String split, List<ShardFrame> observed) {
+        List<Observation> obs = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            Observation o = new Observation(split + "-shard-" + i + "-" + System.nanoTime());
+            observed.add(new ShardFrame(frames.get(i).shard(), frames.get(i).data().observe(o, count(lit(1)).as("rows"))));
+            obs.add(o);
+        }
+        return obs;
+    }
+
+    /**
+     * Writes {@code out} (partition i = shard i) into {@code target} as one file per shard, named
+     * like the input shard, in the split's format. Shards without rows still get a file (header
+     * only, or a Parquet file with the schema).
+     *
+     * @param work a scratch folder for Spark's writer, deleted afterwards
+     */
+    static void write(Dataset<Row> out, Split split, Path target, Path work) {
+        int partitions = split.shards().size();
+        if (split.format().isText()) {
+            out.write().mode(SaveMode.ErrorIfExists).format("csv").options(csvWriteOptions(split.format(), split.gzip()))
+                    .save(work.toString());
+        } else {
+            out.write().mode(SaveMode.ErrorIfExists).parquet(work.toString());
+        }
+        Configuration conf = out.sparkSession().sparkContext().hadoopConfiguration();
+        try {
+            FileSystem fs = ArtifactStore.fileSystem(target, conf);
+            fs.mkdirs(target);
+            boolean[] written = new boolean[partitions];
+            for (FileStatus st : fs.listStatus(work)) {
+                Matcher m = SPARK_PART.matcher(st.getPath().getName());
+                if (!m.matches()) {
+                    continue;
+                }
+                int i = Integer.parseInt(m.group(1));
+                if (i >= partitions || written[i]) {
+                    throw new IllegalStateException("unexpected Spark output file " + st.getPath());
+                }
+                rename(fs, st.getPath(), new Path(target, split.shards().get(i).name()));
+                written[i] = true;
+            }
+            for (int i = 0; i < partitions; i++) {
+                if (!written[i]) {
+                    writeEmptyShard(out, split, new Path(target, split.shards().get(i).name()), new Path(work, "empty-" + i), fs);
+                }
+            }
+            fs.delete(work, true);
+            removeSideFiles(fs, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeEmptyShard(Dataset<Row> out, Split split, Path file, Path work, FileSystem fs) throws IOException {
+        if (split.format().isText()) {
+            CsvWriterSettings settings = new CsvWriterSettings();
+            csvFormat(settings.getFormat(), split.format());
+            settings.setIgnoreLeadingWhitespaces(false);
+            settings.setIgnoreTrailingWhitespaces(false);
+            OutputStream raw = fs.create(file, false);
+            OutputStream os = split.gzip() ? ReflectionUtils.newInstance(GzipCodec.class, fs.getConf()).createOutputStream(raw) : raw;
+            try (OutputStreamWriter w = new OutputStreamWriter(os, StandardCharsets.UTF_8)) {
+                CsvWriter writer = new CsvWriter(w, settings);
+                writer.writeRow((Object[]) out.columns());
+                writer.flush();
+            }
+        } else {
+            out.sparkSession().createDataFrame(List.of(), out.schema()).write().parquet(work.toString());
+            for (FileStatus st : fs.listStatus(work)) {
+                if (st.getPath().getName().endsWith(".parquet")) {
+                    rename(fs, st.getPath(), file);
+                    return;
+                }
+            }
+            throw new IllegalStateException("Spark wrote no Parquet file for an empty shard in " + work);
+        }
+    }
+
+    static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
+    }
+
+    /** Deletes Hadoop's checksum and marker files (.*.crc, _SUCCESS) from a finished folder. */
+    static void removeSideFiles(FileSystem fs, Path dir) throws IOException {
+        for (FileStatus st : fs.listStatus(dir)) {
+            String n = st.getPath().getName();
+            if (n.startsWith(".") || n.startsWith("_")) {
+                fs.delete(st.getPath(), true);
+            }
+        }
+    }
+}
