@@ -345,9 +345,19 @@ final class JobRun {
 
     /** True when one path is the other or lies inside it. */
     static boolean related(Path a, Path b) {
-        String x = a.toUri().toString().replaceAll("/+$", "");
-        String y = b.toUri().toString().replaceAll("/+$", "");
-        return x.equals(y) || x.startsWith(y + "/") || y.startsWith(x + "/");
+        java.net.URI x = a.toUri();
+        java.net.URI y = b.toUri();
+        if (!blankIfNull(x.getScheme()).equalsIgnoreCase(blankIfNull(y.getScheme()))
+                || !blankIfNull(x.getAuthority()).equalsIgnoreCase(blankIfNull(y.getAuthority()))) {
+            return false;
+        }
+        String px = blankIfNull(x.getPath()).replaceAll("/+$", "");
+        String py = blankIfNull(y.getPath()).replaceAll("/+$", "");
+        return px.equals(py) || px.startsWith(py + "/") || py.startsWith(px + "/");
+    }
+
+    private static String blankIfNull(String s) {
+        return s == null ? "" : s;
     }
 
     private static Path qualify(Path p, ArtifactStore store) {

@@ -1,0 +1,225 @@
+package io.riskmapping.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.riskmapping.artifacts.RiskTableMapCodec;
+import io.riskmapping.artifacts.SafeUnpickler;
+import io.riskmapping.testing.SparkTestSession;
+
+/** TSV, Parquet (our and Spark's shard names), gzipped CSV/TSV, and CSV text fidelity. */
+class FormatRoundTripTest {
+
+    static final List<String> FIELDS = List.of("checking_status", "credit_history", "purpose", "savings_status", "employment",
+            "personal_status", "other_parties", "property_magnitude", "other_payment_plans", "housing", "job",
+            "own_telephone", "foreign_worker");
+
+    @TempDir
+    static Path tmp;
+    /** The CSV run: the reference the other formats must agree with. */
+    static Path csvOut;
+
+    @BeforeAll
+    static void csvReference() {
+        csvOut = tmp.resolve("csv-out");
+        JobHarness.Result r = JobHarness.run(JobHarness.training(SparkTestSession.germanCredit("csv"), csvOut));
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    @Test
+    void tsvGivesTsvShardsWithTheSameValues() {
+        Path out = tmp.resolve("tsv-out");
+        JobHarness.Result r = JobHarness.run(JobHarness.training(SparkTestSession.germanCredit("tsv"), out));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertSameTextValues(csvOut, ".csv", out, ".tsv");
+    }
+
+    @Test
+    void gzippedCsvGivesGzippedShardsWithTheSameValues() throws IOException {
+        Path in = tmp.resolve("gz-in");
+        for (String split : TrainingJobTest.SPLITS) {
+            Path src = SparkTestSession.germanCredit("csv").resolve(split);
+            for (String shard : JobHarness.names(src)) {
+                Path dst = in.resolve(split).resolve(shard + ".gz");
+                Files.createDirectories(dst.getParent());
+                try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(dst))) {
+                    os.write(Files.readAllBytes(src.resolve(shard)));
+                }
+            }
+        }
+        Path out = tmp.resolve("gz-out");
+        JobHarness.Result r = JobHarness.run(JobHarness.training(in, out));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("part-00000.csv.gz", "part-00001.csv.gz", "part-00002.csv.gz"), JobHarness.names(out.resolve("val")));
+        byte[] magic = Files.readAllBytes(out.resolve("val/part-00000.csv.gz"));
+        assertTrue((magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b, "output is gzip");
+        assertSameTextValues(csvOut, ".csv", out, ".csv.gz");
+        assertTrue(r.out().contains("csv.gz"), r.out());
+    }
+
+    @Test
+    void parquetKeepsItsSchemaAndRowsWithOurAndSparksShardNames() throws IOException {
+        Path in = tmp.resolve("parquet-in");
+        for (String split : TrainingJobTest.SPLITS) {
+            Path src = SparkTestSession.germanCredit("parquet").resolve(split);
+            for (String shard : JobHarness.names(src)) {
+                // val uses Spark's own naming style, train and test ours
+                String name = split.equals("val") ? shard.replace(".parquet", "-3f1b2c4d-0000-4000-8000-000000000000-c000.snappy.parquet") : shard;
+                Files.createDirectories(in.resolve(split));
+                Files.copy(src.resolve(shard), in.resolve(split).resolve(name));
+            }
+        }
+        Path out = tmp.resolve("parquet-out");
+        JobHarness.Result r = JobHarness.run(JobHarness.training(in, out));
+        assertEquals(0, r.exitCode(), r.toString());
+        for (String split : TrainingJobTest.SPLITS) {
+            List<String> names = JobHarness.names(in.resolve(split));
+            assertEquals(names, JobHarness.names(out.resolve(split)));
+            for (int s = 0; s < names.size(); s++) {
+                List<Row> before = SparkTestSession.get().read().parquet(in.resolve(split).resolve(names.get(s)).toString()).collectAsList();
+                org.apache.spark.sql.Dataset<Row> after = SparkTestSession.get().read().parquet(out.resolve(split).resolve(names.get(s)).toString());
+                StructType schema = after.schema();
+                List<Row> rows = after.collectAsList();
+                List<String[]> csv = JobHarness.readText(csvOut.resolve(split).resolve(String.format("part-%05d.csv", s)));
+                assertEquals(before.size(), rows.size());
+                for (StructField f : schema.fields()) {
+                    int c = schema.fieldIndex(f.name());
+                    if (FIELDS.contains(f.name())) {
+                        assertEquals(DataTypes.DoubleType, f.dataType(), f.name());
+                    } else {
+                        assertEquals(before.get(0).schema().apply(f.name()).dataType(), f.dataType(), f.name() + " keeps its type");
+                    }
+                    for (int i = 0; i < rows.size(); i++) {
+                        if (FIELDS.contains(f.name())) {
+                            assertEquals(Double.parseDouble(csv.get(i + 1)[c]), rows.get(i).getDouble(c), 0.0, split + " " + f.name() + " row " + i);
+                        } else {
+                            assertEquals(before.get(i).get(c), rows.get(i).get(c), split + " " + f.name() + " row " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /*
+     * Hand-made CSV: quoted commas, doubled quotes, a newline inside quotes, padded text, numbers in
+     * several spellings, an a__DOT__b header (field a.b), an empty (header-only) shard.
+     * With smoothing and threshold off (env), risks are raw event rates:
+     *   a.b: " x " 1/1 = 1, "x" 1/1 = 1, "y" 1/2 = 0.5, "z" 0/1 = 0
+     *   num (numeric text): 01.50, 1.5, 1.50 -> 1.5: labels 1, 0, 0 = 1/3; 2, 2.0 -> 2: labels 1, 1 = 1
+     */
+    static final String CRAFTED = "id,txt,a__DOT__b,num,label\n"
+            + "1,\"hello, world\", x ,01.50,1\n"
+            + "2,\"she said \"\"hi\"\"\",y,1.5,0\n"
+            + "3,\"line1\nline2\",x,2,1\n"
+            + "4,,z,1.50,0\n"
+            + "5,  padded  ,y,2.0,1\n";
+
+    @Test
+    void csvTextIsWrittenBackAsReadAndDotsAndNumericTextAreHandled() throws Exception {
+        Path in = tmp.resolve("crafted-in");
+        for (String split : TrainingJobTest.SPLITS) {
+            JobHarness.write(in.resolve(split).resolve("part-00000.csv"), CRAFTED);
+            JobHarness.write(in.resolve(split).resolve("part-00001.csv"), "id,txt,a__DOT__b,num,label\n");
+        }
+        Path hp = tmp.resolve("crafted-hp.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"a.b\", \"num\"], \"label_name\": \"label\", \"extra_key\": [1, 2]}");
+        Path out = tmp.resolve("crafted-out");
+        JobHarness.Result r = JobHarness.run(Map.of("SMOOTH_FACTOR", "0", "COUNT_THRESHOLD", "0"), "--job-type", "training",
+                "--input-dir", in.toString(), "--output-dir", out.toString(), "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+
+        List<String[]> rows = JobHarness.readText(out.resolve("val/part-00000.csv"));
+        assertArrayEquals(new String[] {"id", "txt", "a__DOT__b", "num", "label"}, rows.get(0));
+        String[] txt = {"hello, world", "she said \"hi\"", "line1\nline2", null, "  padded  "};
+        double[] ab = {1, 0.5, 1, 0, 0.5};
+        double[] num = {1.0 / 3, 1.0 / 3, 1, 1.0 / 3, 1};
+        String[] label = {"1", "0", "1", "0", "1"};
+        for (int i = 0; i < 5; i++) {
+            assertEquals(String.valueOf(i + 1), rows.get(i + 1)[0]);
+            assertEquals(txt[i], rows.get(i + 1)[1], "txt row " + i);
+            assertEquals(ab[i], Double.parseDouble(rows.get(i + 1)[2]), 1e-15, "a.b row " + i);
+            assertEquals(num[i], Double.parseDouble(rows.get(i + 1)[3]), 1e-15, "num row " + i);
+            assertEquals(label[i], rows.get(i + 1)[4]);
+        }
+        String raw = Files.readString(out.resolve("val/part-00000.csv"));
+        assertTrue(raw.contains("\"hello, world\"") && raw.contains("\"she said \"\"hi\"\"\"") && raw.contains("\"line1\nline2\""), raw);
+        List<String[]> empty = JobHarness.readText(out.resolve("val/part-00001.csv"));
+        assertEquals(1, empty.size(), "empty shard has no rows");
+        assertArrayEquals(new String[] {"id", "txt", "a__DOT__b", "num", "label"}, empty.get(0), "empty shard keeps its header");
+
+        JsonNode t = new ObjectMapper().readTree(out.resolve("model_artifacts/risk_table_map.json").toFile()).get("risk_tables");
+        assertEquals("numeric", t.get("num").get("mode").asText());
+        List<String> numKeys = new java.util.ArrayList<>();
+        t.get("num").get("bins").fieldNames().forEachRemaining(numKeys::add);
+        assertEquals(List.of("1.5", "2"), numKeys, "numeric keys as text: 1.5 and 2 (from 2 and 2.0)");
+        assertEquals("a.b", t.get("a.b").get("varName").asText());
+        assertTrue(t.get("a.b").get("bins").has(" x "), "text categories are not trimmed");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> pkl = (Map<String, Map<String, Object>>) new SafeUnpickler()
+                .loads(Files.readAllBytes(out.resolve("model_artifacts/" + RiskTableMapCodec.PICKLE_FILE)));
+        Map<?, ?> numBins = (Map<?, ?>) pkl.get("num").get("bins");
+        assertEquals(2, numBins.size());
+        assertTrue(numBins.keySet().stream().allMatch(k -> k instanceof Double), "1.5 is not integral: float keys " + numBins);
+        JsonNode hpOut = new ObjectMapper().readTree(out.resolve("model_artifacts/hyperparameters.json").toFile());
+        assertEquals("[1,2]", hpOut.get("extra_key").toString(), "unknown keys are kept");
+    }
+
+    @Test
+    void integralNumericTextGivesIntPickleKeys() throws Exception {
+        Path in = tmp.resolve("int-in");
+        String data = "n,label\n1,1\n2,0\n1.0,0\n3,1\n";
+        for (String split : TrainingJobTest.SPLITS) {
+            JobHarness.write(in.resolve(split).resolve("part-00000.csv"), data);
+        }
+        Path hp = tmp.resolve("int-hp.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"n\"], \"label_name\": \"label\", \"count_threshold\": 0}");
+        Path out = tmp.resolve("int-out");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> pkl = (Map<String, Map<String, Object>>) new SafeUnpickler()
+                .loads(Files.readAllBytes(out.resolve("model_artifacts/risk_table_map.pkl")));
+        Map<?, ?> bins = (Map<?, ?>) pkl.get("n").get("bins");
+        assertEquals("numeric", pkl.get("n").get("mode"));
+        assertEquals(3, bins.size(), "1 and 1.0 are one category: " + bins);
+        assertTrue(bins.keySet().stream().allMatch(k -> k instanceof Integer || k instanceof Long), "int keys: " + bins);
+        // m = floor(4 * 0.01) = 0: category 1 has labels 1, 0 -> 0.5
+        assertEquals(0.5, ((Number) bins.get(1)).doubleValue(), 1e-15);
+    }
+
+    private static void assertSameTextValues(Path refOut, String refExt, Path out, String ext) {
+        for (String split : TrainingJobTest.SPLITS) {
+            for (int s = 0; s < 3; s++) {
+                List<String[]> a = JobHarness.readText(refOut.resolve(split).resolve(String.format("part-%05d%s", s, refExt)));
+                List<String[]> b = JobHarness.readText(out.resolve(split).resolve(String.format("part-%05d%s", s, ext)));
+                assertEquals(a.size(), b.size(), split + " shard " + s);
+                for (int i = 0; i < a.size(); i++) {
+                    assertArrayEquals(a.get(i), b.get(i), split + " shard " + s + " row " + i);
+                }
+            }
+        }
+    }
+}

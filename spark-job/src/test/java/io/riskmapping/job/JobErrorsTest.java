@@ -1,0 +1,292 @@
+package io.riskmapping.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.riskmapping.testing.SparkTestSession;
+
+/**
+ * Bad input: each case gets its documented exit code and one error line naming the file, field or
+ * value; nothing is written to the output; the input is byte-for-byte unchanged. The table of
+ * cases is docs/errors.md.
+ */
+class JobErrorsTest {
+
+    static final String DATA = "c,n,y\nA,1,1\nA,2,0\nB,1,0\nB,2,1\nA,1,0\n";
+    static final String HP = "{\"cat_field_list\": [\"c\", \"n\"], \"label_name\": \"y\"}";
+
+    @TempDir
+    Path tmp;
+
+    /** A case: prepares its input folder (a valid data set to start from) and returns the job's arguments. */
+    record Case(String name, int exitCode, String message, Map<String, String> env, Function<Layout, List<String>> setup) {
+    }
+
+    /** The folders of one case. */
+    record Layout(Path input, Path output, Path hp, Path artifacts) {
+        List<String> training() {
+            return new ArrayList<>(List.of("--job-type", "training", "--input-dir", input.toString(), "--output-dir",
+                    output.toString(), "--hyperparameters", hp.toString()));
+        }
+
+        List<String> validation() {
+            return new ArrayList<>(List.of("--job-type", "validation", "--input-dir", input.toString(), "--output-dir",
+                    output.toString(), "--model-artifacts-input", artifacts.toString()));
+        }
+
+        void write(String relative, String text) {
+            JobHarness.write(input.resolve(relative), text);
+        }
+
+        void writeBytes(String relative, byte[] bytes) {
+            try {
+                Files.createDirectories(input.resolve(relative).getParent());
+                Files.write(input.resolve(relative), bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void delete(String relative) {
+            try (Stream<Path> s = Files.walk(input.resolve(relative))) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void artifact(String name, String text) {
+            JobHarness.write(artifacts.resolve(name), text);
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        Map<String, String> none = Map.of();
+        c.add(new Case("input folder missing", 1, "input folder not found", none, l -> {
+            l.delete("");
+            return l.training();
+        }));
+        c.add(new Case("split folder missing", 1, "split folder not found", none, l -> {
+            l.delete("val");
+            return l.training();
+        }));
+        c.add(new Case("split without shards", 2, "no shards", none, l -> {
+            l.delete("test/part-00000.csv");
+            return l.training();
+        }));
+        c.add(new Case("shards of mixed formats", 2, "mixed formats", none, l -> {
+            l.write("val/part-00001.tsv", "c\tn\ty\nA\t1\t1\n");
+            return l.training();
+        }));
+        c.add(new Case("a file that is not a shard", 2, "notes.txt", none, l -> {
+            l.write("train/notes.txt", "hello");
+            return l.training();
+        }));
+        c.add(new Case("header differs between shards", 2, "header of part-00001.csv differs", none, l -> {
+            l.write("train/part-00001.csv", "c,n,label\nA,1,1\n");
+            return l.training();
+        }));
+        c.add(new Case("empty file", 2, "empty file", none, l -> {
+            l.write("train/part-00001.csv", "");
+            return l.training();
+        }));
+        c.add(new Case("duplicate header names", 2, "names column 'c' twice", none, l -> {
+            for (String s : new String[] {"train", "val", "test"}) {
+                l.write(s + "/part-00000.csv", "c,c,y\nA,1,1\n");
+            }
+            return l.training();
+        }));
+        c.add(new Case("corrupt Parquet shard", 2, "part-00000.parquet", none, l -> {
+            l.delete("val/part-00000.csv");
+            l.writeBytes("val/part-00000.parquet", "PAR1 this is not parquet".getBytes());
+            return l.training();
+        }));
+        c.add(new Case("label column missing", 2, "label column 'y' not found", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\"}");
+            for (String s : new String[] {"train", "val", "test"}) {
+                l.write(s + "/part-00000.csv", "c,n,label\nA,1,1\n");
+            }
+            return l.training();
+        }));
+        for (String bad : new String[] {"2", "yes", "0.5"}) {
+            c.add(new Case("label value " + bad, 2, "'" + bad + "'", none, l -> {
+                l.write("train/part-00000.csv", DATA + "B,1," + bad + "\n");
+                return l.training();
+            }));
+        }
+        c.add(new Case("every label null or -1", 2, "no labelled rows", none, l -> {
+            l.write("train/part-00000.csv", "c,n,y\nA,1,-1\nB,2,\n");
+            return l.training();
+        }));
+        c.add(new Case("field of cat_field_list missing", 2, "field 'missing' not found", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\", \"missing\"], \"label_name\": \"y\"}");
+            return l.training();
+        }));
+        c.add(new Case("mapped field missing from val", 2, "field 'n' not found in val", none, l -> {
+            l.write("val/part-00000.csv", "c,y\nA,1\n");
+            return l.training();
+        }));
+        c.add(new Case("hyperparameters missing", 1, "hyperparameters not found", none, l -> {
+            l.hp().toFile().delete();
+            return l.training();
+        }));
+        c.add(new Case("hyperparameters not JSON", 2, "not valid JSON", none, l -> {
+            JobHarness.write(l.hp(), "{cat_field_list: [c");
+            return l.training();
+        }));
+        c.add(new Case("negative smooth_factor", 2, "smooth_factor must be a number >= 0, got -0.5", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smooth_factor\": -0.5}");
+            return l.training();
+        }));
+        c.add(new Case("count_threshold below 0", 2, "count_threshold must be an integer >= 0, got -1", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"count_threshold\": -1}");
+            return l.training();
+        }));
+        c.add(new Case("count_threshold of the wrong type", 2, "count_threshold must be an integer >= 0, got \"5\"", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"count_threshold\": \"5\"}");
+            return l.training();
+        }));
+        c.add(new Case("empty cat_field_list", 2, "cat_field_list is empty", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [], \"label_name\": \"y\"}");
+            return l.training();
+        }));
+        c.add(new Case("environment override not a number", 2, "SMOOTH_FACTOR='lots'", Map.of("SMOOTH_FACTOR", "lots"), Layout::training));
+        c.add(new Case("environment override not an integer", 2, "COUNT_THRESHOLD='2.5'", Map.of("COUNT_THRESHOLD", "2.5"), Layout::training));
+        c.add(new Case("output equal to input", 2, "overlaps the input", none, l -> {
+            List<String> a = l.training();
+            a.set(5, l.input().toString());
+            return a;
+        }));
+        c.add(new Case("output inside input", 2, "overlaps the input", none, l -> {
+            List<String> a = l.training();
+            a.set(5, l.input().resolve("train/out").toString());
+            return a;
+        }));
+        c.add(new Case("output exists, no --overwrite", 2, "pass --overwrite", none, l -> {
+            JobHarness.write(l.output().resolve("train/part-00000.csv"), "old");
+            return l.training();
+        }));
+        c.add(new Case("unknown option", 2, "Unknown option: '--smooth'", none, l -> {
+            List<String> a = l.training();
+            a.add("--smooth");
+            return a;
+        }));
+        c.add(new Case("unknown job type", 2, "unknown job type 'train'", none, l -> {
+            List<String> a = l.training();
+            a.set(1, "train");
+            return a;
+        }));
+        c.add(new Case("validation without artifacts option", 2, "--model-artifacts-input is required", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            List<String> a = l.validation();
+            return a.subList(0, 6);
+        }));
+        c.add(new Case("validation without risk tables", 1, "no risk_table_map.json or risk_table_map.pkl", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            l.artifact("hyperparameters.json", HP);
+            return l.validation();
+        }));
+        c.add(new Case("truncated JSON artifact", 2, "risk_table_map.json: not valid JSON", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            l.artifact("risk_table_map.json", "{\"format\": \"risk_table_map\", \"format_version\": 1, \"risk_tables\": {\"c\": {\"mo");
+            return l.validation();
+        }));
+        c.add(new Case("tampered JSON artifact", 2, "bin 'A' must be a number", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            l.artifact("risk_table_map.json", "{\"format\": \"risk_table_map\", \"format_version\": 1, \"risk_tables\": {\"c\": "
+                    + "{\"varName\": \"c\", \"type\": \"categorical\", \"mode\": \"categorical\", \"default_bin\": 0.4, \"bins\": {\"A\": \"x\"}}}}");
+            return l.validation();
+        }));
+        c.add(new Case("artifact of a newer format version", 2, "format_version 9 is newer", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            l.artifact("risk_table_map.json", "{\"format\": \"risk_table_map\", \"format_version\": 9, \"risk_tables\": {}}");
+            return l.validation();
+        }));
+        c.add(new Case("unsafe pickle artifact", 2, "refused pickle opcode", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            try {
+                Files.createDirectories(l.artifacts());
+                Files.write(l.artifacts().resolve("risk_table_map.pkl"), "cos\nsystem\n(S'echo pwned'\ntR.".getBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return l.validation();
+        }));
+        return c;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachBadInputGetsItsExitCodeAndLeavesNoOutput() {
+        SparkTestSession.get();
+        return cases().stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
+            Path dir = tmp.resolve(k.name().replaceAll("[^a-zA-Z0-9]+", "-"));
+            Layout l = new Layout(dir.resolve("in"), dir.resolve("out"), dir.resolve("hp.json"), dir.resolve("artifacts"));
+            for (String s : new String[] {"train", "val", "test"}) {
+                l.write(s + "/part-00000.csv", DATA);
+            }
+            JobHarness.write(l.hp(), HP);
+            Files.createDirectories(l.artifacts());
+            List<String> args = k.setup().apply(l);
+            Map<String, String> before = Files.exists(l.input()) ? JobHarness.checksums(l.input()) : Map.of();
+            Map<String, String> outBefore = Files.exists(l.output()) ? JobHarness.checksums(l.output()) : null;
+            Map<String, String> env = new HashMap<>(k.env());
+            JobHarness.Result r = JobHarness.run(env, args.toArray(new String[0]));
+            assertEquals(k.exitCode(), r.exitCode(), r.toString());
+            String firstLine = r.err().lines().filter(s -> s.startsWith("risk-table-mapping: error:")).findFirst().orElse("");
+            assertTrue(firstLine.contains(k.message()), "expected '" + k.message() + "' in the error line:\n" + r);
+            assertTrue(r.out().isEmpty(), "no summary on failure: " + r.out());
+            if (Files.exists(l.input())) {
+                assertEquals(before, JobHarness.checksums(l.input()), "input unchanged");
+            }
+            if (outBefore == null) {
+                assertFalse(Files.exists(l.output()), "nothing written: " + JobHarness.names(l.output()));
+            } else {
+                assertEquals(outBefore, JobHarness.checksums(l.output()), "existing output unchanged");
+            }
+        }));
+    }
+
+    @Test
+    void overwriteReplacesAnExistingOutput() {
+        Path in = tmp.resolve("ow-in");
+        for (String s : new String[] {"train", "val", "test"}) {
+            JobHarness.write(in.resolve(s).resolve("part-00000.csv"), DATA);
+        }
+        Path hp = tmp.resolve("ow-hp.json");
+        JobHarness.write(hp, HP);
+        Path out = tmp.resolve("ow-out");
+        JobHarness.write(out.resolve("train/part-00099.csv"), "stale");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString(), "--overwrite");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("part-00000.csv"), JobHarness.names(out.resolve("train")), "the old split folder is replaced");
+    }
+
+    @Test
+    void helpExplainsEveryOptionAndExitsZero() {
+        JobHarness.Result r = JobHarness.run("--help");
+        assertEquals(0, r.exitCode());
+        for (String opt : new String[] {"--job-type", "--input-dir", "--output-dir", "--hyperparameters", "--model-artifacts-input",
+            "--model-artifacts-output", "--master", "--overwrite", "SMOOTH_FACTOR", "Exit codes"}) {
+            assertTrue(r.out().contains(opt), opt + " in\n" + r.out());
+        }
+    }
+}
