@@ -48,7 +48,8 @@ public final class Hyperparameters {
     public static final int DEFAULT_MAX_UNIQUE_THRESHOLD = 100;
     public static final String DEFAULT_LABEL_NAME = "target";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ObjectNode node;
     private final String source;
@@ -97,29 +98,39 @@ public final class Hyperparameters {
         }
         String ct = env.get("COUNT_THRESHOLD");
         if (ct != null && !ct.isBlank()) {
-            copy.put(COUNT_THRESHOLD, parseEnvInt("COUNT_THRESHOLD", ct));
+            copy.put(COUNT_THRESHOLD, parseEnvInt("COUNT_THRESHOLD", ct, 0));
         }
         String mu = env.get("MAX_UNIQUE_THRESHOLD");
         if (mu != null && !mu.isBlank()) {
-            copy.put(MAX_UNIQUE_THRESHOLD, parseEnvInt("MAX_UNIQUE_THRESHOLD", mu));
+            copy.put(MAX_UNIQUE_THRESHOLD, parseEnvInt("MAX_UNIQUE_THRESHOLD", mu, 1));
         }
         return new Hyperparameters(copy, source + " with environment overrides");
     }
 
     private static double parseEnvDouble(String var, String value) {
+        double d;
         try {
-            return Double.parseDouble(value.trim());
+            d = Double.parseDouble(value.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("environment variable " + var + "='" + value + "' is not a number", e);
         }
+        if (!Double.isFinite(d) || d < 0) {
+            throw new IllegalArgumentException("environment variable " + var + "='" + value + "' must be a number >= 0");
+        }
+        return d;
     }
 
-    private static long parseEnvInt(String var, String value) {
+    private static long parseEnvInt(String var, String value, int min) {
+        long v;
         try {
-            return Long.parseLong(value.trim());
+            v = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("environment variable " + var + "='" + value + "' is not an integer", e);
         }
+        if (v < min || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("environment variable " + var + "='" + value + "' must be an integer >= " + min);
+        }
+        return v;
     }
 
     /** A copy with {@code key} set to {@code value} (for the values a run actually used). */

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  *       {@link Double#parseDouble(String)} of the text (the same conversion as Spark's
  *       {@code CAST(s AS DOUBLE)} for such text).</li>
  *   <li>Keys compare by numeric value: {@code "1"}, {@code "1.0"} and {@code 1} are one key;
- *       {@code -0.0} is {@code 0.0}; {@code NaN} is treated as missing (as pandas does).</li>
+ *       {@code -0.0} is {@code 0.0}; {@code NaN} is treated as missing (as pandas does), and so are
+ *       infinities (text such as {@code 1e999} that overflows): numeric categories are finite.</li>
  * </ul>
  */
 public final class NumericKeys {
@@ -58,9 +59,9 @@ public final class NumericKeys {
         return null;
     }
 
-    /** {@code -0.0} becomes {@code 0.0}; {@code NaN} becomes {@code null}. */
+    /** {@code -0.0} becomes {@code 0.0}; {@code NaN} and infinities become {@code null}. */
     public static Double normalize(double v) {
-        if (Double.isNaN(v)) {
+        if (!Double.isFinite(v)) {
             return null;
         }
         return v == 0.0 ? 0.0 : v;

@@ -87,20 +87,13 @@ public final class RiskTable implements Serializable {
             throw new IllegalArgumentException("field '" + varName + "': categorical key " + key + " is not a string");
         }
         Double d = key instanceof Number n ? NumericKeys.normalize(n.doubleValue())
-                : key instanceof String s ? NumericKeys.normalize(parseKey(s, varName)) : null;
+                : key instanceof String s ? NumericKeys.parse(s) : null;
         if (d == null) {
             throw new IllegalArgumentException("field '" + varName + "': numeric key '" + key + "' is not a number");
         }
         return d;
     }
 
-    private static double parseKey(String s, String varName) {
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("field '" + varName + "': numeric key '" + s + "' is not a number", e);
-        }
-    }
 
     public String varName() {
         return varName;

@@ -39,7 +39,8 @@ public final class RiskTableMapCodec {
     /** File name of the Python pickle. */
     public static final String PICKLE_FILE = "risk_table_map.pkl";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RiskTableMapCodec() {
     }

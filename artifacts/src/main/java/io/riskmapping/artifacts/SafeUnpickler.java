@@ -1,6 +1,9 @@
 package io.riskmapping.artifacts;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
@@ -12,7 +15,8 @@ import net.razorvine.pickle.Unpickler;
  * callable or asks for a persistent id ({@code GLOBAL}, {@code STACK_GLOBAL}, {@code REDUCE},
  * {@code BUILD}, {@code INST}, {@code OBJ}, {@code NEWOBJ}, {@code NEWOBJ_EX}, {@code EXT1/2/4},
  * {@code PERSID}, {@code BINPERSID}) is refused with a {@link PickleException} before anything
- * is constructed, so a malicious pickle cannot run code when loaded.
+ * is constructed, so a malicious pickle cannot run code when loaded. Dicts keep the order of the
+ * pickle (insertion order, as in Python), so a loaded artifact writes back to the same bytes.
  */
 public class SafeUnpickler extends Unpickler {
 
@@ -34,6 +38,19 @@ public class SafeUnpickler extends Unpickler {
         if (refused != null) {
             throw new PickleException("refused pickle opcode " + refused
                     + ": only plain data (dict, list, str, numbers, bool, None) may be loaded");
+        }
+        if (key == Opcodes.EMPTY_DICT) {
+            stack.add(new LinkedHashMap<Object, Object>());
+            return NO_RETURN_VALUE;
+        }
+        if (key == Opcodes.DICT) {
+            List<Object> items = stack.pop_all_since_marker();
+            Map<Object, Object> dict = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < items.size(); i += 2) {
+                dict.put(items.get(i), items.get(i + 1));
+            }
+            stack.add(dict);
+            return NO_RETURN_VALUE;
         }
         return super.dispatch(key);
     }

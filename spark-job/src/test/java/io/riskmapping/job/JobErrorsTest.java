@@ -114,6 +114,10 @@ class JobErrorsTest {
             }
             return l.training();
         }));
+        c.add(new Case("ragged CSV row", 2, "Malformed CSV record: A,2", none, l -> {
+            l.write("val/part-00000.csv", "c,n,y\nA,1,1\nA,2\n");
+            return l.training();
+        }));
         c.add(new Case("corrupt Parquet shard", 2, "part-00000.parquet", none, l -> {
             l.delete("val/part-00000.csv");
             l.writeBytes("val/part-00000.parquet", "PAR1 this is not parquet".getBytes());
@@ -233,9 +237,23 @@ class JobErrorsTest {
         return c;
     }
 
+    /** Every case is a row of docs/errors.md with the same exit code. */
+    @Test
+    void everyCaseIsDocumented() throws IOException {
+        String doc = Files.readString(SparkTestSession.repoRoot().resolve("docs/errors.md"));
+        for (Case k : cases()) {
+            assertTrue(doc.contains("| " + k.name() + " | " + k.exitCode() + " |"), "docs/errors.md lacks the row '| " + k.name()
+                    + " | " + k.exitCode() + " |'");
+        }
+    }
+
     @TestFactory
-    Stream<DynamicTest> eachBadInputGetsItsExitCodeAndLeavesNoOutput() {
+    Stream<DynamicTest> eachBadInputGetsItsExitCodeAndLeavesNoOutput() throws IOException {
         SparkTestSession.get();
+        // The messages seen, as docs/errors.md rows (target/errors-table.md), to keep the doc true.
+        Path table = Path.of("target", "errors-table.md");
+        Files.createDirectories(table.getParent());
+        Files.writeString(table, "");
         return cases().stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
             Path dir = tmp.resolve(k.name().replaceAll("[^a-zA-Z0-9]+", "-"));
             Layout l = new Layout(dir.resolve("in"), dir.resolve("out"), dir.resolve("hp.json"), dir.resolve("artifacts"));
@@ -252,6 +270,8 @@ class JobErrorsTest {
             assertEquals(k.exitCode(), r.exitCode(), r.toString());
             String firstLine = r.err().lines().filter(s -> s.startsWith("risk-table-mapping: error:")).findFirst().orElse("");
             assertTrue(firstLine.contains(k.message()), "expected '" + k.message() + "' in the error line:\n" + r);
+            Files.writeString(table, "| " + k.name() + " | " + r.exitCode() + " | `" + firstLine.replace(dir.toString(), "…")
+                    .replace("risk-table-mapping: error: ", "") + "` |\n", java.nio.file.StandardOpenOption.APPEND);
             assertTrue(r.out().isEmpty(), "no summary on failure: " + r.out());
             if (Files.exists(l.input())) {
                 assertEquals(before, JobHarness.checksums(l.input()), "input unchanged");

@@ -95,11 +95,12 @@ final class RiskTableAggregation {
         WindowSpec perField = Window.partitionBy("f");
         Column nonNull = col("s").isNotNull().or(col("d").isNotNull());
         Column allNumeric = min(when(nonNull, col("d").isNotNull().or(col("s").rlike(NumericKeys.NUMBER_REGEX)))).over(perField);
-        Column parsed = when(lit(parseNumericStrings).and(col("all_numeric")), col("s").try_cast(DataTypes.DoubleType).plus(0.0));
+        Column numericText = lit(parseNumericStrings).and(col("all_numeric"));
+        Column parsed = when(numericText, finiteKey(col("s").try_cast(DataTypes.DoubleType)));
         Dataset<Row> keyed = byCategory
                 .withColumn("all_numeric", coalesce(allNumeric, lit(false)))
                 .withColumn("kd", coalesce(col("d"), parsed))
-                .withColumn("ks", when(col("kd").isNull(), col("s")))
+                .withColumn("ks", when(numericText, lit(null).cast(DataTypes.StringType)).otherwise(col("s")))
                 .groupBy("f", "all_numeric", "ks", "kd").agg(
                         sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"),
                         sum("nbad").as("nbad"), min("bad").as("bad"));
@@ -113,10 +114,19 @@ final class RiskTableAggregation {
         return summarize(rows, inputCols, labelCol, numericType, parseNumericStrings, maxUniqueThreshold, smoothFactor);
     }
 
-    /** A numeric column as a numeric-mode key: double, NaN as null, -0.0 as 0.0. */
+    /** A numeric column as a numeric-mode key (see {@link #finiteKey}). */
     static Column numericKey(Column c, DataType t) {
-        Column d = c.cast(DataTypes.DoubleType).plus(0.0);
-        return t instanceof DoubleType || t instanceof FloatType ? when(functions.not(isnan(c)), d) : d;
+        Column d = c.cast(DataTypes.DoubleType);
+        return t instanceof DoubleType || t instanceof FloatType ? finiteKey(d) : d.plus(0.0);
+    }
+
+    /**
+     * A double as a numeric-mode key, as {@link NumericKeys#normalize(double)} does: NaN and
+     * infinities are null (missing), -0.0 is 0.0.
+     */
+    static Column finiteKey(Column d) {
+        return when(isnan(d).or(d.equalTo(Double.POSITIVE_INFINITY)).or(d.equalTo(Double.NEGATIVE_INFINITY)),
+                lit(null).cast(DataTypes.DoubleType)).otherwise(d.plus(0.0));
     }
 
     /** A column reference that survives dots, spaces and backticks in the name. */

@@ -149,7 +149,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
             return RiskTableAggregation.numericKey(c, type);
         }
         Column s = c.cast(DataTypes.StringType);
-        return when(s.rlike(NumericKeys.NUMBER_REGEX), s.try_cast(DataTypes.DoubleType).plus(0.0));
+        return when(s.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(s.try_cast(DataTypes.DoubleType)));
     }
 
     private static Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {
