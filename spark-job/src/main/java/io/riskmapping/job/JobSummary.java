@@ -39,11 +39,13 @@ final class JobSummary {
             long mapped = fit.fields().stream().filter(FieldStatistics::mapped).count();
             out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, fit.fields().size() - mapped);
             int width = Math.max(5, fieldNames.stream().mapToInt(String::length).max().orElse(5));
-            out.printf(Locale.ROOT, "    %-" + width + "s  %-11s  %10s  %8s  %s%n", "field", "mode", "categories", "nulls", "note");
+            String row = "    %-" + width + "s  %-11s  %10s  %8s  %s";
+            out.println(String.format(Locale.ROOT, row, "field", "mode", "categories", "nulls", "note").stripTrailing());
             for (int i = 0; i < fit.fields().size(); i++) {
                 FieldStatistics f = fit.fields().get(i);
-                out.printf(Locale.ROOT, "    %-" + width + "s  %-11s  %10d  %8d  %s%n", fieldNames.get(i), f.mode().label(),
-                        f.mapped() ? f.counts().size() : f.distinct(), f.nullRows(), f.mapped() ? "" : "skipped: " + f.skipReason());
+                out.println(String.format(Locale.ROOT, row, fieldNames.get(i), f.mode().label(),
+                        f.mapped() ? f.counts().size() : f.distinct(), f.nullRows(),
+                        f.mapped() ? "" : "skipped: " + f.skipReason()).stripTrailing());
             }
         } else {
             out.printf(Locale.ROOT, "  fields     %d mapped with the loaded risk tables%n", tablesLoaded);
