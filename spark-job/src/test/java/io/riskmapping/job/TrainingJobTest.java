@@ -152,6 +152,39 @@ class TrainingJobTest {
     }
 
     @Test
+    void theTablesDoNotDependOnHowTrainIsSharded() throws IOException {
+        // the same 600 train rows as one shard, and as 7 shards of uneven size (one of them empty)
+        List<String[]> rows = new java.util.ArrayList<>();
+        for (String shard : JobHarness.names(input.resolve("train"))) {
+            List<String[]> r = JobHarness.readText(input.resolve("train").resolve(shard));
+            rows.addAll(r.subList(1, r.size()));
+        }
+        String header = String.join(",", JobHarness.readText(input.resolve("train/part-00000.csv")).get(0));
+        int[][] layouts = {{600}, {1, 99, 0, 200, 150, 100, 50}};
+        byte[] reference = Files.readAllBytes(output.resolve("model_artifacts/risk_table_map.json"));
+        for (int[] sizes : layouts) {
+            Path in = tmp.resolve("resharded-" + sizes.length);
+            JobHarness.copyTree(input.resolve("val"), in.resolve("val"));
+            JobHarness.copyTree(input.resolve("test"), in.resolve("test"));
+            int from = 0;
+            for (int s = 0; s < sizes.length; s++) {
+                StringBuilder sb = new StringBuilder(header).append('\n');
+                for (String[] r : rows.subList(from, from + sizes[s])) {
+                    sb.append(String.join(",", r)).append('\n');
+                }
+                from += sizes[s];
+                JobHarness.write(in.resolve("train").resolve(String.format("part-%05d.csv", s)), sb.toString());
+            }
+            Path out = tmp.resolve("resharded-out-" + sizes.length);
+            JobHarness.Result r = JobHarness.run(JobHarness.training(in, out));
+            assertEquals(0, r.exitCode(), r.toString());
+            assertArrayEquals(reference, Files.readAllBytes(out.resolve("model_artifacts/risk_table_map.json")),
+                    sizes.length + " shards give the same tables, byte for byte");
+            assertEquals(sizes.length, JobHarness.names(out.resolve("train")).size());
+        }
+    }
+
+    @Test
     void pythonReadsThePickleAsPlainDicts() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(PythonCheck.available(), "python3 not on the PATH");
         String script = String.join("\n",
