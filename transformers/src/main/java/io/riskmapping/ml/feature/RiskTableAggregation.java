@@ -60,15 +60,8 @@ final class RiskTableAggregation {
     static FitStatistics run(Dataset<?> data, String[] inputCols, String labelCol, boolean parseNumericStrings,
             int maxUniqueThreshold, double smoothFactor) {
         Dataset<Row> df = data.toDF();
-        DataType labelType = df.schema().apply(labelCol).dataType();
         Column label = quoted(labelCol);
-        Column labelValue = labelType instanceof StringType ? label.try_cast(DataTypes.DoubleType) : label.cast(DataTypes.DoubleType);
-        Column labelMissing = labelType instanceof StringType ? label.isNull().or(trim(label).equalTo("")) : label.isNull();
-        Column y = when(labelMissing, UNLABELLED)
-                .when(labelValue.equalTo(1.0), 1)
-                .when(labelValue.equalTo(0.0), 0)
-                .when(labelValue.equalTo(-1.0), UNLABELLED)
-                .otherwise(INVALID);
+        Column y = labelClass(df, labelCol);
         Column invalidText = when(y.equalTo(INVALID), label.cast(DataTypes.StringType));
 
         // One struct per input column (f = index, s = text category, d = numeric category), plus f = -1 for the label.
@@ -112,6 +105,22 @@ final class RiskTableAggregation {
 
         List<Row> rows = result.select("f", "all_numeric", "ks", "kd", "n0", "n1", "rows", "nbad", "bad", "distinct").collectAsList();
         return summarize(rows, inputCols, labelCol, numericType, parseNumericStrings, maxUniqueThreshold, smoothFactor);
+    }
+
+    /**
+     * The label as a class: 0 and 1 are fitted; null, blank text and -1 are unlabelled (-1); anything
+     * else is invalid (2). Numbers, booleans and numeric text ("1", "1.0") are accepted.
+     */
+    static Column labelClass(Dataset<Row> df, String labelCol) {
+        DataType labelType = df.schema().apply(labelCol).dataType();
+        Column label = quoted(labelCol);
+        Column labelValue = labelType instanceof StringType ? label.try_cast(DataTypes.DoubleType) : label.cast(DataTypes.DoubleType);
+        Column labelMissing = labelType instanceof StringType ? label.isNull().or(trim(label).equalTo("")) : label.isNull();
+        return when(labelMissing, UNLABELLED)
+                .when(labelValue.equalTo(1.0), 1)
+                .when(labelValue.equalTo(0.0), 0)
+                .when(labelValue.equalTo(-1.0), UNLABELLED)
+                .otherwise(INVALID);
     }
 
     /** A numeric column as a numeric-mode key (see {@link #finiteKey}). */

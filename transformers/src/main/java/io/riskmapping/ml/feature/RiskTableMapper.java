@@ -10,10 +10,14 @@ import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
@@ -47,11 +51,16 @@ import io.riskmapping.artifacts.RiskTableMap;
  * One scan of the data and one aggregation for all columns together; the driver receives at
  * most {@code maxUniqueThreshold} rows per column.
  *
+ * <h2>Out-of-fold encoding</h2>
+ * With {@code numFolds >= 2}, fit also learns per-fold tables so that
+ * {@link RiskTableMapperModel#transformOutOfFold} encodes every train row without its own label
+ * (as scikit-learn's {@code TargetEncoder} does with {@code cv}); one more aggregation pass.
+ *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for a missing or unsupported column (from
  * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it), or no labelled row.
  */
-public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams {
+public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams, DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -80,6 +89,9 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
     @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }
     @Override public Param<String> handleInvalid() { return p.handleInvalid; }
+    @Override public IntParam numFolds() { return p.numFolds; }
+    @Override public Param<String> foldCol() { return p.foldCol; }
+    @Override public LongParam seed() { return p.seed; }
 
     public RiskTableMapper setInputCols(String... value) { set(p.inputCols, value); return this; }
     public RiskTableMapper setOutputCols(String... value) { set(p.outputCols, value); return this; }
@@ -89,6 +101,9 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     public RiskTableMapper setMaxUniqueThreshold(int value) { set(p.maxUniqueThreshold, value); return this; }
     public RiskTableMapper setParseNumericStrings(boolean value) { set(p.parseNumericStrings, value); return this; }
     public RiskTableMapper setHandleInvalid(String value) { set(p.handleInvalid, value); return this; }
+    public RiskTableMapper setNumFolds(int value) { set(p.numFolds, value); return this; }
+    public RiskTableMapper setFoldCol(String value) { set(p.foldCol, value); return this; }
+    public RiskTableMapper setSeed(long value) { set(p.seed, value); return this; }
 
     @Override
     public StructType transformSchema(StructType schema) {
@@ -101,7 +116,10 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         FitStatistics stats = RiskTableAggregation.run(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
                 getMaxUniqueThreshold(), getSmoothFactor());
         RiskTableMap tables = tables(stats, getCountThreshold());
-        RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats);
+        List<RiskTableMap> folds = getNumFolds() >= 2
+                ? OutOfFold.fit(dataset, tables, stats, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), getSmoothFactor(), getCountThreshold())
+                : null;
+        RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds);
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
     }
@@ -141,6 +159,14 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         }
         double r = (double) k / n;
         return (n * r + m * prior) / (n + m);
+    }
+
+    public static MLReader<RiskTableMapper> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static RiskTableMapper load(String path) {
+        return read().load(path);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,13 +21,20 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -40,39 +48,54 @@ import io.riskmapping.artifacts.RiskTableMap;
 
 /**
  * A fitted risk table mapping: replaces each mapped input column with its risk (a double) in one
- * narrow pass (no shuffle, rows keep their order). Columns skipped at fit time are left unchanged.
+ * narrow pass (no shuffle, rows keep their order). Columns skipped at fit time are left unchanged
+ * and get no output column.
  *
  * <p>Lookups are native Column expressions: a table of at most {@link #NATIVE_LOOKUP_MAX_BINS}
  * bins becomes a {@code CASE WHEN}; a larger one is broadcast once as a hash map and probed by a
  * one-argument function. Keys: text as-is (categorical mode) or by numeric value (numeric mode,
  * text parsed by {@link NumericKeys}), exactly as {@link io.riskmapping.artifacts.RiskScorer} does.
- * Nulls and unseen categories give the default bin, or fail the query naming the value when
- * {@code handleInvalid} is "error".
+ * Nulls and unseen categories give the default bin; with {@code handleInvalid = "error"} the query
+ * fails with a message naming the column and the value.
+ *
+ * <p>Persistence ({@link #write()}, {@link #read()}, {@link #load(String)}, also inside a
+ * {@code PipelineModel}): Spark's params metadata plus {@code data/}, a Parquet file with one row
+ * per input column, laid out as documented in {@code docs/persistence.md} (format version
+ * {@link #FORMAT_VERSION}). Out-of-fold tables are not saved: they serve the train split only.
  */
-public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements RiskTableMapperParams {
+public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements RiskTableMapperParams, MLWritable {
 
     private static final long serialVersionUID = 1L;
 
     /** Tables up to this many bins are applied as a native CASE WHEN; larger ones through a broadcast hash map. */
     public static final int NATIVE_LOOKUP_MAX_BINS = 64;
 
+    /** Version of the saved {@code data/} layout; readers refuse newer ones. */
+    public static final int FORMAT_VERSION = 1;
+
     private final String uid;
     private final RiskTableMapperParams.Defs p;
     private final RiskTableMap tables;
     private final FitStatistics statistics;
+    private final List<RiskTableMap> foldTables;
 
     /**
      * @param tables     one table per mapped input column, keyed by the column name
      * @param statistics what the fit counted, or null for a model built from artifacts
      */
     public RiskTableMapperModel(String uid, RiskTableMap tables, FitStatistics statistics) {
+        this(uid, tables, statistics, null);
+    }
+
+    RiskTableMapperModel(String uid, RiskTableMap tables, FitStatistics statistics, List<RiskTableMap> foldTables) {
         this.uid = uid;
         this.p = new RiskTableMapperParams.Defs(this);
         this.tables = tables;
         this.statistics = statistics;
+        this.foldTables = foldTables == null ? null : List.copyOf(foldTables);
     }
 
-    /** A model that applies {@code tables} to the columns named by their {@code varName}s, in place. */
+    /** A model that applies {@code tables} (e.g. read from {@code risk_table_map.json}) to the columns named by their {@code varName}s, in place. */
     public static RiskTableMapperModel fromRiskTables(RiskTableMap tables) {
         RiskTableMapperModel m = new RiskTableMapperModel(Identifiable.randomUID("riskTableMapper"), tables, null);
         m.set(m.p.inputCols, tables.tables().keySet().toArray(new String[0]));
@@ -92,12 +115,16 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
     @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }
     @Override public Param<String> handleInvalid() { return p.handleInvalid; }
+    @Override public IntParam numFolds() { return p.numFolds; }
+    @Override public Param<String> foldCol() { return p.foldCol; }
+    @Override public LongParam seed() { return p.seed; }
 
+    /** The transform-time params can be changed on a fitted model; the fit-time ones describe how it was fitted. */
     public RiskTableMapperModel setInputCols(String... value) { set(p.inputCols, value); return this; }
     public RiskTableMapperModel setOutputCols(String... value) { set(p.outputCols, value); return this; }
     public RiskTableMapperModel setHandleInvalid(String value) { set(p.handleInvalid, value); return this; }
 
-    /** The tables of the mapped columns, keyed by input column name. */
+    /** The tables of the mapped columns, keyed by input column name (the {@code risk_table_map} artifact's content). */
     public RiskTableMap riskTables() {
         return tables;
     }
@@ -105,6 +132,11 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     /** What the fit pass counted, or null when the model was built from artifacts. */
     public FitStatistics statistics() {
         return statistics;
+    }
+
+    /** True when {@link #transformOutOfFold} can be used (fitted with {@code numFolds >= 2} in this session). */
+    public boolean hasOutOfFoldTables() {
+        return foldTables != null;
     }
 
     private Set<String> skippedColumns() {
@@ -124,6 +156,23 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        return apply(dataset, null);
+    }
+
+    /**
+     * Encodes the train split out of fold: each row with the tables fitted without its fold (see
+     * {@code OutOfFold}). Give it the data the model was fitted on: folds are assigned the same way.
+     *
+     * @throws IllegalStateException when the model was not fitted with {@code numFolds >= 2}
+     */
+    public Dataset<Row> transformOutOfFold(Dataset<?> train) {
+        if (foldTables == null) {
+            throw new IllegalStateException(uid + ": no out-of-fold tables; fit with numFolds >= 2");
+        }
+        return apply(train, OutOfFold.fold(train.toDF(), getFoldCol(), getNumFolds(), getSeed()));
+    }
+
+    private Dataset<Row> apply(Dataset<?> dataset, Column fold) {
         transformSchema(dataset.schema());
         String[] in = getInputCols();
         String[] out = getOutputCols();
@@ -132,10 +181,22 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         Map<String, Column> columns = new LinkedHashMap<>();
         for (int i = 0; i < in.length; i++) {
             RiskTable t = tables.get(in[i]);
-            if (t != null) {
-                DataType type = dataset.schema().apply(in[i]).dataType();
-                columns.put(out[i], mapping(RiskTableAggregation.quoted(in[i]), type, t, error, jsc).as(out[i]));
+            if (t == null) {
+                continue;
             }
+            Column c = RiskTableAggregation.quoted(in[i]);
+            DataType type = dataset.schema().apply(in[i]).dataType();
+            Column mapped;
+            if (fold == null) {
+                mapped = mapping(c, type, t, error, jsc);
+            } else {
+                mapped = null;
+                for (int j = 0; j < foldTables.size(); j++) {
+                    Column mj = mapping(c, type, foldTables.get(j).get(in[i]), error, jsc);
+                    mapped = mapped == null ? when(fold.equalTo(j), mj) : mapped.when(fold.equalTo(j), mj);
+                }
+            }
+            columns.put(out[i], mapped.as(out[i]));
         }
         return dataset.toDF().withColumns(columns);
     }
@@ -195,13 +256,178 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     @Override
     public RiskTableMapperModel copy(ParamMap extra) {
-        RiskTableMapperModel copied = new RiskTableMapperModel(uid, tables, statistics);
+        RiskTableMapperModel copied = new RiskTableMapperModel(uid, tables, statistics, foldTables);
         return copyValues(copied, extra).setParent(parent());
     }
 
     @Override
     public String toString() {
-        List<String> mapped = List.copyOf(tables.tables().keySet());
-        return "RiskTableMapperModel: uid=" + uid + ", mapped=" + mapped;
+        return "RiskTableMapperModel: uid=" + uid + ", mapped=" + List.copyOf(tables.tables().keySet())
+                + (statistics == null ? "" : ", skipped=" + skippedColumns());
+    }
+
+    // ------------------------------------------------------------ persistence
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<RiskTableMapperModel> read() {
+        return new Reader();
+    }
+
+    public static RiskTableMapperModel load(String path) {
+        return read().load(path);
+    }
+
+    /** Saves params metadata and {@code data/}: one Parquet row per input column (docs/persistence.md). */
+    static final class Writer extends MLWriter {
+        private final RiskTableMapperModel instance;
+
+        Writer(RiskTableMapperModel instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+            List<Row> rows = PersistedTables.rows(instance);
+            sparkSession().createDataFrame(rows, PersistedTables.SCHEMA).repartition(1).write().parquet(path + "/data");
+        }
+    }
+
+    /** Reads what {@link Writer} saved, refusing a newer format version. */
+    static final class Reader extends MLReader<RiskTableMapperModel> {
+        @Override
+        public RiskTableMapperModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), RiskTableMapperModel.class.getName());
+            List<Row> rows = sparkSession().read().parquet(path + "/data").collectAsList();
+            PersistedTables.Loaded loaded = PersistedTables.parse(rows, path);
+            RiskTableMapperModel model = new RiskTableMapperModel(metadata.uid(), loaded.tables(), loaded.statistics());
+            metadata.getAndSetParams(model, scala.Option.empty());
+            return model;
+        }
+    }
+
+    /** The layout of {@code data/}; rows built on the driver (a model is small) and parsed back. */
+    static final class PersistedTables {
+        static final StructType SCHEMA = new StructType()
+                .add("format_version", DataTypes.IntegerType, false)
+                .add("ordinal", DataTypes.IntegerType, false)
+                .add("column", DataTypes.StringType, false)
+                .add("mode", DataTypes.StringType, false)
+                .add("default_bin", DataTypes.DoubleType, true)
+                .add("categories", DataTypes.createArrayType(DataTypes.StringType, false), true)
+                .add("numeric_categories", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
+                .add("risks", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
+                .add("category_rows", DataTypes.createArrayType(DataTypes.LongType, false), true)
+                .add("category_events", DataTypes.createArrayType(DataTypes.LongType, false), true)
+                .add("distinct", DataTypes.LongType, true)
+                .add("null_rows", DataTypes.LongType, true)
+                .add("skip_reason", DataTypes.StringType, true)
+                .add("train_rows", DataTypes.LongType, true)
+                .add("fit_rows", DataTypes.LongType, true)
+                .add("events", DataTypes.LongType, true)
+                .add("smooth_samples", DataTypes.LongType, true);
+
+        record Loaded(RiskTableMap tables, FitStatistics statistics) {
+        }
+
+        static List<Row> rows(RiskTableMapperModel m) {
+            List<Row> rows = new ArrayList<>();
+            FitStatistics s = m.statistics;
+            List<String> columns = new ArrayList<>();
+            if (s != null) {
+                s.fields().forEach(f -> columns.add(f.column()));
+            } else {
+                columns.addAll(m.tables.tables().keySet());
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                String c = columns.get(i);
+                RiskTable t = m.tables.get(c);
+                FieldStatistics f = s == null ? null : s.fields().get(i);
+                boolean numeric = (t != null ? t.mode() : f.mode()) == RiskTable.Mode.NUMERIC;
+                List<String> cats = new ArrayList<>();
+                List<Double> nums = new ArrayList<>();
+                List<Double> risks = new ArrayList<>();
+                List<Long> ns = new ArrayList<>();
+                List<Long> ks = new ArrayList<>();
+                if (t != null) {
+                    for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
+                        if (numeric) {
+                            nums.add((Double) e.getKey());
+                        } else {
+                            cats.add((String) e.getKey());
+                        }
+                        risks.add(e.getValue());
+                        if (f != null) {
+                            long[] nk = f.counts().get(e.getKey());
+                            ns.add(nk[0]);
+                            ks.add(nk[1]);
+                        }
+                    }
+                }
+                rows.add(RowFactory.create(FORMAT_VERSION, i, c, (numeric ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL).label(),
+                        t == null ? null : t.defaultBin(),
+                        t == null || numeric ? null : cats.toArray(new String[0]),
+                        t == null || !numeric ? null : nums.toArray(new Double[0]),
+                        t == null ? null : risks.toArray(new Double[0]),
+                        f == null || t == null ? null : ns.toArray(new Long[0]),
+                        f == null || t == null ? null : ks.toArray(new Long[0]),
+                        f == null ? null : f.distinct(), f == null ? null : f.nullRows(), f == null ? null : f.skipReason(),
+                        s == null ? null : s.trainRows(), s == null ? null : s.fitRows(), s == null ? null : s.events(),
+                        s == null ? null : s.smoothSamples()));
+            }
+            return rows;
+        }
+
+        static Loaded parse(List<Row> unsorted, String path) {
+            List<Row> rows = new ArrayList<>(unsorted);
+            rows.sort((a, b) -> Integer.compare(a.getInt(a.fieldIndex("ordinal")), b.getInt(b.fieldIndex("ordinal"))));
+            List<RiskTable> tables = new ArrayList<>();
+            List<FieldStatistics> fields = new ArrayList<>();
+            Row first = null;
+            for (Row r : rows) {
+                int version = r.getInt(r.fieldIndex("format_version"));
+                if (version > FORMAT_VERSION) {
+                    throw new IllegalArgumentException(path + ": saved with format version " + version
+                            + ", newer than this version reads (" + FORMAT_VERSION + "); upgrade risk-table-mapping");
+                }
+                first = first == null ? r : first;
+                String column = r.getString(r.fieldIndex("column"));
+                RiskTable.Mode mode = RiskTable.Mode.fromLabel(r.getString(r.fieldIndex("mode")));
+                boolean mapped = !r.isNullAt(r.fieldIndex("risks"));
+                Map<Object, Double> bins = new LinkedHashMap<>();
+                Map<Object, long[]> counts = new LinkedHashMap<>();
+                if (mapped) {
+                    List<Double> risks = r.getList(r.fieldIndex("risks"));
+                    List<Object> keys = r.getList(r.fieldIndex(mode == RiskTable.Mode.NUMERIC ? "numeric_categories" : "categories"));
+                    boolean hasCounts = !r.isNullAt(r.fieldIndex("category_rows"));
+                    List<Long> ns = hasCounts ? r.getList(r.fieldIndex("category_rows")) : null;
+                    List<Long> ks = hasCounts ? r.getList(r.fieldIndex("category_events")) : null;
+                    for (int i = 0; i < keys.size(); i++) {
+                        bins.put(keys.get(i), risks.get(i));
+                        if (hasCounts) {
+                            counts.put(keys.get(i), new long[] {ns.get(i), ks.get(i)});
+                        }
+                    }
+                    tables.add(new RiskTable(column, mode, r.getDouble(r.fieldIndex("default_bin")), bins));
+                }
+                if (!r.isNullAt(r.fieldIndex("distinct"))) {
+                    fields.add(new FieldStatistics(column, mode, r.getLong(r.fieldIndex("distinct")),
+                            r.getLong(r.fieldIndex("null_rows")), r.isNullAt(r.fieldIndex("skip_reason")) ? null
+                                    : r.getString(r.fieldIndex("skip_reason")), counts));
+                }
+            }
+            FitStatistics stats = null;
+            if (first != null && !first.isNullAt(first.fieldIndex("fit_rows")) && fields.size() == rows.size()) {
+                long fitRows = first.getLong(first.fieldIndex("fit_rows"));
+                long events = first.getLong(first.fieldIndex("events"));
+                stats = new FitStatistics(first.getLong(first.fieldIndex("train_rows")), fitRows, events,
+                        (double) events / fitRows, first.getLong(first.fieldIndex("smooth_samples")), fields);
+            }
+            return new Loaded(new RiskTableMap(tables), stats);
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
@@ -60,6 +61,19 @@ public interface RiskTableMapperParams extends Params {
     /** What transform does with nulls and unseen categories: "keep" (default bin, default) or "error". */
     Param<String> handleInvalid();
 
+    /**
+     * Out-of-fold encoding of the train split: with {@code numFolds >= 2}, {@code fit} also learns one table per
+     * fold from the other folds (with their own prior), used by
+     * {@link RiskTableMapperModel#transformOutOfFold}. 0 (default) or 1: off.
+     */
+    IntParam numFolds();
+
+    /** Optional column holding each row's fold (integers 0 .. numFolds-1); default: folds by a hash of the row and {@code seed}. */
+    Param<String> foldCol();
+
+    /** Seed of the row hash that assigns folds when {@code foldCol} is not set. */
+    LongParam seed();
+
     default String[] getInputCols() {
         return getOrDefault(inputCols());
     }
@@ -91,6 +105,19 @@ public interface RiskTableMapperParams extends Params {
 
     default String getHandleInvalid() {
         return getOrDefault(handleInvalid());
+    }
+
+    default int getNumFolds() {
+        return (Integer) getOrDefault(numFolds());
+    }
+
+    /** The fold column, or null when folds come from the row hash. */
+    default String getFoldCol() {
+        return isDefined(foldCol()) ? getOrDefault(foldCol()) : null;
+    }
+
+    default long getSeed() {
+        return (Long) getOrDefault(seed());
     }
 
     /**
@@ -125,6 +152,14 @@ public interface RiskTableMapperParams extends Params {
             if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
                 throw new IllegalArgumentException("input column '" + c + "' has type " + t.simpleString()
                         + "; expected a string, numeric or boolean column");
+            }
+        }
+        if (fitting && getFoldCol() != null && getNumFolds() >= 2) {
+            if (!names.contains(getFoldCol())) {
+                throw new IllegalArgumentException("fold column '" + getFoldCol() + "' does not exist; columns are " + Arrays.toString(schema.fieldNames()));
+            }
+            if (!(schema.apply(getFoldCol()).dataType() instanceof NumericType || schema.apply(getFoldCol()).dataType() instanceof StringType)) {
+                throw new IllegalArgumentException("fold column '" + getFoldCol() + "' must hold integers 0 .. " + (getNumFolds() - 1));
             }
         }
         if (fitting) {
@@ -177,6 +212,9 @@ public interface RiskTableMapperParams extends Params {
         final IntParam maxUniqueThreshold;
         final BooleanParam parseNumericStrings;
         final Param<String> handleInvalid;
+        final IntParam numFolds;
+        final Param<String> foldCol;
+        final LongParam seed;
 
         Defs(Params owner) {
             inputCols = new StringArrayParam(owner, "inputCols", "input columns to encode (string or numeric)");
@@ -193,6 +231,12 @@ public interface RiskTableMapperParams extends Params {
             handleInvalid = new Param<>(owner, "handleInvalid",
                     "nulls and unseen categories: 'keep' (default bin) or 'error'",
                     ParamValidators.inArray(new String[] {KEEP_INVALID, ERROR_INVALID}));
+            numFolds = new IntParam(owner, "numFolds",
+                    "folds for out-of-fold encoding of the train split (>= 2), or 0/1 for none", ParamValidators.gtEq(0.0));
+            foldCol = new Param<>(owner, "foldCol", "column holding each row's fold 0 .. numFolds-1 (default: a row hash)");
+            seed = new LongParam(owner, "seed", "seed of the row hash that assigns folds");
+            owner.setDefault(numFolds, 0);
+            owner.setDefault(seed, (long) "io.riskmapping.ml.feature.RiskTableMapper".hashCode());
             owner.setDefault(labelCol, "label");
             owner.setDefault(smoothFactor, 0.01);
             owner.setDefault(countThreshold, 5);

@@ -1,0 +1,143 @@
+package io.riskmapping.ml.feature;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.inline;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.raise_error;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.artifacts.RiskTableMap;
+
+/**
+ * Out-of-fold (cross-fitted) tables for encoding the train split, as scikit-learn's
+ * {@code TargetEncoder} does with {@code cv}: the rows of fold j are encoded with tables fitted on
+ * the other folds, so a row's own label never enters its encoding.
+ *
+ * <p>For fold j, with {@code N_j, K_j} the fit rows and events outside fold j: prior
+ * {@code p_j = K_j / N_j}, pseudo-count {@code m_j = floor(N_j * smoothFactor)}, and for a
+ * category with {@code n_j, k_j} fit rows and events outside fold j the usual
+ * {@link RiskTableMapper#risk} formula; a category with no fit row outside fold j gets {@code p_j}.
+ * Which columns are mapped, and their mode, come from the full-data fit.
+ *
+ * <p>Folds: the integer {@code foldCol} when set (values 0 .. k-1, else the query fails naming the
+ * value), else {@code pmod(xxhash64(every column, seed), k)}: deterministic for a seed, whatever
+ * the partitioning. One extra aggregation over the train split, keyed by fold.
+ */
+final class OutOfFold {
+
+    private OutOfFold() {
+    }
+
+    /** Each row's fold, 0 .. k-1. */
+    static Column fold(Dataset<Row> df, String foldCol, int k, long seed) {
+        if (foldCol != null) {
+            Column f = RiskTableAggregation.quoted(foldCol).cast(DataTypes.IntegerType);
+            return when(f.isNull().or(f.lt(0)).or(f.geq(k)),
+                    raise_error(concat(lit("fold column '" + foldCol + "' holds "),
+                            RiskTableAggregation.quoted(foldCol).cast(DataTypes.StringType),
+                            lit(", expected an integer 0 .. " + (k - 1))))).otherwise(f).cast(DataTypes.IntegerType);
+        }
+        List<Column> cols = new ArrayList<>();
+        for (String c : df.columns()) {
+            cols.add(RiskTableAggregation.quoted(c));
+        }
+        cols.add(lit(seed));
+        return pmod(xxhash64(cols.toArray(new Column[0])), lit((long) k)).cast(DataTypes.IntegerType);
+    }
+
+    /** One table map per fold (index = fold), for the columns of {@code full}. */
+    static List<RiskTableMap> fit(Dataset<?> data, RiskTableMap full, FitStatistics stats, String labelCol, String foldCol,
+            int k, long seed, double smoothFactor, int countThreshold) {
+        Dataset<Row> df = data.toDF();
+        List<RiskTable> tables = full.list();
+        List<Column> structs = new ArrayList<>();
+        structs.add(struct(lit(-1).as("f"), lit(null).cast(DataTypes.StringType).as("ks"), lit(null).cast(DataTypes.DoubleType).as("kd")));
+        for (int i = 0; i < tables.size(); i++) {
+            RiskTable t = tables.get(i);
+            Column key = RiskTableMapperModel.key(RiskTableAggregation.quoted(t.varName()),
+                    df.schema().apply(t.varName()).dataType(), t.mode());
+            boolean numeric = t.mode() == RiskTable.Mode.NUMERIC;
+            structs.add(struct(lit(i).as("f"), (numeric ? lit(null).cast(DataTypes.StringType) : key).as("ks"),
+                    (numeric ? key : lit(null).cast(DataTypes.DoubleType)).as("kd")));
+        }
+        Column y = RiskTableAggregation.labelClass(df, labelCol);
+        List<Row> rows = df.select(fold(df, foldCol, k, seed).as("fold"), y.as("y"), inline(array(structs.toArray(new Column[0]))))
+                .filter(col("y").isin(0, 1))
+                .groupBy("fold", "f", "ks", "kd")
+                .agg(count_if(col("y").equalTo(0)).as("n0"), count_if(col("y").equalTo(1)).as("n1"))
+                .collectAsList();
+
+        long[] foldRows = new long[k];
+        long[] foldEvents = new long[k];
+        List<List<Map<Object, long[]>>> inFold = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            List<Map<Object, long[]>> perField = new ArrayList<>();
+            for (int i = 0; i < tables.size(); i++) {
+                perField.add(new HashMap<>());
+            }
+            inFold.add(perField);
+        }
+        for (Row r : rows) {
+            int j = r.getInt(0);
+            int f = r.getInt(1);
+            long n0 = r.getLong(4);
+            long n1 = r.getLong(5);
+            if (f < 0) {
+                foldRows[j] += n0 + n1;
+                foldEvents[j] += n1;
+            } else {
+                Object key = !r.isNullAt(3) ? (Object) r.getDouble(3) : r.isNullAt(2) ? null : r.getString(2);
+                if (key != null) {
+                    inFold.get(j).get(f).put(key, new long[] {n0 + n1, n1});
+                }
+            }
+        }
+        Map<String, FieldStatistics> fieldStats = new HashMap<>();
+        for (FieldStatistics fs : stats.fields()) {
+            fieldStats.put(fs.column(), fs);
+        }
+        List<RiskTableMap> out = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            long n = stats.fitRows() - foldRows[j];
+            long events = stats.events() - foldEvents[j];
+            if (n == 0) {
+                throw new IllegalArgumentException("fold " + j + " holds every labelled row: out-of-fold tables need labelled rows in other folds");
+            }
+            double prior = (double) events / n;
+            long m = (long) Math.floor(n * smoothFactor);
+            List<RiskTable> foldTables = new ArrayList<>();
+            for (int i = 0; i < tables.size(); i++) {
+                RiskTable t = tables.get(i);
+                Map<Object, Double> bins = new LinkedHashMap<>();
+                for (Map.Entry<Object, long[]> e : fieldStats.get(t.varName()).counts().entrySet()) {
+                    long[] own = inFold.get(j).get(i).getOrDefault(e.getKey(), new long[2]);
+                    long rest = e.getValue()[0] - own[0];
+                    if (rest > 0) {
+                        bins.put(e.getKey(), RiskTableMapper.risk(rest, e.getValue()[1] - own[1], prior, m, countThreshold));
+                    }
+                }
+                foldTables.add(new RiskTable(t.varName(), t.mode(), prior, bins));
+            }
+            out.add(new RiskTableMap(foldTables));
+        }
+        return out;
+    }
+}
