@@ -49,7 +49,8 @@ public final class Hyperparameters {
     public static final String DEFAULT_LABEL_NAME = "target";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final ObjectNode node;
     private final String source;
@@ -234,11 +235,11 @@ public final class Hyperparameters {
         out.put(SMOOTH_FACTOR, smoothFactor());
         out.put(COUNT_THRESHOLD, countThreshold());
         out.put(MAX_UNIQUE_THRESHOLD, maxUniqueThreshold());
-        node.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!out.has(e.getKey())) {
                 out.set(e.getKey(), e.getValue());
             }
-        });
+        }
         try {
             return JSON.writeValueAsBytes(out);
         } catch (JsonProcessingException e) {

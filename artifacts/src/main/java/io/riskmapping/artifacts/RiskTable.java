@@ -62,19 +62,26 @@ public final class RiskTable implements Serializable {
      * @param mode       how keys compare
      * @param defaultBin the value for nulls and unseen categories (the prior event rate)
      * @param bins       category &rarr; risk; String keys (categorical) or numeric keys (numeric)
-     * @throws IllegalArgumentException if a key does not fit the mode or a value is null
+     * @throws IllegalArgumentException if a key does not fit the mode, two keys are the same number with different values, or a value is not finite
      */
     public RiskTable(String varName, Mode mode, double defaultBin, Map<?, Double> bins) {
         this.varName = Objects.requireNonNull(varName, "varName");
         this.mode = Objects.requireNonNull(mode, "mode");
+        if (!Double.isFinite(defaultBin)) {
+            throw new IllegalArgumentException("field '" + varName + "': default_bin " + defaultBin + " is not a finite number");
+        }
         this.defaultBin = defaultBin;
         TreeMap<Object, Double> sorted = new TreeMap<>();
         for (Map.Entry<?, Double> e : bins.entrySet()) {
             Object key = normalizeKey(mode, e.getKey(), varName);
-            if (e.getValue() == null) {
-                throw new IllegalArgumentException("field '" + varName + "': bin '" + key + "' has no value");
+            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                throw new IllegalArgumentException("field '" + varName + "': bin '" + e.getKey() + "' has no finite value: " + e.getValue());
             }
-            sorted.put(key, e.getValue());
+            Double before = sorted.put(key, e.getValue());
+            if (before != null && !before.equals(e.getValue())) {
+                throw new IllegalArgumentException("field '" + varName + "': key " + e.getKey() + " is the number " + key
+                        + " of another key, with another value (" + before + " vs " + e.getValue() + ")");
+            }
         }
         this.bins = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }

@@ -53,14 +53,15 @@ public final class RiskTableMap implements Serializable {
         return tables.size();
     }
 
+    /** Equal when the same tables come in the same order (the order is part of the files written). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof RiskTableMap m && tables.equals(m.tables);
+        return o instanceof RiskTableMap m && list().equals(m.list());
     }
 
     @Override
     public int hashCode() {
-        return tables.hashCode();
+        return list().hashCode();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,8 @@ public final class RiskTableMapCodec {
     public static final String PICKLE_FILE = "risk_table_map.pkl";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private RiskTableMapCodec() {
     }
@@ -95,6 +95,9 @@ public final class RiskTableMapCodec {
         if (version == null || !version.canConvertToInt() || !version.isIntegralNumber()) {
             throw new ArtifactFormatException(source + ": \"format_version\" must be an integer");
         }
+        if (version.intValue() < 1) {
+            throw new ArtifactFormatException(source + ": format_version " + version.intValue() + " is not a version (1 or more)");
+        }
         if (version.intValue() > RiskTableMap.FORMAT_VERSION) {
             throw new ArtifactFormatException(source + ": format_version " + version.intValue()
                     + " is newer than this version reads (" + RiskTableMap.FORMAT_VERSION + "); upgrade risk-table-mapping");
@@ -104,8 +107,7 @@ public final class RiskTableMapCodec {
             throw new ArtifactFormatException(source + ": \"risk_tables\" must be an object");
         }
         List<RiskTable> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = tables.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : tables.properties()) {
             String where = source + ": field '" + e.getKey() + "'";
             JsonNode t = e.getValue();
             if (!t.isObject()) {
@@ -121,8 +123,7 @@ public final class RiskTableMapCodec {
                 throw new ArtifactFormatException(where + ": bins must be an object");
             }
             Map<Object, Double> b = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> bi = bins.fields(); bi.hasNext();) {
-                Map.Entry<String, JsonNode> be = bi.next();
+            for (Map.Entry<String, JsonNode> be : bins.properties()) {
                 if (!be.getValue().isNumber()) {
                     throw new ArtifactFormatException(where + ": bin '" + be.getKey() + "' must be a number");
                 }

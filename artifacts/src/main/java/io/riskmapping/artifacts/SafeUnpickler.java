@@ -52,6 +52,22 @@ public class SafeUnpickler extends Unpickler {
             stack.add(dict);
             return NO_RETURN_VALUE;
         }
+        if (key == Opcodes.SETITEMS) {
+            // The base class collects the items in a HashMap first, which loses the pickle's order.
+            List<Object> items = stack.pop_all_since_marker();
+            if (items.size() % 2 != 0) {
+                throw new PickleException("SETITEMS with an odd number of items");
+            }
+            if (!(stack.peek() instanceof Map<?, ?> target)) {
+                throw new PickleException("SETITEMS on something that is not a dict");
+            }
+            @SuppressWarnings("unchecked")
+            Map<Object, Object> dict = (Map<Object, Object>) target;
+            for (int i = 0; i < items.size(); i += 2) {
+                dict.put(items.get(i), items.get(i + 1));
+            }
+            return NO_RETURN_VALUE;
+        }
         return super.dispatch(key);
     }
 }

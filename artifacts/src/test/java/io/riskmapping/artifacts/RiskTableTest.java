@@ -58,6 +58,20 @@ class RiskTableTest {
     }
 
     @Test
+    void numericKeysOfTheSameNumberWithDifferentValuesAreRefused() {
+        // e.g. a hand-edited risk_table_map.json holding both "1" and "1.0"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RiskTable("n", Mode.NUMERIC, 0.1, bins("1", 0.9, "1.0", 0.2)));
+        assertTrue(e.getMessage().contains("'n'") && e.getMessage().contains("0.9") && e.getMessage().contains("0.2"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteValuesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new RiskTable("n", Mode.CATEGORICAL, Double.NaN, bins("a", 0.5)));
+        assertThrows(IllegalArgumentException.class, () -> new RiskTable("n", Mode.CATEGORICAL, 0.1, bins("a", Double.POSITIVE_INFINITY)));
+    }
+
+    @Test
     void numericModeStoresNegativeZeroAsPositiveZero() {
         RiskTable t = new RiskTable("n", Mode.NUMERIC, 0.1, bins(-0.0, 0.5));
         Object key = t.bins().keySet().iterator().next();

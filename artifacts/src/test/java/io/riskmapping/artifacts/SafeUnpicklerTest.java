@@ -124,6 +124,61 @@ class SafeUnpicklerTest {
         assertEquals(new java.math.BigInteger("1180591620717411303424"), m.get("big")); // 2^70
     }
 
+    /** The 13 categorical fields of German Credit, in cat_field_list order (a HashMap scrambles them). */
+    private static final List<String> GERMAN_CREDIT_FIELDS = List.of("checking_status", "credit_history", "purpose",
+            "savings_status", "employment", "personal_status", "other_parties", "property_magnitude",
+            "other_payment_plans", "housing", "job", "own_telephone", "foreign_worker");
+
+    /** SETITEMS (one batch of up to 1000 items in CPython) keeps the pickle's order. */
+    @Test
+    void keepsTheOrderOfADictFilledBySetitems() throws IOException {
+        Map<Object, Object> ordered = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < GERMAN_CREDIT_FIELDS.size(); i++) {
+            ordered.put(GERMAN_CREDIT_FIELDS.get(i), i);
+        }
+        byte[] pickle = new net.razorvine.pickle.Pickler(false).dumps(ordered);
+        Map<?, ?> back = assertInstanceOf(Map.class, new SafeUnpickler().loads(pickle));
+        assertEquals(GERMAN_CREDIT_FIELDS, List.copyOf(back.keySet()));
+    }
+
+    @Test
+    void keepsTheFieldOrderOfARiskTableMapPickle() {
+        List<RiskTable> tables = new java.util.ArrayList<>();
+        for (String f : GERMAN_CREDIT_FIELDS) {
+            tables.add(new RiskTable(f, Mode.CATEGORICAL, 0.3, Map.of("a", 0.5, "b", 0.25)));
+        }
+        byte[] pickle = RiskTableMapCodec.toPickle(new RiskTableMap(tables));
+        RiskTableMap back = RiskTableMapCodec.fromPickle(pickle, "gc.pkl");
+        assertEquals(GERMAN_CREDIT_FIELDS, List.copyOf(back.tables().keySet()));
+        assertArrayEquals(pickle, RiskTableMapCodec.toPickle(back));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "protocol {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2, 4, 5})
+    void keepsTheOrderOfADictWrittenByPython(int protocol) throws IOException {
+        Python.assumeAvailable();
+        // 1,500 keys: CPython writes two SETITEMS batches (1,000 + 500) from protocol 1 on.
+        byte[] pickle = Python.run("""
+                import pickle, sys
+                d = {"k%d" % ((i * 7919) % 1500): i for i in range(1500)}
+                sys.stdout.buffer.write(pickle.dumps(d, protocol=int(sys.argv[1])))
+                """, Integer.toString(protocol));
+        Map<?, ?> back = assertInstanceOf(Map.class, new SafeUnpickler().loads(pickle));
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            expected.add("k" + (i * 7919) % 1500);
+        }
+        assertEquals(expected, List.copyOf(back.keySet()));
+        assertEquals(1499, back.get("k" + (1499 * 7919) % 1500));
+    }
+
+    @Test
+    void refusesSetitemsWithAnOddNumberOfItems() {
+        // PROTO 2, EMPTY_DICT, MARK, BININT1 1, SETITEMS, STOP
+        byte[] pickle = {(byte) 0x80, 0x02, '}', '(', 'K', 0x01, 'u', '.'};
+        assertThrows(PickleException.class, () -> new SafeUnpickler().loads(pickle));
+    }
+
     @Test
     void readsNoneAsNull() throws IOException {
         // PROTO 2, NONE, STOP
