@@ -251,7 +251,7 @@ class JobErrorsTest {
     Stream<DynamicTest> eachBadInputGetsItsExitCodeAndLeavesNoOutput() throws IOException {
         SparkTestSession.get();
         // The messages seen, as docs/errors.md rows (target/errors-table.md), to keep the doc true.
-        Path table = Path.of("target", "errors-table.md");
+        Path table = SparkTestSession.repoRoot().resolve("spark-job/target/errors-table.md");
         Files.createDirectories(table.getParent());
         Files.writeString(table, "");
         return cases().stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
