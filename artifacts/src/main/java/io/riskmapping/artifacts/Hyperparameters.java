@@ -28,6 +28,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code smooth_factor}</td><td>number</td><td>0.01</td><td>finite, &ge; 0</td><td>{@code SMOOTH_FACTOR}</td></tr>
  *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
  *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
+ *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
+ *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
+ *   <tr><td>{@code fold_seed}</td><td>integer</td><td>0</td><td>any</td><td></td></tr>
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
  * environment variable) and the value.
@@ -42,6 +45,9 @@ public final class Hyperparameters {
     public static final String SMOOTH_FACTOR = "smooth_factor";
     public static final String COUNT_THRESHOLD = "count_threshold";
     public static final String MAX_UNIQUE_THRESHOLD = "max_unique_threshold";
+    public static final String NUMERIC_IMPUTATION = "numeric_imputation";
+    public static final String NUM_FOLDS = "num_folds";
+    public static final String FOLD_SEED = "fold_seed";
 
     public static final double DEFAULT_SMOOTH_FACTOR = 0.01;
     public static final int DEFAULT_COUNT_THRESHOLD = 5;
@@ -147,6 +153,47 @@ public final class Hyperparameters {
         smoothFactor();
         countThreshold();
         maxUniqueThreshold();
+        numericImputation();
+        numFolds();
+        foldSeed();
+    }
+
+    /** Numeric fields to impute before risk mapping (dotted names) &rarr; strategy "mean", "median" or "mode", in order. */
+    public Map<String, String> numericImputation() {
+        JsonNode n = node.get(NUMERIC_IMPUTATION);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isObject()) {
+            throw invalid(NUMERIC_IMPUTATION, n, "must be an object of field: \"mean\" | \"median\" | \"mode\"");
+        }
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            String v = e.getValue().isTextual() ? e.getValue().asText() : null;
+            if (!"mean".equals(v) && !"median".equals(v) && !"mode".equals(v)) {
+                throw new IllegalArgumentException(source + ": " + NUMERIC_IMPUTATION + " field '" + e.getKey()
+                        + "' has strategy " + e.getValue() + "; expected \"mean\", \"median\" or \"mode\"");
+            }
+            out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    /** Folds for out-of-fold encoding of the train split; 0 or 1: off. */
+    public int numFolds() {
+        return nonNegativeInt(NUM_FOLDS, 0, 0);
+    }
+
+    /** Seed of the row hash that assigns folds. */
+    public long foldSeed() {
+        JsonNode n = node.get(FOLD_SEED);
+        if (n == null || n.isNull()) {
+            return 0L;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw invalid(FOLD_SEED, n, "must be an integer");
+        }
+        return n.longValue();
     }
 
     /** The categorical fields to map (dotted names), in order. */
@@ -235,6 +282,10 @@ public final class Hyperparameters {
         out.put(SMOOTH_FACTOR, smoothFactor());
         out.put(COUNT_THRESHOLD, countThreshold());
         out.put(MAX_UNIQUE_THRESHOLD, maxUniqueThreshold());
+        com.fasterxml.jackson.databind.node.ObjectNode imputation = out.putObject(NUMERIC_IMPUTATION);
+        numericImputation().forEach(imputation::put);
+        out.put(NUM_FOLDS, numFolds());
+        out.put(FOLD_SEED, foldSeed());
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!out.has(e.getKey())) {
                 out.set(e.getKey(), e.getValue());

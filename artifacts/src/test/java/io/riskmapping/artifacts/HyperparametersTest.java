@@ -287,7 +287,28 @@ class HyperparametersTest {
         assertEquals(IntNode.valueOf(100), out.get("max_unique_threshold"));
         assertEquals(MAPPER.readTree("{\"nested\": [1, \"x\"]}"), out.get("extra"));
         assertEquals("id", out.get("id_name").textValue());
-        assertEquals(7, out.size());
+        assertEquals(MAPPER.readTree("{}"), out.get("numeric_imputation"));
+        assertEquals(IntNode.valueOf(0), out.get("num_folds"));
+        assertEquals(0L, out.get("fold_seed").longValue());
+        assertEquals(10, out.size());
+    }
+
+    @Test
+    void imputationAndFoldsAreReadAndValidated() {
+        Hyperparameters h = parse("{\"numeric_imputation\": {\"age\": \"median\", \"a.b\": \"mode\"}, \"num_folds\": 5, \"fold_seed\": -3}");
+        assertEquals(java.util.List.of("age", "a.b"), java.util.List.copyOf(h.numericImputation().keySet()));
+        assertEquals("median", h.numericImputation().get("age"));
+        assertEquals(5, h.numFolds());
+        assertEquals(-3L, h.foldSeed());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("{\"numeric_imputation\": {\"age\": \"average\"}}"));
+        assertTrue(e.getMessage().contains("field 'age' has strategy \"average\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"numeric_imputation\": [\"age\"]}"));
+        assertTrue(e.getMessage().contains("numeric_imputation must be an object"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"num_folds\": -2}"));
+        assertTrue(e.getMessage().contains("num_folds must be an integer >= 0, got -2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"fold_seed\": 1.5}"));
+        assertTrue(e.getMessage().contains("fold_seed must be an integer, got 1.5"), e.getMessage());
     }
 
     @Test

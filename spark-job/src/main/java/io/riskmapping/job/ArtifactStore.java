@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 
 import io.riskmapping.artifacts.Hyperparameters;
+import io.riskmapping.artifacts.ImputeDict;
+import io.riskmapping.artifacts.ImputeDictCodec;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.RiskTableMapCodec;
 
@@ -113,6 +115,19 @@ final class ArtifactStore {
             return RiskTableMapCodec.fromPickle(read(pkl), pkl.toString());
         }
         throw JobException.notFound("no " + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + " in " + dir);
+    }
+
+    /**
+     * The impute values in an artifacts folder: {@code impute_dict.json}, else {@code impute_dict.pkl},
+     * else null (a step without imputation).
+     */
+    ImputeDict loadImputeDict(Path dir) {
+        Path json = new Path(dir, ImputeDictCodec.JSON_FILE);
+        if (exists(json)) {
+            return ImputeDictCodec.fromJson(read(json), json.toString());
+        }
+        Path pkl = new Path(dir, ImputeDictCodec.PICKLE_FILE);
+        return exists(pkl) ? ImputeDictCodec.fromPickle(read(pkl), pkl.toString()) : null;
     }
 
     /** Copies every file below {@code from} into {@code to} (same relative paths); returns the names copied. */

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,10 +23,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import io.riskmapping.artifacts.Hyperparameters;
+import io.riskmapping.artifacts.ImputeDict;
+import io.riskmapping.artifacts.ImputeDictCodec;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.RiskTableMapCodec;
 import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.MissingValueImputer;
+import io.riskmapping.ml.feature.MissingValueImputerModel;
 import io.riskmapping.ml.feature.RiskTableMapper;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
 
@@ -48,6 +53,10 @@ final class JobRun {
     private final PrintStream out;
     private final PrintStream err;
     private final JobSummary summary = new JobSummary();
+    /** Imputation applied before risk mapping, or null. */
+    private MissingValueImputerModel imputer;
+    /** Whether the train split is encoded out of fold. */
+    private boolean outOfFold;
 
     JobRun(RiskTableMappingJob options, Map<String, String> env, PrintStream out, PrintStream err) {
         this.o = options;
@@ -157,7 +166,15 @@ final class JobRun {
             }
             model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(physical));
             summary.tablesLoaded = physical.size();
-            progress("loaded %d risk tables from %s", physical.size(), artifactsIn);
+            ImputeDict impute = store.loadImputeDict(artifactsIn);
+            if (impute != null) {
+                Map<String, Double> byColumn = new LinkedHashMap<>();
+                impute.values().forEach((field, v) -> byColumn.put(requireColumn(names, field, splits.get(0), "imputed field"), v));
+                imputer = MissingValueImputerModel.fromImputeDict(new ImputeDict(byColumn));
+                summary.imputed.putAll(impute.values());
+            }
+            progress("loaded %d risk tables%s from %s", physical.size(),
+                    impute == null ? "" : " and " + impute.size() + " impute values", artifactsIn);
         }
 
         Path staging = new Path(output, STAGING_PREFIX + UUID.randomUUID());
@@ -173,8 +190,14 @@ final class JobRun {
                     for (String c : model.getInputCols()) {
                         requireColumn(splitNames, ColumnNames.field(c), split, "field");
                     }
+                    if (imputer != null) {
+                        for (String c : imputer.getInputCols()) {
+                            requireColumn(splitNames, ColumnNames.field(c), split, "imputed field");
+                        }
+                    }
                 }
-                transformSplit(model, split, frames, new Path(staging, split.name()), new Path(staging, "spark-" + split.name()));
+                transformSplit(model, split, frames, i == 0 && outOfFold, new Path(staging, split.name()),
+                        new Path(staging, "spark-" + split.name()));
             }
             Path stagedArtifacts = new Path(staging, "model_artifacts");
             writeArtifacts(store, stagedArtifacts, artifactsIn, model, hp);
@@ -204,6 +227,25 @@ final class JobRun {
         }
         summary.labelColumn = hp.labelName();
         summary.fieldNames = fields;
+        Map<String, String> imputation = hp.numericImputation();
+        if (!imputation.isEmpty()) {
+            String[] icols = new String[imputation.size()];
+            String[] strategies = imputation.values().toArray(new String[0]);
+            int k = 0;
+            for (String f : imputation.keySet()) {
+                icols[k] = requireColumn(names, f, split, "imputed field");
+                if (icols[k].equals(label)) {
+                    throw JobException.invalid("numeric_imputation names the label column '" + f + "'");
+                }
+                k++;
+            }
+            progress("impute: fitting %d numeric fields over %s", icols.length, split.name());
+            imputer = new MissingValueImputer().setInputCols(icols).setStrategies(strategies).fit(train);
+            imputer.imputeDict().values().forEach((c, v) -> summary.imputed.put(ColumnNames.field(c), v));
+            train = imputer.transform(train);
+        }
+        outOfFold = hp.numFolds() >= 2;
+        summary.folds = outOfFold ? hp.numFolds() : 0;
         progress("fit: counting categories of %d fields over %s (%d shards, %s) in one pass",
                 cols.length, split.name(), split.shards().size(), split.describeFormat());
         long t0 = System.nanoTime();
@@ -214,6 +256,8 @@ final class JobRun {
                 .setCountThreshold(hp.countThreshold())
                 .setMaxUniqueThreshold(hp.maxUniqueThreshold())
                 .setParseNumericStrings(split.format().isText())
+                .setNumFolds(hp.numFolds())
+                .setSeed(hp.foldSeed())
                 .fit(train);
         summary.fit = model.statistics();
         summary.fitSeconds = seconds(t0);
@@ -230,13 +274,19 @@ final class JobRun {
         return model;
     }
 
-    private void transformSplit(RiskTableMapperModel model, Split split, List<ShardIO.ShardFrame> frames, Path target, Path work) {
-        progress("transform %s: %d shards (%s) ...", split.name(), split.shards().size(), split.describeFormat());
+    private void transformSplit(RiskTableMapperModel model, Split split, List<ShardIO.ShardFrame> frames, boolean outOfFoldSplit,
+            Path target, Path work) {
+        progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
+                outOfFoldSplit ? ", encoded out of fold" : "");
         long t0 = System.nanoTime();
         ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         List<ShardIO.ShardFrame> observed = new ArrayList<>();
         List<Observation> counters = ShardIO.observeRows(frames, split.name(), observed);
-        Dataset<Row> mapped = model.transform(ShardIO.union(observed));
+        Dataset<Row> data = ShardIO.union(observed);
+        if (imputer != null) {
+            data = imputer.transform(data);
+        }
+        Dataset<Row> mapped = outOfFoldSplit ? model.transformOutOfFold(data) : model.transform(data);
         ShardIO.write(mapped, split, target, work);
         List<Long> rows = new ArrayList<>();
         long total = 0;
@@ -273,7 +323,16 @@ final class JobRun {
             store.write(new Path(dir, RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
             store.write(new Path(dir, RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
             store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
-            for (String f : new String[] {RiskTableMapCodec.JSON_FILE, RiskTableMapCodec.PICKLE_FILE, Hyperparameters.FILE}) {
+            List<String> written = new ArrayList<>(List.of(RiskTableMapCodec.JSON_FILE, RiskTableMapCodec.PICKLE_FILE, Hyperparameters.FILE));
+            if (imputer != null) {
+                Map<String, Double> byField = new LinkedHashMap<>();
+                imputer.imputeDict().values().forEach((c, v) -> byField.put(ColumnNames.field(c), v));
+                ImputeDict impute = new ImputeDict(byField);
+                store.write(new Path(dir, ImputeDictCodec.JSON_FILE), ImputeDictCodec.toJson(impute));
+                store.write(new Path(dir, ImputeDictCodec.PICKLE_FILE), ImputeDictCodec.toPickle(impute));
+                written.addAll(List.of(ImputeDictCodec.JSON_FILE, ImputeDictCodec.PICKLE_FILE));
+            }
+            for (String f : written) {
                 if (!summary.artifactFiles.contains(f)) {
                     summary.artifactFiles.add(f);
                 }

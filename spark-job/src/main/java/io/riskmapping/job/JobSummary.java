@@ -25,6 +25,10 @@ final class JobSummary {
     List<String> fieldNames = new ArrayList<>();
     double fitSeconds;
     int tablesLoaded;
+    /** Imputed field &rarr; value. */
+    final java.util.Map<String, Double> imputed = new java.util.LinkedHashMap<>();
+    /** Folds of the out-of-fold encoding of train, or 0. */
+    int folds;
     final List<SplitResult> splits = new ArrayList<>();
     double totalSeconds;
 
@@ -49,6 +53,14 @@ final class JobSummary {
             }
         } else {
             out.printf(Locale.ROOT, "  fields     %d mapped with the loaded risk tables%n", tablesLoaded);
+        }
+        if (!imputed.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            imputed.forEach((f, v) -> sb.append(sb.length() > 0 ? ", " : "").append(f).append(" = ").append(v));
+            out.printf(Locale.ROOT, "  imputed    %s%n", sb);
+        }
+        if (folds >= 2) {
+            out.printf(Locale.ROOT, "  train      encoded out of fold (%d folds); the artifacts hold the full-data tables%n", folds);
         }
         out.println("  splits");
         for (SplitResult s : splits) {

@@ -1,0 +1,159 @@
+package io.riskmapping.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.riskmapping.artifacts.ArtifactScorers;
+import io.riskmapping.testing.SparkTestSession;
+
+/**
+ * Real-time alignment: every row of the val split, scored one record at a time by the scorers loaded
+ * from the training run's artifacts, gives exactly (bit for bit) the values of the batch job's shards.
+ * German Credit with blanks added (every 7th value of some fields) so nulls, unseen values,
+ * imputation before mapping and a numeric-mode text field are all exercised.
+ */
+class ScorerParityTest {
+
+    static final List<String> FIELDS = List.of("checking_status", "credit_history", "purpose", "savings_status", "employment",
+            "personal_status", "other_parties", "property_magnitude", "other_payment_plans", "housing", "job",
+            "own_telephone", "foreign_worker", "num_dependents", "existing_credits");
+    static final List<String> IMPUTED = List.of("age", "duration");
+
+    @TempDir
+    static Path tmp;
+    static Path input;
+    static Path output;
+
+    @BeforeAll
+    static void trainWithBlanks() {
+        input = tmp.resolve("in");
+        int n = 0;
+        for (String split : TrainingJobTest.SPLITS) {
+            for (String shard : JobHarness.names(SparkTestSession.germanCredit("csv").resolve(split))) {
+                List<String[]> rows = JobHarness.readText(SparkTestSession.germanCredit("csv").resolve(split).resolve(shard));
+                List<String> header = Arrays.asList(rows.get(0));
+                StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
+                for (String[] r : rows.subList(1, rows.size())) {
+                    n++;
+                    for (String blank : new String[] {"purpose", "age", "duration", "num_dependents"}) {
+                        if ((n + blank.length()) % 7 == 0) {
+                            r[header.indexOf(blank)] = "";
+                        }
+                    }
+                    if (split.equals("val") && n % 11 == 0) {
+                        r[header.indexOf("housing")] = "castle";   // unseen in train
+                    }
+                    sb.append(String.join(",", r)).append('\n');
+                }
+                JobHarness.write(input.resolve(split).resolve(shard), sb.toString());
+            }
+        }
+        Path hp = tmp.resolve("hp.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"" + String.join("\", \"", FIELDS) + "\"], \"label_name\": \"class\","
+                + " \"numeric_imputation\": {\"age\": \"median\", \"duration\": \"mean\"}}");
+        output = tmp.resolve("out");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", output.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    @Test
+    void everyValRowScoredAloneEqualsTheBatchOutputBitForBit() {
+        ArtifactScorers scorers = ArtifactScorers.load(output.resolve("model_artifacts"));
+        assertEquals("numeric", scorers.riskTables().get("num_dependents").mode().label());
+        int rows = 0;
+        int defaults = 0;
+        for (String shard : JobHarness.names(input.resolve("val"))) {
+            List<String[]> in = JobHarness.readText(input.resolve("val").resolve(shard));
+            List<String[]> out = JobHarness.readText(output.resolve("val").resolve(shard));
+            String[] header = in.get(0);
+            for (int i = 1; i < in.size(); i++) {
+                Map<String, Object> record = new LinkedHashMap<>();
+                for (int c = 0; c < header.length; c++) {
+                    record.put(header[c], in.get(i)[c]);
+                }
+                Map<String, Object> scored = scorers.score(record);
+                for (int c = 0; c < header.length; c++) {
+                    String where = shard + " row " + i + " " + header[c];
+                    if (FIELDS.contains(header[c])) {
+                        double batch = Double.parseDouble(out.get(i)[c]);
+                        double online = (Double) scored.get(header[c]);
+                        assertEquals(Double.doubleToRawLongBits(batch), Double.doubleToRawLongBits(online), where + ": " + batch + " vs " + online);
+                        if (online == scorers.riskTables().get(header[c]).defaultBin()) {
+                            defaults++;
+                        }
+                    } else if (IMPUTED.contains(header[c])) {
+                        assertEquals(Double.parseDouble(out.get(i)[c]), Double.parseDouble(String.valueOf(scored.get(header[c]))), 0.0, where);
+                    } else {
+                        assertEquals(out.get(i)[c], scored.get(header[c]), where);
+                    }
+                }
+                rows++;
+            }
+        }
+        assertEquals(200, rows);
+        assertTrue(defaults > 20, "nulls and unseen values reached the default bin: " + defaults);
+    }
+
+    @Test
+    void aValidationJobAppliesTheSavedImputationBeforeMapping() {
+        Path in2 = tmp.resolve("validation-in");
+        JobHarness.copyTree(input.resolve("val"), in2.resolve("validation"));
+        Path out2 = tmp.resolve("validation-out");
+        JobHarness.Result r = JobHarness.run("--job-type", "validation", "--input-dir", in2.toString(), "--output-dir", out2.toString(),
+                "--model-artifacts-input", output.resolve("model_artifacts").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("imputed    age = "), r.out());
+        for (String shard : JobHarness.names(in2.resolve("validation"))) {
+            List<String[]> a = JobHarness.readText(output.resolve("val").resolve(shard));
+            List<String[]> b = JobHarness.readText(out2.resolve("validation").resolve(shard));
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(Arrays.asList(a.get(i)), Arrays.asList(b.get(i)), shard + " row " + i);
+            }
+        }
+    }
+
+    @Test
+    void outOfFoldTrainEncodingChangesTrainOnlyAndTheArtifactIsTheFullTable() throws Exception {
+        Path hp = tmp.resolve("hp-oof.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"purpose\", \"checking_status\"], \"label_name\": \"class\", \"num_folds\": 5, \"fold_seed\": 1}");
+        Path full = tmp.resolve("oof-full");
+        Path hpFull = tmp.resolve("hp-full.json");
+        JobHarness.write(hpFull, "{\"cat_field_list\": [\"purpose\", \"checking_status\"], \"label_name\": \"class\"}");
+        assertEquals(0, JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", full.toString(),
+                "--hyperparameters", hpFull.toString()).exitCode());
+        Path oof = tmp.resolve("oof");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", oof.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("encoded out of fold (5 folds)"), r.out());
+        assertEquals(java.nio.file.Files.readString(full.resolve("model_artifacts/risk_table_map.json")),
+                java.nio.file.Files.readString(oof.resolve("model_artifacts/risk_table_map.json")), "the artifact is the full-data table");
+        int differ = 0;
+        for (String split : TrainingJobTest.SPLITS) {
+            for (String shard : JobHarness.names(full.resolve(split))) {
+                List<String[]> a = JobHarness.readText(full.resolve(split).resolve(shard));
+                List<String[]> b = JobHarness.readText(oof.resolve(split).resolve(shard));
+                for (int i = 1; i < a.size(); i++) {
+                    boolean same = Arrays.equals(a.get(i), b.get(i));
+                    if (!split.equals("train")) {
+                        assertTrue(same, split + " is mapped with the full table: " + shard + " row " + i);
+                    } else if (!same) {
+                        differ++;
+                    }
+                }
+            }
+        }
+        assertTrue(differ > 500, "train rows encoded out of fold differ from the full-table values: " + differ + " of 600");
+    }
+}
