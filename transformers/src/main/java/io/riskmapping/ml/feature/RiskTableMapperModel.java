@@ -4,11 +4,9 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
-import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -35,7 +32,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
@@ -68,7 +64,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     private static final long serialVersionUID = 1L;
 
     /** Tables up to this many bins are applied as a native CASE WHEN; larger ones through a broadcast hash map. */
-    public static final int NATIVE_LOOKUP_MAX_BINS = 64;
+    public static final int NATIVE_LOOKUP_MAX_BINS = Lookups.NATIVE_LOOKUP_MAX_BINS;
 
     /** Version of the saved {@code data/} layout; readers refuse newer ones. */
     public static final int FORMAT_VERSION = 1;
@@ -214,21 +210,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     }
 
     private static Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {
-        Column key = key(c, type, t.mode());
-        Column found;
-        if (t.bins().size() <= NATIVE_LOOKUP_MAX_BINS) {
-            found = null;
-            for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
-                Column cond = key.equalTo(lit(e.getKey()));
-                found = found == null ? when(cond, lit(e.getValue())) : found.when(cond, lit(e.getValue()));
-            }
-            if (found == null) {
-                found = lit(null).cast(DataTypes.DoubleType);
-            }
-        } else {
-            Broadcast<HashMap<Object, Double>> bins = jsc.broadcast(new HashMap<>(t.bins()));
-            found = udf(new Lookup(bins), DataTypes.DoubleType).apply(key);
-        }
+        Column found = Lookups.lookup(key(c, type, t.mode()), t.bins(), jsc);
         Column fallback = lit(t.defaultBin());
         if (error) {
             String where = "column '" + t.varName() + "': ";
@@ -237,21 +219,6 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                             lit("' (handleInvalid=error)"))));
         }
         return coalesce(found, fallback);
-    }
-
-    /** Probes a broadcast table; null when the key is null or absent. Holds only the broadcast handle. */
-    static final class Lookup implements UDF1<Object, Double> {
-        private static final long serialVersionUID = 1L;
-        private final Broadcast<HashMap<Object, Double>> bins;
-
-        Lookup(Broadcast<HashMap<Object, Double>> bins) {
-            this.bins = bins;
-        }
-
-        @Override
-        public Double call(Object key) {
-            return key == null ? null : bins.value().get(key);
-        }
     }
 
     @Override

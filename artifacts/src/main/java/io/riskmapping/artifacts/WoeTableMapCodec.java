@@ -1,0 +1,155 @@
+package io.riskmapping.artifacts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads and writes {@code woe_table_map.json} (format version 1):
+ * <pre>
+ * {"format": "woe_table_map", "format_version": 1,
+ *  "woe_tables": {field: {"varName": field, "mode": "categorical"|"numeric",
+ *                         "classes": {eventClass: {"prior": p, "woe": {category: w}, "woe_se": {category: se},
+ *                                                  "null_woe": w|null, "null_woe_se": se|null}}}}}
+ * </pre>
+ * Numeric keys as text ({@link NumericKeys#format(double)}); doubles read back bit-identical.
+ * Readers throw {@link ArtifactFormatException} naming the source and the bad part, and refuse a
+ * newer format version.
+ */
+public final class WoeTableMapCodec {
+
+    public static final String JSON_FILE = "woe_table_map.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private WoeTableMapCodec() {
+    }
+
+    public static byte[] toJson(WoeTableMap map) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", "woe_table_map");
+        root.put("format_version", WoeTableMap.FORMAT_VERSION);
+        ObjectNode tables = root.putObject("woe_tables");
+        for (Map.Entry<String, Map<String, WoeTable>> f : map.tables().entrySet()) {
+            ObjectNode field = tables.putObject(f.getKey());
+            field.put("varName", f.getKey());
+            field.put("mode", f.getValue().values().iterator().next().mode().label());
+            ObjectNode classes = field.putObject("classes");
+            for (WoeTable t : f.getValue().values()) {
+                ObjectNode c = classes.putObject(t.eventClass());
+                c.put("prior", t.prior());
+                put(c.putObject("woe"), t.woe(), t.mode());
+                put(c.putObject("woe_se"), t.se(), t.mode());
+                if (t.nullWoe() == null) {
+                    c.putNull("null_woe");
+                    c.putNull("null_woe_se");
+                } else {
+                    c.put("null_woe", t.nullWoe());
+                    c.put("null_woe_se", t.nullSe());
+                }
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void put(ObjectNode node, Map<Object, Double> values, RiskTable.Mode mode) {
+        for (Map.Entry<Object, Double> e : values.entrySet()) {
+            node.put(mode == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) e.getKey()) : (String) e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * @param source the file's name, for messages
+     * @throws ArtifactFormatException when it is not JSON, has the wrong structure, or a newer version
+     */
+    public static WoeTableMap fromJson(byte[] bytes, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new ArtifactFormatException(source + ": not valid JSON (" + RiskTableMapCodec.firstLine(e.getMessage()) + ")", e);
+        }
+        if (root == null || !root.isObject() || !"woe_table_map".equals(root.path("format").asText(null))) {
+            throw new ArtifactFormatException(source + ": \"format\" must be \"woe_table_map\"");
+        }
+        JsonNode version = root.get("format_version");
+        if (version == null || !version.isIntegralNumber() || version.intValue() < 1) {
+            throw new ArtifactFormatException(source + ": \"format_version\" must be an integer >= 1");
+        }
+        if (version.intValue() > WoeTableMap.FORMAT_VERSION) {
+            throw new ArtifactFormatException(source + ": format_version " + version.intValue()
+                    + " is newer than this version reads (" + WoeTableMap.FORMAT_VERSION + "); upgrade risk-table-mapping");
+        }
+        JsonNode tables = root.get("woe_tables");
+        if (tables == null || !tables.isObject()) {
+            throw new ArtifactFormatException(source + ": \"woe_tables\" must be an object");
+        }
+        List<WoeTable> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> f : tables.properties()) {
+            String where = source + ": field '" + f.getKey() + "'";
+            JsonNode classes = f.getValue().get("classes");
+            if (classes == null || !classes.isObject() || classes.isEmpty()) {
+                throw new ArtifactFormatException(where + ": \"classes\" must be a non-empty object");
+            }
+            RiskTable.Mode mode;
+            try {
+                mode = RiskTable.Mode.fromLabel(f.getValue().path("mode").asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new ArtifactFormatException(where + ": " + e.getMessage(), e);
+            }
+            for (Map.Entry<String, JsonNode> c : classes.properties()) {
+                String cw = where + " class '" + c.getKey() + "'";
+                JsonNode t = c.getValue();
+                try {
+                    out.add(new WoeTable(f.getKey(), mode, c.getKey(), number(t.get("prior"), cw + ": prior"),
+                            numbers(t.get("woe"), cw + ": woe"), numbers(t.get("woe_se"), cw + ": woe_se"),
+                            optional(t.get("null_woe"), cw + ": null_woe"), optional(t.get("null_woe_se"), cw + ": null_woe_se")));
+                } catch (ArtifactFormatException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) {
+                    throw new ArtifactFormatException(cw + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return new WoeTableMap(out);
+    }
+
+    private static double number(JsonNode n, String where) {
+        if (n == null || !n.isNumber()) {
+            throw new ArtifactFormatException(where + " must be a number");
+        }
+        return n.doubleValue();
+    }
+
+    private static Double optional(JsonNode n, String where) {
+        return n == null || n.isNull() ? null : number(n, where);
+    }
+
+    private static Map<Object, Double> numbers(JsonNode n, String where) {
+        if (n == null || !n.isObject()) {
+            throw new ArtifactFormatException(where + " must be an object");
+        }
+        Map<Object, Double> m = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            m.put(e.getKey(), number(e.getValue(), where + " '" + e.getKey() + "'"));
+        }
+        return m;
+    }
+}
