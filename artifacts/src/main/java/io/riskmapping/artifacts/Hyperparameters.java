@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
  *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
  *   <tr><td>{@code fold_seed}</td><td>integer</td><td>0</td><td>any</td><td></td></tr>
+ *   <tr><td>{@code encoding}</td><td>string</td><td>"risk_table"</td><td>"risk_table" or "woe"</td><td></td></tr>
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
  * environment variable) and the value.
@@ -48,6 +49,9 @@ public final class Hyperparameters {
     public static final String NUMERIC_IMPUTATION = "numeric_imputation";
     public static final String NUM_FOLDS = "num_folds";
     public static final String FOLD_SEED = "fold_seed";
+    public static final String ENCODING = "encoding";
+    public static final String RISK_TABLE = "risk_table";
+    public static final String WOE = "woe";
 
     public static final double DEFAULT_SMOOTH_FACTOR = 0.01;
     public static final int DEFAULT_COUNT_THRESHOLD = 5;
@@ -156,6 +160,19 @@ public final class Hyperparameters {
         numericImputation();
         numFolds();
         foldSeed();
+        encoding();
+    }
+
+    /** How the categorical fields are encoded: "risk_table" (default) or "woe" (weight of evidence). */
+    public String encoding() {
+        JsonNode n = node.get(ENCODING);
+        if (n == null || n.isNull()) {
+            return RISK_TABLE;
+        }
+        if (!n.isTextual() || !(RISK_TABLE.equals(n.asText()) || WOE.equals(n.asText()))) {
+            throw invalid(ENCODING, n, "must be \"risk_table\" or \"woe\"");
+        }
+        return n.asText();
     }
 
     /** Numeric fields to impute before risk mapping (dotted names) &rarr; strategy "mean", "median" or "mode", in order. */
@@ -286,6 +303,7 @@ public final class Hyperparameters {
         numericImputation().forEach(imputation::put);
         out.put(NUM_FOLDS, numFolds());
         out.put(FOLD_SEED, foldSeed());
+        out.put(ENCODING, encoding());
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!out.has(e.getKey())) {
                 out.set(e.getKey(), e.getValue());

@@ -290,7 +290,8 @@ class HyperparametersTest {
         assertEquals(MAPPER.readTree("{}"), out.get("numeric_imputation"));
         assertEquals(IntNode.valueOf(0), out.get("num_folds"));
         assertEquals(0L, out.get("fold_seed").longValue());
-        assertEquals(10, out.size());
+        assertEquals("risk_table", out.get("encoding").textValue());
+        assertEquals(11, out.size());
     }
 
     @Test
@@ -307,6 +308,9 @@ class HyperparametersTest {
         assertTrue(e.getMessage().contains("numeric_imputation must be an object"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> parse("{\"num_folds\": -2}"));
         assertTrue(e.getMessage().contains("num_folds must be an integer >= 0, got -2"), e.getMessage());
+        assertEquals("woe", parse("{\"encoding\": \"woe\"}").encoding());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"encoding\": \"onehot\"}"));
+        assertTrue(e.getMessage().contains("encoding must be \"risk_table\" or \"woe\", got \"onehot\""), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> parse("{\"fold_seed\": 1.5}"));
         assertTrue(e.getMessage().contains("fold_seed must be an integer, got 1.5"), e.getMessage());
     }

@@ -21,6 +21,8 @@ import io.riskmapping.artifacts.ImputeDict;
 import io.riskmapping.artifacts.ImputeDictCodec;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.RiskTableMapCodec;
+import io.riskmapping.artifacts.WoeTableMap;
+import io.riskmapping.artifacts.WoeTableMapCodec;
 
 /** Artifact and configuration files through Hadoop {@link FileSystem} (local, hdfs://, s3a://, ...). */
 final class ArtifactStore {
@@ -115,6 +117,17 @@ final class ArtifactStore {
             return RiskTableMapCodec.fromPickle(read(pkl), pkl.toString());
         }
         throw JobException.notFound("no " + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + " in " + dir);
+    }
+
+    /** True when the folder holds {@code risk_table_map.json} or {@code .pkl}. */
+    boolean hasRiskTables(Path dir) {
+        return exists(new Path(dir, RiskTableMapCodec.JSON_FILE)) || exists(new Path(dir, RiskTableMapCodec.PICKLE_FILE));
+    }
+
+    /** The WOE tables of an artifacts folder ({@code woe_table_map.json}). */
+    WoeTableMap loadWoeTables(Path dir) {
+        Path json = new Path(dir, WoeTableMapCodec.JSON_FILE);
+        return WoeTableMapCodec.fromJson(read(json), json.toString());
     }
 
     /**

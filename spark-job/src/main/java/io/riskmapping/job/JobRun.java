@@ -28,7 +28,13 @@ import io.riskmapping.artifacts.ImputeDictCodec;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.RiskTableMapCodec;
+import io.riskmapping.artifacts.WoeTable;
+import io.riskmapping.artifacts.WoeTableMap;
+import io.riskmapping.artifacts.WoeTableMapCodec;
 import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.InformationValues;
+import io.riskmapping.ml.feature.WoeEncoder;
+import io.riskmapping.ml.feature.WoeEncoderModel;
 import io.riskmapping.ml.feature.MissingValueImputer;
 import io.riskmapping.ml.feature.MissingValueImputerModel;
 import io.riskmapping.ml.feature.RiskTableMapper;
@@ -131,6 +137,7 @@ final class JobRun {
 
         Hyperparameters hp = null;
         RiskTableMap loaded = null;
+        WoeTableMap loadedWoe = null;
         if (o.jobType == JobType.TRAINING) {
             if (o.hyperparameters == null) {
                 throw JobException.invalid("--hyperparameters is required for a training job");
@@ -143,7 +150,11 @@ final class JobRun {
             if (artifactsIn == null) {
                 throw JobException.invalid("--model-artifacts-input is required for a " + o.jobType + " job (the folder a training job wrote)");
             }
-            loaded = store.loadRiskTables(artifactsIn);
+            if (store.hasRiskTables(artifactsIn) || !store.exists(new Path(artifactsIn, WoeTableMapCodec.JSON_FILE))) {
+                loaded = store.loadRiskTables(artifactsIn);
+            } else {
+                loadedWoe = store.loadWoeTables(artifactsIn);
+            }
         }
 
         List<Split> splits = new ArrayList<>();
@@ -153,19 +164,29 @@ final class JobRun {
         summary.input = input + " (" + splits.get(0).describeFormat() + ")";
         checkTargets(targets, store);
 
-        RiskTableMapperModel model;
+        FieldEncoding encoding;
         List<ShardIO.ShardFrame> firstFrames = ShardIO.read(spark, splits.get(0));
         Dataset<Row> first = ShardIO.union(firstFrames);
         ColumnNames names = new ColumnNames(first.columns());
         if (hp != null) {
-            model = fit(first, names, hp, splits.get(0));
-        } else {
+            encoding = fit(first, names, hp, splits.get(0));
+        } else if (loaded != null) {
             List<RiskTable> physical = new ArrayList<>();
             for (RiskTable t : loaded.list()) {
                 physical.add(t.withVarName(requireColumn(names, t.varName(), splits.get(0), "field")));
             }
-            model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(physical));
+            encoding = new FieldEncoding.Risk(RiskTableMapperModel.fromRiskTables(new RiskTableMap(physical)));
             summary.tablesLoaded = physical.size();
+        } else {
+            List<WoeTable> physical = new ArrayList<>();
+            for (WoeTable t : loadedWoe.list()) {
+                physical.add(new WoeTable(requireColumn(names, t.varName(), splits.get(0), "field"), t.mode(), t.eventClass(),
+                        t.prior(), t.woe(), t.se(), t.nullWoe(), t.nullSe()));
+            }
+            encoding = new FieldEncoding.Woe(WoeEncoderModel.fromWoeTables(new WoeTableMap(physical)));
+            summary.tablesLoaded = loadedWoe.tables().size();
+        }
+        if (hp == null) {
             ImputeDict impute = store.loadImputeDict(artifactsIn);
             if (impute != null) {
                 Map<String, Double> byColumn = new LinkedHashMap<>();
@@ -173,7 +194,7 @@ final class JobRun {
                 imputer = MissingValueImputerModel.fromImputeDict(new ImputeDict(byColumn));
                 summary.imputed.putAll(impute.values());
             }
-            progress("loaded %d risk tables%s from %s", physical.size(),
+            progress("loaded %d %s tables%s from %s", summary.tablesLoaded, loaded != null ? "risk" : "WOE",
                     impute == null ? "" : " and " + impute.size() + " impute values", artifactsIn);
         }
 
@@ -187,7 +208,7 @@ final class JobRun {
                 List<ShardIO.ShardFrame> frames = i == 0 ? firstFrames : ShardIO.read(spark, split);
                 if (i > 0) {
                     ColumnNames splitNames = new ColumnNames(ShardIO.union(frames).columns());
-                    for (String c : model.getInputCols()) {
+                    for (String c : encoding.columns()) {
                         requireColumn(splitNames, ColumnNames.field(c), split, "field");
                     }
                     if (imputer != null) {
@@ -196,11 +217,11 @@ final class JobRun {
                         }
                     }
                 }
-                transformSplit(model, split, frames, i == 0 && outOfFold, new Path(staging, split.name()),
+                transformSplit(encoding, split, frames, i == 0 && outOfFold, new Path(staging, split.name()),
                         new Path(staging, "spark-" + split.name()));
             }
             Path stagedArtifacts = new Path(staging, "model_artifacts");
-            writeArtifacts(store, stagedArtifacts, artifactsIn, model, hp);
+            writeArtifacts(store, stagedArtifacts, artifactsIn, encoding, hp);
             publish(store, staging, output, splits, stagedArtifacts, artifactsOut);
             published = true;
         } finally {
@@ -215,7 +236,7 @@ final class JobRun {
         }
     }
 
-    private RiskTableMapperModel fit(Dataset<Row> train, ColumnNames names, Hyperparameters hp, Split split) {
+    private FieldEncoding fit(Dataset<Row> train, ColumnNames names, Hyperparameters hp, Split split) {
         String label = requireColumn(names, hp.labelName(), split, "label column");
         List<String> fields = hp.catFieldList();
         String[] cols = new String[fields.size()];
@@ -244,6 +265,9 @@ final class JobRun {
             imputer.imputeDict().values().forEach((c, v) -> summary.imputed.put(ColumnNames.field(c), v));
             train = imputer.transform(train);
         }
+        if (Hyperparameters.WOE.equals(hp.encoding())) {
+            return fitWoe(train, cols, label, hp, split);
+        }
         outOfFold = hp.numFolds() >= 2;
         summary.folds = outOfFold ? hp.numFolds() : 0;
         progress("fit: counting categories of %d fields over %s (%d shards, %s) in one pass",
@@ -271,10 +295,40 @@ final class JobRun {
         }
         progress("fit: done in %.1f s: %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
                 summary.fitSeconds, cols.length - skipped, skipped, model.statistics().fitRows(), model.statistics().prior());
-        return model;
+        summary.ivRanking = logical(InformationValues.of(model.statistics(), IV_CONFIDENCE));
+        return new FieldEncoding.Risk(model);
     }
 
-    private void transformSplit(RiskTableMapperModel model, Split split, List<ShardIO.ShardFrame> frames, boolean outOfFoldSplit,
+    /** Weight-of-evidence fit: binary label only (event = 1); no out-of-fold encoding. */
+    private FieldEncoding fitWoe(Dataset<Row> train, String[] cols, String label, Hyperparameters hp, Split split) {
+        if (hp.numFolds() >= 2) {
+            throw JobException.invalid("num_folds applies to the risk_table encoding only; remove it or use encoding \"risk_table\"");
+        }
+        progress("fit: weight of evidence of %d fields over %s (%d shards, %s) in one pass",
+                cols.length, split.name(), split.shards().size(), split.describeFormat());
+        long t0 = System.nanoTime();
+        WoeEncoderModel model = new WoeEncoder().setInputCols(cols).setLabelCol(label).setConfidenceLevel(IV_CONFIDENCE).fit(train);
+        if (!model.isBinary()) {
+            throw JobException.invalid("label column '" + hp.labelName() + "' holds values outside {0, 1, -1, null}: " + model.classes());
+        }
+        summary.fitSeconds = seconds(t0);
+        summary.encoding = Hyperparameters.WOE;
+        summary.woe = model.statistics(cols[0], "1");
+        summary.ivRanking = logical(InformationValues.of(model));
+        progress("fit: done in %.1f s: %d fields encoded by weight of evidence", summary.fitSeconds, cols.length);
+        return new FieldEncoding.Woe(model);
+    }
+
+    /** Confidence level of the IV intervals in iv_summary.json. */
+    static final double IV_CONFIDENCE = 0.95;
+
+    private static List<InformationValues.Row> logical(List<InformationValues.Row> rows) {
+        List<InformationValues.Row> out = new ArrayList<>();
+        rows.forEach(r -> out.add(new InformationValues.Row(ColumnNames.field(r.field()), r.iv(), r.ivSe(), r.ivCiLower(), r.ivCiUpper(), r.nBins())));
+        return out;
+    }
+
+    private void transformSplit(FieldEncoding encoding, Split split, List<ShardIO.ShardFrame> frames, boolean outOfFoldSplit,
             Path target, Path work) {
         progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
                 outOfFoldSplit ? ", encoded out of fold" : "");
@@ -286,7 +340,7 @@ final class JobRun {
         if (imputer != null) {
             data = imputer.transform(data);
         }
-        Dataset<Row> mapped = outOfFoldSplit ? model.transformOutOfFold(data) : model.transform(data);
+        Dataset<Row> mapped = encoding.apply(data, outOfFoldSplit);
         ShardIO.write(mapped, split, target, work);
         List<Long> rows = new ArrayList<>();
         long total = 0;
@@ -309,21 +363,16 @@ final class JobRun {
         }
     }
 
-    private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, RiskTableMapperModel model, Hyperparameters hp) {
+    private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, FieldEncoding encoding, Hyperparameters hp) {
         if (artifactsIn != null) {
             List<String> copied = store.copyFolder(artifactsIn, dir);
             summary.artifactFiles.addAll(copied);
         }
         if (hp != null) {
-            List<RiskTable> logical = new ArrayList<>();
-            for (RiskTable t : model.riskTables().list()) {
-                logical.add(t.withVarName(ColumnNames.field(t.varName())));
-            }
-            RiskTableMap tables = new RiskTableMap(logical);
-            store.write(new Path(dir, RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
-            store.write(new Path(dir, RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
+            List<String> written = new ArrayList<>(encoding.writeArtifacts(store, dir));
             store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
-            List<String> written = new ArrayList<>(List.of(RiskTableMapCodec.JSON_FILE, RiskTableMapCodec.PICKLE_FILE, Hyperparameters.FILE));
+            store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
+            written.addAll(List.of(Hyperparameters.FILE, IV_SUMMARY_FILE));
             if (imputer != null) {
                 Map<String, Double> byField = new LinkedHashMap<>();
                 imputer.imputeDict().values().forEach((c, v) -> byField.put(ColumnNames.field(c), v));
@@ -337,6 +386,30 @@ final class JobRun {
                     summary.artifactFiles.add(f);
                 }
             }
+        }
+    }
+
+    /** The IV ranking file of every training run. */
+    static final String IV_SUMMARY_FILE = "iv_summary.json";
+
+    /** {@code iv_summary.json}: a list sorted by IV of {field, iv, iv_se, iv_ci_lower, iv_ci_upper, n_bins}. */
+    static byte[] ivSummaryJson(List<InformationValues.Row> rows) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.node.ArrayNode list = json.createArrayNode();
+        for (InformationValues.Row r : rows) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = list.addObject();
+            n.put("field", r.field());
+            n.put("iv", r.iv());
+            n.put("iv_se", r.ivSe());
+            n.put("iv_ci_lower", r.ivCiLower());
+            n.put("iv_ci_upper", r.ivCiUpper());
+            n.put("n_bins", r.nBins());
+        }
+        try {
+            return json.writeValueAsBytes(list);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

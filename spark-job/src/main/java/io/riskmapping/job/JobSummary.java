@@ -29,6 +29,12 @@ final class JobSummary {
     final java.util.Map<String, Double> imputed = new java.util.LinkedHashMap<>();
     /** Folds of the out-of-fold encoding of train, or 0. */
     int folds;
+    /** "risk_table" or "woe". */
+    String encoding = "risk_table";
+    /** A WOE fit's statistics of its first field (for the label totals), or null. */
+    io.riskmapping.ml.feature.WoeStatistics.Field woe;
+    /** The fields by information value (training runs). */
+    List<io.riskmapping.ml.feature.InformationValues.Row> ivRanking = new ArrayList<>();
     final List<SplitResult> splits = new ArrayList<>();
     double totalSeconds;
 
@@ -51,8 +57,21 @@ final class JobSummary {
                         f.mapped() ? f.counts().size() : f.distinct(), f.nullRows(),
                         f.mapped() ? "" : "skipped: " + f.skipReason()).stripTrailing());
             }
+        } else if (woe != null) {
+            long n = woe.events() + woe.nonEvents();
+            out.printf(Locale.ROOT, "  label      %s: %,d fitted rows (%,d events, prior %.6f)%n", labelColumn, n, woe.events(), (double) woe.events() / n);
+            out.printf(Locale.ROOT, "  fields     %d encoded by weight of evidence (woe_table_map.json)%n", fieldNames.size());
         } else {
-            out.printf(Locale.ROOT, "  fields     %d mapped with the loaded risk tables%n", tablesLoaded);
+            out.printf(Locale.ROOT, "  fields     %d mapped with the loaded tables%n", tablesLoaded);
+        }
+        if (!ivRanking.isEmpty()) {
+            int width = Math.max(5, ivRanking.stream().mapToInt(r -> r.field().length()).max().orElse(5));
+            out.println("  information value (train, event = 1), highest first");
+            out.println(String.format(Locale.ROOT, "    %-" + width + "s  %7s  %7s  %17s  %4s", "field", "IV", "SE", "95% CI", "bins").stripTrailing());
+            for (io.riskmapping.ml.feature.InformationValues.Row r : ivRanking) {
+                out.println(String.format(Locale.ROOT, "    %-" + width + "s  %7.4f  %7.4f  [%6.4f, %6.4f]  %4d", r.field(), r.iv(), r.ivSe(),
+                        r.ivCiLower(), r.ivCiUpper(), r.nBins()));
+            }
         }
         if (!imputed.isEmpty()) {
             StringBuilder sb = new StringBuilder();
@@ -67,7 +86,7 @@ final class JobSummary {
             out.printf(Locale.ROOT, "    %-11s %,10d rows  %4d shards  %-8s %6.1f s%n", s.name(), s.rows(), s.shards(), s.format(), s.seconds());
         }
         StringBuilder passes = new StringBuilder();
-        if (fit != null) {
+        if (fit != null || woe != null) {
             passes.append(String.format(Locale.ROOT, "fit %.1f s", fitSeconds));
         }
         for (SplitResult s : splits) {

@@ -168,6 +168,19 @@ class JobErrorsTest {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"count_threshold\": \"5\"}");
             return l.training();
         }));
+        c.add(new Case("unknown encoding", 2, "encoding must be \"risk_table\" or \"woe\", got \"onehot\"", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"encoding\": \"onehot\"}");
+            return l.training();
+        }));
+        c.add(new Case("woe encoding with num_folds", 2, "num_folds applies to the risk_table encoding only", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"encoding\": \"woe\", \"num_folds\": 5}");
+            return l.training();
+        }));
+        c.add(new Case("woe encoding with label value yes", 2, "label column 'y' holds values outside {0, 1, -1, null}: [0, 1, yes]", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"encoding\": \"woe\"}");
+            l.write("train/part-00000.csv", DATA + "B,1,yes\n");
+            return l.training();
+        }));
         c.add(new Case("empty cat_field_list", 2, "cat_field_list is empty", none, l -> {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [], \"label_name\": \"y\"}");
             return l.training();

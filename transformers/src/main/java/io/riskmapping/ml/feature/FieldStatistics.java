@@ -16,9 +16,10 @@ import io.riskmapping.artifacts.RiskTable;
  * @param nullRows      train rows where the column is null (or NaN)
  * @param skipReason    why the column is not encoded, or null when it is
  * @param counts        category &rarr; {fit rows n, events k}, sorted by key; empty when skipped
+ * @param nullCounts    {fit rows, events} of the null rows, or null when unknown (a model saved before it was kept)
  */
 public record FieldStatistics(String column, RiskTable.Mode mode, long distinct, long nullRows, String skipReason,
-        Map<Object, long[]> counts) implements Serializable {
+        Map<Object, long[]> counts, long[] nullCounts) implements Serializable {
 
     public FieldStatistics {
         counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));

@@ -153,6 +153,7 @@ final class RiskTableAggregation {
         List<Map<Object, long[]>> counts = new ArrayList<>();
         long[] distinct = new long[inputCols.length];
         long[] nulls = new long[inputCols.length];
+        long[][] nullCounts = new long[inputCols.length][2];
         boolean[] allNumeric = new boolean[inputCols.length];
         for (int i = 0; i < inputCols.length; i++) {
             counts.add(new TreeMap<>());
@@ -172,6 +173,7 @@ final class RiskTableAggregation {
             Object key = !r.isNullAt(3) ? (Object) r.getDouble(3) : r.isNullAt(2) ? null : r.getString(2);
             if (key == null) {
                 nulls[f] = r.getLong(6);
+                nullCounts[f] = new long[] {r.getLong(4) + r.getLong(5), r.getLong(5)};
             } else if (distinct[f] < maxUniqueThreshold) {
                 long n = r.getLong(4) + r.getLong(5);
                 if (n > 0) {
@@ -197,7 +199,7 @@ final class RiskTableAggregation {
             String skip = distinct[i] >= maxUniqueThreshold
                     ? distinct[i] + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
             fields.add(new FieldStatistics(inputCols[i], mode, distinct[i], nulls[i], skip,
-                    skip == null ? counts.get(i) : Map.of()));
+                    skip == null ? counts.get(i) : Map.of(), nullCounts[i]));
         }
         return new FitStatistics(trainRows, fitRows, n1, prior, smoothSamples, fields);
     }

@@ -293,6 +293,8 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                 .add("distinct", DataTypes.LongType, true)
                 .add("null_rows", DataTypes.LongType, true)
                 .add("skip_reason", DataTypes.StringType, true)
+                .add("null_fit_rows", DataTypes.LongType, true)
+                .add("null_events", DataTypes.LongType, true)
                 .add("train_rows", DataTypes.LongType, true)
                 .add("fit_rows", DataTypes.LongType, true)
                 .add("events", DataTypes.LongType, true)
@@ -343,6 +345,8 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                         f == null || t == null ? null : ns.toArray(new Long[0]),
                         f == null || t == null ? null : ks.toArray(new Long[0]),
                         f == null ? null : f.distinct(), f == null ? null : f.nullRows(), f == null ? null : f.skipReason(),
+                        f == null || f.nullCounts() == null ? null : f.nullCounts()[0],
+                        f == null || f.nullCounts() == null ? null : f.nullCounts()[1],
                         s == null ? null : s.trainRows(), s == null ? null : s.fitRows(), s == null ? null : s.events(),
                         s == null ? null : s.smoothSamples()));
             }
@@ -382,9 +386,13 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                     tables.add(new RiskTable(column, mode, r.getDouble(r.fieldIndex("default_bin")), bins));
                 }
                 if (!r.isNullAt(r.fieldIndex("distinct"))) {
+                    // null_fit_rows / null_events: added within version 1, absent from models saved before
+                    boolean hasNullCounts = r.schema().getFieldIndex("null_fit_rows").isDefined() && !r.isNullAt(r.fieldIndex("null_fit_rows"));
+                    long[] nullCounts = hasNullCounts
+                            ? new long[] {r.getLong(r.fieldIndex("null_fit_rows")), r.getLong(r.fieldIndex("null_events"))} : null;
                     fields.add(new FieldStatistics(column, mode, r.getLong(r.fieldIndex("distinct")),
                             r.getLong(r.fieldIndex("null_rows")), r.isNullAt(r.fieldIndex("skip_reason")) ? null
-                                    : r.getString(r.fieldIndex("skip_reason")), counts));
+                                    : r.getString(r.fieldIndex("skip_reason")), counts, nullCounts));
                 }
             }
             FitStatistics stats = null;

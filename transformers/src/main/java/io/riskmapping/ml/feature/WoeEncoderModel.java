@@ -71,13 +71,56 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
     private final String uid;
     private final WoeEncoderParams.Defs p;
     private final List<String> classes;
+    /** The fit's counts, or null for a model built from a {@code woe_table_map} artifact. */
     private final List<WoeCounts> counts;
+    /** The tables of a model built from an artifact, or null. */
+    private final WoeTableMap given;
 
     WoeEncoderModel(String uid, List<String> classes, List<WoeCounts> counts) {
+        this(uid, classes, List.copyOf(counts), null);
+    }
+
+    private WoeEncoderModel(String uid, List<String> classes, List<WoeCounts> counts, WoeTableMap given) {
         this.uid = uid;
         this.p = new WoeEncoderParams.Defs(this);
         this.classes = List.copyOf(classes);
-        this.counts = List.copyOf(counts);
+        this.counts = counts;
+        this.given = given;
+    }
+
+    /**
+     * A model that encodes the fields of {@code tables} (e.g. read from {@code woe_table_map.json})
+     * in place (binary) or into {@code <field>_<class>} columns. It has the tables, not the counts:
+     * {@link #statistics}, {@link #summary()} and {@link #write()} are not available.
+     */
+    public static WoeEncoderModel fromWoeTables(WoeTableMap tables) {
+        List<String> classes = new ArrayList<>();
+        tables.list().forEach(t -> {
+            if (!classes.contains(t.eventClass())) {
+                classes.add(t.eventClass());
+            }
+        });
+        WoeEncoderModel m = new WoeEncoderModel(org.apache.spark.ml.util.Identifiable.randomUID("woeEncoder"), classes, null, tables);
+        m.set(m.p.inputCols, tables.tables().keySet().toArray(new String[0]));
+        return m;
+    }
+
+    private List<WoeCounts> requireCounts() {
+        if (counts == null) {
+            throw new IllegalStateException(uid + ": built from a woe_table_map artifact, it has no fit counts");
+        }
+        return counts;
+    }
+
+    private WoeTable table(String column, String eventClass, double z) {
+        if (given != null) {
+            WoeTable t = given.get(column, eventClass);
+            if (t == null) {
+                throw new IllegalArgumentException("no WOE table for column '" + column + "' and class '" + eventClass + "'");
+            }
+            return t;
+        }
+        return counts(column, eventClass).table(z);
     }
 
     @Override
@@ -116,7 +159,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
     }
 
     private WoeCounts counts(String column, String eventClass) {
-        for (WoeCounts c : counts) {
+        for (WoeCounts c : requireCounts()) {
             if (c.column().equals(column) && c.eventClass().equals(eventClass)) {
                 return c;
             }
@@ -131,6 +174,9 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
 
     /** The {@code woe_table_map} artifact: one table per column and event class. */
     public WoeTableMap woeTables() {
+        if (given != null) {
+            return given;
+        }
         List<WoeTable> tables = new ArrayList<>();
         double z = z();
         counts.forEach(c -> tables.add(c.table(z)));
@@ -182,7 +228,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
             Column col = RiskTableAggregation.quoted(in[i]);
             DataType type = dataset.schema().apply(in[i]).dataType();
             for (String cls : classes) {
-                WoeTable t = counts(in[i], cls).table(z);
+                WoeTable t = table(in[i], cls, z);
                 Column key = RiskTableMapperModel.key(col, type, t.mode());
                 Column missing = key.isNull().and(type instanceof NumericType ? lit(true) : col.isNull());
                 Column unseen = lit(0.0);
@@ -205,8 +251,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         String probabilityCol = getProbabilityCol();
         if (probabilityCol != null) {
             if (isBinary()) {
-                WoeCounts any = counts(in[0], "1");
-                Column logit = sum(woeByClass.get("1")).plus(logit(any.prior()));
+                Column logit = sum(woeByClass.get("1")).plus(logit(table(in[0], "1", z).prior()));
                 Column se = sqrt(sum(squares(seByClass.get("1"))));
                 extra.put(probabilityCol, sigmoid(logit));
                 extra.put(probabilityCol + "_ci_lower", sigmoid(logit.minus(se.multiply(z))));
@@ -214,7 +259,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
             } else {
                 List<Column> ps = new ArrayList<>();
                 for (String cls : classes) {
-                    ps.add(sigmoid(sum(woeByClass.get(cls)).plus(logit(counts(in[0], cls).prior()))));
+                    ps.add(sigmoid(sum(woeByClass.get(cls)).plus(logit(table(in[0], cls, z).prior()))));
                 }
                 Column total = sum(ps);
                 List<Column> normalized = new ArrayList<>();
@@ -268,7 +313,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         SparkSession spark = SparkSession.active();
         List<Row> rows = new ArrayList<>();
         double z = z();
-        for (WoeCounts c : counts) {
+        for (WoeCounts c : requireCounts()) {
             WoeStatistics.Field f = c.statistics(z);
             for (WoeStatistics.Bin b : f.bins()) {
                 rows.add(RowFactory.create(c.column(), c.eventClass(), "category", b.key() == null ? null : keyText(b.key()), b.key() == null,
@@ -301,13 +346,12 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
 
     @Override
     public WoeEncoderModel copy(ParamMap extra) {
-        return copyValues(new WoeEncoderModel(uid, classes, counts), extra).setParent(parent());
+        return copyValues(new WoeEncoderModel(uid, classes, counts, given), extra).setParent(parent());
     }
 
     @Override
     public String toString() {
-        Set<String> cols = new HashSet<>();
-        counts.forEach(c -> cols.add(c.column()));
+        Set<String> cols = new HashSet<>(List.of(getInputCols()));
         return "WoeEncoderModel: uid=" + uid + ", columns=" + cols.size() + ", classes=" + classes;
     }
 
@@ -352,10 +396,11 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
 
         @Override
         public void saveImpl(String path) {
+            List<WoeCounts> counts = instance.requireCounts();
             DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
             List<Row> rows = new ArrayList<>();
             int ordinal = 0;
-            for (WoeCounts c : instance.counts) {
+            for (WoeCounts c : counts) {
                 boolean numeric = c.mode() == RiskTable.Mode.NUMERIC;
                 List<Object> keys = new ArrayList<>(c.categories().keySet());
                 Long[] ev = new Long[keys.size()];

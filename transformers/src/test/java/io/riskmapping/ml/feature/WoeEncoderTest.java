@@ -53,6 +53,25 @@ class WoeEncoderTest {
     }
 
     @Test
+    void theRiskTableFitGivesTheSameInformationValuesWithoutAnotherPass() {
+        FitStatistics fit = new RiskTableMapper().setInputCols(PUBLISHED).setLabelCol("class").fit(all).statistics();
+        List<InformationValues.Row> ranking = InformationValues.of(fit, 0.95);
+        assertEquals(List.of("checking_status", "credit_history", "savings_status", "purpose", "property_magnitude"),
+                ranking.stream().map(InformationValues.Row::field).toList(), "sorted by IV");
+        assertEquals(0.6660, Math.round(ranking.get(0).iv() * 10000) / 10000.0, 0.0);
+        assertEquals(german.statistics("purpose", "1").ivSe(), ranking.get(3).ivSe(), 1e-12);
+    }
+
+    @Test
+    void aModelBuiltFromTheArtifactTransformsTheSame() {
+        WoeEncoderModel fromTables = WoeEncoderModel.fromWoeTables(WoeTableMapCodec.fromJson(WoeTableMapCodec.toJson(german.woeTables()), "w.json"));
+        List<Row> expected = german.copy(new org.apache.spark.ml.param.ParamMap()).setOutputCols(PUBLISHED).transform(all)
+                .select(PUBLISHED[0], PUBLISHED[1]).collectAsList();
+        assertEquals(expected, fromTables.transform(all).select(PUBLISHED[0], PUBLISHED[1]).collectAsList());
+        assertThrows(IllegalStateException.class, fromTables::summary);
+    }
+
+    @Test
     void woeSignSeAndIntervalsBehave() {
         for (String field : PUBLISHED) {
             WoeStatistics.Field f = german.statistics(field, "1");
