@@ -194,8 +194,12 @@ public interface NumericBinnerParams extends Params {
         }
     }
 
-    /** The param objects of one owner, created after its uid is set, with the defaults declared once. */
-    final class Defs {
+    /**
+     * The param objects of one owner, created after its uid is set, with the defaults declared once.
+     * Serializable, as Spark's {@code Params} are: the stage can be Java-serialized (e.g. captured in a closure).
+     */
+    final class Defs implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         final StringArrayParam inputCols;
         final StringArrayParam outputCols;
         final Param<String> labelCol;

@@ -297,4 +297,19 @@ class NumericBinnerTest {
         }
         assertEquals(List.of(0.5, 1.0, 0.0, 1.0), rates);
     }
+
+    @Test
+    void estimatorAndModelAreJavaSerializable() throws Exception {
+        NumericBinnerModel model = new NumericBinner().setInputCols("x").setLabelCol("y").setMethod("uniform").setNumBins(4).fit(small(tmp));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            NumericBinnerModel back = (NumericBinnerModel) in.readObject();
+            assertArrayEquals(model.splits("x"), back.splits("x"));
+            assertEquals(model.binCounts("x"), back.binCounts("x"));
+            assertEquals(4, back.getNumBins());
+        }
+    }
 }
