@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
  *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
  *   <tr><td>{@code fold_seed}</td><td>integer</td><td>0</td><td>any</td><td></td></tr>
+ *   <tr><td>{@code numeric_binning}</td><td>object: fields, method, num_bins, monotonic</td><td>none</td><td>see {@link #numericBinning()}</td><td></td></tr>
  *   <tr><td>{@code encoding}</td><td>string</td><td>"risk_table"</td><td>"risk_table" or "woe"</td><td></td></tr>
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
@@ -50,6 +51,7 @@ public final class Hyperparameters {
     public static final String NUM_FOLDS = "num_folds";
     public static final String FOLD_SEED = "fold_seed";
     public static final String ENCODING = "encoding";
+    public static final String NUMERIC_BINNING = "numeric_binning";
     public static final String RISK_TABLE = "risk_table";
     public static final String WOE = "woe";
 
@@ -161,6 +163,63 @@ public final class Hyperparameters {
         numFolds();
         foldSeed();
         encoding();
+        numericBinning();
+    }
+
+    /**
+     * Numeric fields to bin before encoding (their bins are then mapped like categories).
+     *
+     * @param fields    the numeric fields (dotted names)
+     * @param method    "quantile" (default), "uniform", "kmeans" or "tree"
+     * @param numBins   bins per field, &ge; 2 (default 10)
+     * @param monotonic "none" (default), "increasing", "decreasing" or "auto": event rate per bin
+     */
+    public record NumericBinning(List<String> fields, String method, int numBins, String monotonic) {
+    }
+
+    /** The {@code numeric_binning} block, or null when absent. */
+    public NumericBinning numericBinning() {
+        JsonNode n = node.get(NUMERIC_BINNING);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw invalid(NUMERIC_BINNING, n, "must be an object {\"fields\": [...], \"method\", \"num_bins\", \"monotonic\"}");
+        }
+        JsonNode f = n.get("fields");
+        if (f == null || !f.isArray() || f.isEmpty()) {
+            throw invalid(NUMERIC_BINNING + ".fields", f == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : f,
+                    "must be a non-empty list of field names");
+        }
+        List<String> fields = new ArrayList<>();
+        for (JsonNode x : f) {
+            if (!x.isTextual() || x.asText().isEmpty() || fields.contains(x.asText())) {
+                throw invalid(NUMERIC_BINNING + ".fields", f, "must hold distinct non-empty names");
+            }
+            fields.add(x.asText());
+        }
+        String method = choice(n, "method", "quantile", "quantile", "uniform", "kmeans", "tree");
+        String monotonic = choice(n, "monotonic", "none", "none", "increasing", "decreasing", "auto");
+        JsonNode b = n.get("num_bins");
+        int numBins = 10;
+        if (b != null && !b.isNull()) {
+            if (!b.isIntegralNumber() || b.intValue() < 2 || b.intValue() > 1000) {
+                throw invalid(NUMERIC_BINNING + ".num_bins", b, "must be an integer from 2 to 1000");
+            }
+            numBins = b.intValue();
+        }
+        return new NumericBinning(List.copyOf(fields), method, numBins, monotonic);
+    }
+
+    private String choice(JsonNode n, String key, String dflt, String... allowed) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (v.isTextual() && java.util.Arrays.asList(allowed).contains(v.asText())) {
+            return v.asText();
+        }
+        throw invalid(NUMERIC_BINNING + "." + key, v, "must be one of " + String.join(", ", allowed));
     }
 
     /** How the categorical fields are encoded: "risk_table" (default) or "woe" (weight of evidence). */
@@ -304,6 +363,15 @@ public final class Hyperparameters {
         out.put(NUM_FOLDS, numFolds());
         out.put(FOLD_SEED, foldSeed());
         out.put(ENCODING, encoding());
+        NumericBinning binning = numericBinning();
+        if (binning != null) {
+            ObjectNode b = out.putObject(NUMERIC_BINNING);
+            ArrayNode bf = b.putArray("fields");
+            binning.fields().forEach(bf::add);
+            b.put("method", binning.method());
+            b.put("num_bins", binning.numBins());
+            b.put("monotonic", binning.monotonic());
+        }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!out.has(e.getKey())) {
                 out.set(e.getKey(), e.getValue());

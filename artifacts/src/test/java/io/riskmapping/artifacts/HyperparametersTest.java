@@ -309,6 +309,12 @@ class HyperparametersTest {
         e = assertThrows(IllegalArgumentException.class, () -> parse("{\"num_folds\": -2}"));
         assertTrue(e.getMessage().contains("num_folds must be an integer >= 0, got -2"), e.getMessage());
         assertEquals("woe", parse("{\"encoding\": \"woe\"}").encoding());
+        Hyperparameters.NumericBinning nb = parse("{\"numeric_binning\": {\"fields\": [\"age\", \"duration\"], \"monotonic\": \"auto\"}}").numericBinning();
+        assertEquals(new Hyperparameters.NumericBinning(java.util.List.of("age", "duration"), "quantile", 10, "auto"), nb);
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"numeric_binning\": {\"fields\": [\"age\"], \"method\": \"magic\"}}"));
+        assertTrue(e.getMessage().contains("numeric_binning.method must be one of quantile, uniform, kmeans, tree, got \"magic\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"numeric_binning\": {\"fields\": [\"age\"], \"num_bins\": 1}}"));
+        assertTrue(e.getMessage().contains("numeric_binning.num_bins must be an integer from 2 to 1000, got 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> parse("{\"encoding\": \"onehot\"}"));
         assertTrue(e.getMessage().contains("encoding must be \"risk_table\" or \"woe\", got \"onehot\""), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> parse("{\"fold_seed\": 1.5}"));

@@ -37,6 +37,8 @@ import io.riskmapping.ml.feature.WoeEncoder;
 import io.riskmapping.ml.feature.WoeEncoderModel;
 import io.riskmapping.ml.feature.MissingValueImputer;
 import io.riskmapping.ml.feature.MissingValueImputerModel;
+import io.riskmapping.ml.feature.NumericBinner;
+import io.riskmapping.ml.feature.NumericBinnerModel;
 import io.riskmapping.ml.feature.RiskTableMapper;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
 
@@ -61,6 +63,8 @@ final class JobRun {
     private final JobSummary summary = new JobSummary();
     /** Imputation applied before risk mapping, or null. */
     private MissingValueImputerModel imputer;
+    /** Binning of numeric fields before encoding, or null. */
+    private NumericBinnerModel binner;
     /** Whether the train split is encoded out of fold. */
     private boolean outOfFold;
 
@@ -187,6 +191,12 @@ final class JobRun {
             summary.tablesLoaded = loadedWoe.tables().size();
         }
         if (hp == null) {
+            Map<String, double[]> edges = store.loadNumericBins(artifactsIn);
+            if (edges != null) {
+                Map<String, double[]> byColumn = new LinkedHashMap<>();
+                edges.forEach((field, e) -> byColumn.put(requireColumn(names, field, splits.get(0), "binned field"), e));
+                binner = NumericBinnerModel.fromEdges(byColumn, "loaded");
+            }
             ImputeDict impute = store.loadImputeDict(artifactsIn);
             if (impute != null) {
                 Map<String, Double> byColumn = new LinkedHashMap<>();
@@ -214,6 +224,11 @@ final class JobRun {
                     if (imputer != null) {
                         for (String c : imputer.getInputCols()) {
                             requireColumn(splitNames, ColumnNames.field(c), split, "imputed field");
+                        }
+                    }
+                    if (binner != null) {
+                        for (String c : binner.getInputCols()) {
+                            requireColumn(splitNames, ColumnNames.field(c), split, "binned field");
                         }
                     }
                 }
@@ -265,6 +280,30 @@ final class JobRun {
             imputer.imputeDict().values().forEach((c, v) -> summary.imputed.put(ColumnNames.field(c), v));
             train = imputer.transform(train);
         }
+        Hyperparameters.NumericBinning binning = hp.numericBinning();
+        if (binning != null) {
+            String[] bcols = new String[binning.fields().size()];
+            for (int i = 0; i < bcols.length; i++) {
+                String f = binning.fields().get(i);
+                bcols[i] = requireColumn(names, f, split, "binned field");
+                if (bcols[i].equals(label) || List.of(cols).contains(bcols[i])) {
+                    throw JobException.invalid("numeric_binning field '" + f + "' is also the label or in cat_field_list");
+                }
+            }
+            progress("binning: %s edges of %d numeric fields over %s", binning.method(), bcols.length, split.name());
+            binner = new NumericBinner().setInputCols(bcols).setOutputCols(bcols).setLabelCol(label).setMethod(binning.method())
+                    .setNumBins(binning.numBins()).setMonotonic(binning.monotonic()).fit(train);
+            train = binner.transform(train);
+            String[] all = java.util.Arrays.copyOf(cols, cols.length + bcols.length);
+            System.arraycopy(bcols, 0, all, cols.length, bcols.length);
+            cols = all;
+            List<String> allFields = new ArrayList<>(fields);
+            allFields.addAll(binning.fields());
+            summary.fieldNames = allFields;
+            for (String f : binning.fields()) {
+                summary.binned.put(f, binner.splits(requireColumn(names, f, split, "binned field")).length - 1);
+            }
+        }
         if (Hyperparameters.WOE.equals(hp.encoding())) {
             return fitWoe(train, cols, label, hp, split);
         }
@@ -290,7 +329,7 @@ final class JobRun {
             FieldStatistics f = model.statistics().fields().get(i);
             if (!f.mapped()) {
                 skipped++;
-                progress("warning: field '%s' skipped (left unchanged): %s", fields.get(i), f.skipReason());
+                progress("warning: field '%s' skipped (left unchanged): %s", ColumnNames.field(cols[i]), f.skipReason());
             }
         }
         progress("fit: done in %.1f s: %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
@@ -340,6 +379,9 @@ final class JobRun {
         if (imputer != null) {
             data = imputer.transform(data);
         }
+        if (binner != null) {
+            data = binner.transform(data);
+        }
         Dataset<Row> mapped = encoding.apply(data, outOfFoldSplit);
         ShardIO.write(mapped, split, target, work);
         List<Long> rows = new ArrayList<>();
@@ -373,6 +415,15 @@ final class JobRun {
             store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
             store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
             written.addAll(List.of(Hyperparameters.FILE, IV_SUMMARY_FILE));
+            if (binner != null) {
+                Map<String, double[]> edges = new LinkedHashMap<>();
+                for (String c : binner.getInputCols()) {
+                    double[] splits = binner.splits(c);
+                    edges.put(ColumnNames.field(c), java.util.Arrays.copyOfRange(splits, 1, splits.length - 1));
+                }
+                store.writeNumericBins(new Path(dir, ArtifactStore.NUMERIC_BINS_FILE), edges, hp.numericBinning().method());
+                written.add(ArtifactStore.NUMERIC_BINS_FILE);
+            }
             if (imputer != null) {
                 Map<String, Double> byField = new LinkedHashMap<>();
                 imputer.imputeDict().values().forEach((c, v) -> byField.put(ColumnNames.field(c), v));

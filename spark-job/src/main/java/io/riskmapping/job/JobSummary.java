@@ -29,6 +29,8 @@ final class JobSummary {
     final java.util.Map<String, Double> imputed = new java.util.LinkedHashMap<>();
     /** Folds of the out-of-fold encoding of train, or 0. */
     int folds;
+    /** Binned field &rarr; number of value bins (a missing bin comes on top). */
+    final java.util.Map<String, Integer> binned = new java.util.LinkedHashMap<>();
     /** "risk_table" or "woe". */
     String encoding = "risk_table";
     /** A WOE fit's statistics of its first field (for the label totals), or null. */
@@ -77,6 +79,11 @@ final class JobSummary {
             StringBuilder sb = new StringBuilder();
             imputed.forEach((f, v) -> sb.append(sb.length() > 0 ? ", " : "").append(f).append(" = ").append(v));
             out.printf(Locale.ROOT, "  imputed    %s%n", sb);
+        }
+        if (!binned.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            binned.forEach((f, n) -> sb.append(sb.length() > 0 ? ", " : "").append(f).append(" (").append(n).append(" bins)"));
+            out.printf(Locale.ROOT, "  binned     %s%n", sb);
         }
         if (folds >= 2) {
             out.printf(Locale.ROOT, "  train      encoded out of fold (%d folds); the artifacts hold the full-data tables%n", folds);

@@ -80,6 +80,36 @@ class WoeJobTest {
     }
 
     @Test
+    void numericFieldsAreBinnedMonotonicallyThenEncodedAndTheEdgesAreSaved() throws Exception {
+        Path hp = tmp.resolve("bins.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"purpose\"], \"label_name\": \"class\", \"encoding\": \"woe\","
+                + " \"numeric_binning\": {\"fields\": [\"duration\", \"age\"], \"num_bins\": 6, \"monotonic\": \"increasing\"}}");
+        Path out = tmp.resolve("bins-out");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit("csv").toString(),
+                "--output-dir", out.toString(), "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode bins = new ObjectMapper().readTree(out.resolve("model_artifacts/numeric_bins.json").toFile()).get("bins");
+        WoeTableMap tables = WoeTableMapCodec.fromJson(Files.readAllBytes(out.resolve("model_artifacts/woe_table_map.json")), "woe");
+        for (String f : new String[] {"duration", "age"}) {
+            int edges = bins.get(f).size();
+            java.util.Map<Object, Double> woe = tables.get(f, "1").woe();
+            assertEquals(edges + 1, woe.size(), f + ": one WOE per value bin (no missing values in German Credit)");
+            double previous = Double.NEGATIVE_INFINITY;
+            for (int b = 0; b <= edges; b++) {
+                double w = woe.get((double) b);
+                assertTrue(w >= previous, f + ": WOE (so the event rate) increases with the bin: " + woe);
+                previous = w;
+            }
+        }
+        // the binned fields are ranked too
+        JsonNode iv = new ObjectMapper().readTree(out.resolve("model_artifacts/iv_summary.json").toFile());
+        List<String> ranked = new ArrayList<>();
+        iv.forEach(n -> ranked.add(n.get("field").asText()));
+        assertTrue(ranked.containsAll(List.of("purpose", "duration", "age")), ranked.toString());
+        assertTrue(r.out().contains("binned     duration ("), r.out());
+    }
+
+    @Test
     void woeOutputIsTheArtifactsWoeAndValidationReproducesIt() throws Exception {
         WoeTableMap tables = WoeTableMapCodec.fromJson(Files.readAllBytes(woeOut.resolve("model_artifacts/woe_table_map.json")), "woe");
         assertEquals(List.of("hyperparameters.json", "iv_summary.json", "woe_table_map.json"), JobHarness.names(woeOut.resolve("model_artifacts")));

@@ -155,6 +155,34 @@ public class NumericBinnerModel extends Model<NumericBinnerModel> implements Num
     private final NumericBinnerParams.Defs p;
     private final Map<String, Bins> bins;
 
+    /**
+     * A model that bins each column of {@code innerEdges} in place, from saved edges (e.g. the job's
+     * {@code numeric_bins.json}): the inner edges, increasing, without the infinite ends. The fit's
+     * counts are unknown (zero rows per bin).
+     *
+     * @throws IllegalArgumentException for edges that do not increase strictly or are not finite
+     */
+    public static NumericBinnerModel fromEdges(Map<String, double[]> innerEdges, String method) {
+        List<Bins> bins = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : innerEdges.entrySet()) {
+            double[] inner = e.getValue();
+            double[] splits = new double[inner.length + 2];
+            splits[0] = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < inner.length; i++) {
+                if (!Double.isFinite(inner[i])) {
+                    throw new IllegalArgumentException("column '" + e.getKey() + "': edge " + inner[i] + " is not finite");
+                }
+                splits[i + 1] = inner[i];
+            }
+            splits[splits.length - 1] = Double.POSITIVE_INFINITY;
+            bins.add(new Bins(e.getKey(), method, "none", splits, new BinCounts(new long[splits.length], null, null)));
+        }
+        NumericBinnerModel m = new NumericBinnerModel(org.apache.spark.ml.util.Identifiable.randomUID("numericBinner"), bins);
+        m.set(m.p.inputCols, innerEdges.keySet().toArray(new String[0]));
+        m.set(m.p.outputCols, innerEdges.keySet().toArray(new String[0]));
+        return m;
+    }
+
     NumericBinnerModel(String uid, List<Bins> bins) {
         this.uid = uid;
         this.p = new NumericBinnerParams.Defs(this);

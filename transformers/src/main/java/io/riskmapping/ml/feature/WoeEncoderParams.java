@@ -119,7 +119,9 @@ public interface WoeEncoderParams extends Params {
     }
 
     /** The param objects of one owner, created after its uid is set, with the defaults declared once. */
-    final class Defs {
+    final class Defs implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
         final StringArrayParam inputCols;
         final StringArrayParam outputCols;
         final Param<String> labelCol;
