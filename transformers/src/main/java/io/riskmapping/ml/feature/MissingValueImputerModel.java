@@ -156,7 +156,7 @@ public class MissingValueImputerModel extends Model<MissingValueImputerModel> im
             for (Map.Entry<String, Double> e : instance.values.values().entrySet()) {
                 rows.add(RowFactory.create(FORMAT_VERSION, i++, e.getKey(), e.getValue()));
             }
-            sparkSession().createDataFrame(rows, DATA_SCHEMA).repartition(1).write().parquet(path + "/data");
+            ModelData.write(sparkSession(), path, rows, DATA_SCHEMA);
         }
     }
 
@@ -164,15 +164,9 @@ public class MissingValueImputerModel extends Model<MissingValueImputerModel> im
         @Override
         public MissingValueImputerModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), MissingValueImputerModel.class.getName());
-            List<Row> rows = new ArrayList<>(sparkSession().read().parquet(path + "/data").collectAsList());
-            rows.sort((a, b) -> Integer.compare(a.getInt(a.fieldIndex("ordinal")), b.getInt(b.fieldIndex("ordinal"))));
+            List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
             Map<String, Double> values = new LinkedHashMap<>();
             for (Row r : rows) {
-                int version = r.getInt(r.fieldIndex("format_version"));
-                if (version > FORMAT_VERSION) {
-                    throw new IllegalArgumentException(path + ": saved with format version " + version
-                            + ", newer than this version reads (" + FORMAT_VERSION + "); upgrade risk-table-mapping");
-                }
                 values.put(r.getString(r.fieldIndex("column")), r.getDouble(r.fieldIndex("value")));
             }
             MissingValueImputerModel model = new MissingValueImputerModel(metadata.uid(), new ImputeDict(values));

@@ -334,7 +334,7 @@ public class NumericBinnerModel extends Model<NumericBinnerModel> implements Num
                         boxed(b.splits()), boxed(c.rows()), c.hasLabel() ? boxed(c.events()) : null,
                         c.hasLabel() ? boxed(c.nonEvents()) : null));
             }
-            sparkSession().createDataFrame(rows, DATA_SCHEMA).repartition(1).write().parquet(path + "/data");
+            ModelData.write(sparkSession(), path, rows, DATA_SCHEMA);
         }
 
         private static Double[] boxed(double[] a) {
@@ -351,15 +351,7 @@ public class NumericBinnerModel extends Model<NumericBinnerModel> implements Num
         @Override
         public NumericBinnerModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), NumericBinnerModel.class.getName());
-            List<Row> rows = new ArrayList<>(sparkSession().read().parquet(path + "/data").collectAsList());
-            for (Row r : rows) {
-                int version = r.getInt(r.fieldIndex("format_version"));
-                if (version > FORMAT_VERSION) {
-                    throw new IllegalArgumentException(path + ": saved with format version " + version
-                            + ", newer than this version reads (" + FORMAT_VERSION + "); upgrade risk-table-mapping");
-                }
-            }
-            rows.sort((a, b) -> Integer.compare(a.getInt(a.fieldIndex("ordinal")), b.getInt(b.fieldIndex("ordinal"))));
+            List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
             List<Bins> bins = new ArrayList<>();
             for (Row r : rows) {
                 boolean labelled = !r.isNullAt(r.fieldIndex("bin_events"));

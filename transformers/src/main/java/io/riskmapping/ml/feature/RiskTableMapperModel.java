@@ -260,7 +260,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         public void saveImpl(String path) {
             DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
             List<Row> rows = PersistedTables.rows(instance);
-            sparkSession().createDataFrame(rows, PersistedTables.SCHEMA).repartition(1).write().parquet(path + "/data");
+            ModelData.write(sparkSession(), path, rows, PersistedTables.SCHEMA);
         }
     }
 
@@ -269,8 +269,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         @Override
         public RiskTableMapperModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), RiskTableMapperModel.class.getName());
-            List<Row> rows = sparkSession().read().parquet(path + "/data").collectAsList();
-            PersistedTables.Loaded loaded = PersistedTables.parse(rows, path);
+            PersistedTables.Loaded loaded = PersistedTables.parse(ModelData.read(sparkSession(), path, FORMAT_VERSION));
             RiskTableMapperModel model = new RiskTableMapperModel(metadata.uid(), loaded.tables(), loaded.statistics());
             metadata.getAndSetParams(model, scala.Option.empty());
             return model;
@@ -353,18 +352,11 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
             return rows;
         }
 
-        static Loaded parse(List<Row> unsorted, String path) {
-            List<Row> rows = new ArrayList<>(unsorted);
-            rows.sort((a, b) -> Integer.compare(a.getInt(a.fieldIndex("ordinal")), b.getInt(b.fieldIndex("ordinal"))));
+        static Loaded parse(List<Row> rows) {
             List<RiskTable> tables = new ArrayList<>();
             List<FieldStatistics> fields = new ArrayList<>();
             Row first = null;
             for (Row r : rows) {
-                int version = r.getInt(r.fieldIndex("format_version"));
-                if (version > FORMAT_VERSION) {
-                    throw new IllegalArgumentException(path + ": saved with format version " + version
-                            + ", newer than this version reads (" + FORMAT_VERSION + "); upgrade risk-table-mapping");
-                }
                 first = first == null ? r : first;
                 String column = r.getString(r.fieldIndex("column"));
                 RiskTable.Mode mode = RiskTable.Mode.fromLabel(r.getString(r.fieldIndex("mode")));

@@ -417,7 +417,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
                         ev, ne, other, c.nulls() == null ? null : c.nulls()[0], c.nulls() == null ? null : c.nulls()[1],
                         c.events(), c.nonEvents()));
             }
-            sparkSession().createDataFrame(rows, DATA_SCHEMA).repartition(1).write().parquet(path + "/data");
+            ModelData.write(sparkSession(), path, rows, DATA_SCHEMA);
         }
     }
 
@@ -425,16 +425,10 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         @Override
         public WoeEncoderModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), WoeEncoderModel.class.getName());
-            List<Row> rows = new ArrayList<>(sparkSession().read().parquet(path + "/data").collectAsList());
-            rows.sort((a, b) -> Integer.compare(a.getInt(a.fieldIndex("ordinal")), b.getInt(b.fieldIndex("ordinal"))));
+            List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
             List<WoeCounts> counts = new ArrayList<>();
             List<String> classes = new ArrayList<>();
             for (Row r : rows) {
-                int version = r.getInt(r.fieldIndex("format_version"));
-                if (version > FORMAT_VERSION) {
-                    throw new IllegalArgumentException(path + ": saved with format version " + version
-                            + ", newer than this version reads (" + FORMAT_VERSION + "); upgrade risk-table-mapping");
-                }
                 RiskTable.Mode mode = RiskTable.Mode.fromLabel(r.getString(r.fieldIndex("mode")));
                 List<Object> keys = r.getList(r.fieldIndex(mode == RiskTable.Mode.NUMERIC ? "numeric_categories" : "categories"));
                 List<Long> ev = r.getList(r.fieldIndex("category_events"));
