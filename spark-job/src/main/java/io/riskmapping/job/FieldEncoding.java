@@ -1,7 +1,9 @@
 package io.riskmapping.job;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -13,7 +15,9 @@ import io.riskmapping.artifacts.RiskTableMapCodec;
 import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
+import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
+import io.riskmapping.ml.feature.WoeStatistics;
 import io.riskmapping.ml.feature.WoeEncoderModel;
 
 /**
@@ -31,6 +35,21 @@ sealed interface FieldEncoding {
     /** Writes its artifact files (field names in dotted form) into {@code dir}; returns their names. */
     List<String> writeArtifacts(ArtifactStore store, Path dir);
 
+    /** How a column's categories compare (categorical or numeric). */
+    RiskTable.Mode mode(String column);
+
+    /** The column's known categories &rarr; value (risk or WOE), sorted by key. */
+    Map<Object, Double> values(String column);
+
+    /** The value of nulls and unseen categories (the default bin, or 0 for WOE). */
+    double defaultValue(String column);
+
+    /** The column's labelled train rows per category, or null when unknown (loaded tables). */
+    Map<Object, Long> trainCounts(String column);
+
+    /** The column's labelled train rows with a null, or -1 when unknown. */
+    long trainNulls(String column);
+
     /** Risk table mapping. */
     record Risk(RiskTableMapperModel model) implements FieldEncoding {
         @Override
@@ -41,6 +60,45 @@ sealed interface FieldEncoding {
         @Override
         public Dataset<Row> apply(Dataset<Row> data, boolean trainOutOfFold) {
             return trainOutOfFold ? model.transformOutOfFold(data) : model.transform(data);
+        }
+
+        @Override
+        public RiskTable.Mode mode(String column) {
+            return model.riskTables().get(column).mode();
+        }
+
+        @Override
+        public Map<Object, Double> values(String column) {
+            return model.riskTables().get(column).bins();
+        }
+
+        @Override
+        public double defaultValue(String column) {
+            return model.riskTables().get(column).defaultBin();
+        }
+
+        private FieldStatistics stats(String column) {
+            if (model.statistics() == null) {
+                return null;
+            }
+            return model.statistics().fields().stream().filter(f -> f.column().equals(column)).findFirst().orElse(null);
+        }
+
+        @Override
+        public Map<Object, Long> trainCounts(String column) {
+            FieldStatistics f = stats(column);
+            if (f == null) {
+                return null;
+            }
+            Map<Object, Long> out = new LinkedHashMap<>();
+            f.counts().forEach((k, nk) -> out.put(k, nk[0]));
+            return out;
+        }
+
+        @Override
+        public long trainNulls(String column) {
+            FieldStatistics f = stats(column);
+            return f == null || f.nullCounts() == null ? -1 : f.nullCounts()[0];
         }
 
         @Override
@@ -66,6 +124,50 @@ sealed interface FieldEncoding {
         @Override
         public Dataset<Row> apply(Dataset<Row> data, boolean trainOutOfFold) {
             return model.transform(data);
+        }
+
+        private WoeTable table(String column) {
+            return model.woeTables().get(column, "1");
+        }
+
+        @Override
+        public RiskTable.Mode mode(String column) {
+            return table(column).mode();
+        }
+
+        @Override
+        public Map<Object, Double> values(String column) {
+            return table(column).woe();
+        }
+
+        @Override
+        public double defaultValue(String column) {
+            return 0.0;
+        }
+
+        @Override
+        public Map<Object, Long> trainCounts(String column) {
+            try {
+                Map<Object, Long> out = new LinkedHashMap<>();
+                for (WoeStatistics.Bin b : model.statistics(column, "1").bins()) {
+                    if (b.key() != null && !"__other__".equals(b.key())) {
+                        out.put(b.key(), b.events() + b.nonEvents());
+                    }
+                }
+                return out;
+            } catch (IllegalStateException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public long trainNulls(String column) {
+            try {
+                return model.statistics(column, "1").bins().stream().filter(b -> b.key() == null)
+                        .mapToLong(b -> b.events() + b.nonEvents()).sum();
+            } catch (IllegalStateException e) {
+                return -1;
+            }
         }
 
         @Override

@@ -31,6 +31,7 @@ import io.riskmapping.artifacts.RiskTableMapCodec;
 import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
+import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.InformationValues;
 import io.riskmapping.ml.feature.WoeEncoder;
@@ -65,6 +66,10 @@ final class JobRun {
     private MissingValueImputerModel imputer;
     /** Binning of numeric fields before encoding, or null. */
     private NumericBinnerModel binner;
+    /** Per non-train split, how it compares with train (for the report). */
+    private final List<FitReport.SplitDrift> drift = new ArrayList<>();
+    private Hyperparameters usedHyperparameters;
+    private long runStart;
     /** Whether the train split is encoded out of fold. */
     private boolean outOfFold;
 
@@ -82,6 +87,7 @@ final class JobRun {
 
     int execute() {
         long start = System.nanoTime();
+        runStart = start;
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         if (ownSession && o.master == null && !new SparkConf().contains("spark.master")) {
             throw JobException.invalid("no Spark master: pass --master local[*] (or run through spark-submit)");
@@ -236,7 +242,14 @@ final class JobRun {
                         new Path(staging, "spark-" + split.name()));
             }
             Path stagedArtifacts = new Path(staging, "model_artifacts");
+            usedHyperparameters = hp;
             writeArtifacts(store, stagedArtifacts, artifactsIn, encoding, hp);
+            if (!o.noReport) {
+                FitReport report = report(encoding, hp);
+                store.write(new Path(stagedArtifacts, REPORT_FILE), report.toHtml());
+                store.write(new Path(stagedArtifacts, RUN_SUMMARY_FILE), report.toJson());
+                summary.artifactFiles.addAll(List.of(REPORT_FILE, RUN_SUMMARY_FILE));
+            }
             publish(store, staging, output, splits, stagedArtifacts, artifactsOut);
             published = true;
         } finally {
@@ -382,6 +395,11 @@ final class JobRun {
         if (binner != null) {
             data = binner.transform(data);
         }
+        DriftProbe probe = null;
+        if (!o.noReport && !"train".equals(split.name())) {
+            probe = new DriftProbe(encoding, data, split.name());
+            data = probe.attach(data);
+        }
         Dataset<Row> mapped = encoding.apply(data, outOfFoldSplit);
         ShardIO.write(mapped, split, target, work);
         List<Long> rows = new ArrayList<>();
@@ -390,6 +408,9 @@ final class JobRun {
             long n = observedRows(c);
             rows.add(n);
             total += n;
+        }
+        if (probe != null) {
+            drift.add(new FitReport.SplitDrift(split.name(), probe.result(total)));
         }
         double s = seconds(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
@@ -438,6 +459,60 @@ final class JobRun {
                 }
             }
         }
+    }
+
+    static final String REPORT_FILE = "report.html";
+    static final String RUN_SUMMARY_FILE = "run_summary.json";
+
+    /** The fit report of this run (docs/report.md). */
+    private FitReport report(FieldEncoding encoding, Hyperparameters hp) {
+        String version = RiskTableMappingJob.class.getPackage().getImplementationVersion();
+        boolean risk = encoding instanceof FieldEncoding.Risk;
+        Integer threshold = hp != null && risk ? hp.countThreshold() : null;
+        FitReport.Run run = new FitReport.Run(o.jobType.label(), version == null ? "development" : version, summary.input, summary.output,
+                summary.artifacts, risk ? "risk_table" : "woe", risk ? "risk" : "WOE", threshold, seconds(runStart));
+        List<FitReport.SplitRows> splitRows = new ArrayList<>();
+        List<FitReport.Pass> passes = new ArrayList<>();
+        if (summary.fit != null || summary.woe != null) {
+            passes.add(new FitReport.Pass("fit", summary.fitSeconds));
+        }
+        for (JobSummary.SplitResult r : summary.splits) {
+            splitRows.add(new FitReport.SplitRows(r.name(), r.format(), r.rows(), r.shards(), r.rowsPerShard(), r.seconds()));
+            passes.add(new FitReport.Pass(r.name(), r.seconds()));
+        }
+        List<FitReport.Iv> iv = new ArrayList<>();
+        summary.ivRanking.forEach(r -> iv.add(new FitReport.Iv(r.field(), r.iv(), r.ivSe(), r.ivCiLower(), r.ivCiUpper(), r.nBins())));
+        List<FitReport.Skipped> skipped = new ArrayList<>();
+        if (summary.fit != null) {
+            summary.fit.fields().stream().filter(f -> !f.mapped())
+                    .forEach(f -> skipped.add(new FitReport.Skipped(ColumnNames.field(f.column()), f.skipReason())));
+        }
+        List<FitReport.Field> fields = new ArrayList<>();
+        for (String c : encoding.columns()) {
+            Map<Object, Double> values = encoding.values(c);
+            Map<Object, Long> counts = encoding.trainCounts(c);
+            List<Object> keys = new ArrayList<>(values.keySet());
+            if (counts != null) {
+                keys.sort((a, b) -> Long.compare(counts.getOrDefault(b, 0L), counts.getOrDefault(a, 0L)));
+            }
+            List<FitReport.Category> cats = new ArrayList<>();
+            for (Object k : keys) {
+                Long n = counts == null ? null : counts.get(k);
+                boolean below = threshold != null && n != null && n < threshold;
+                cats.add(new FitReport.Category(k instanceof Double d ? io.riskmapping.artifacts.NumericKeys.format(d) : k.toString(), n,
+                        values.get(k), below));
+            }
+            fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats));
+        }
+        com.fasterxml.jackson.databind.JsonNode hpJson = null;
+        if (hp != null) {
+            try {
+                hpJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hp.toJson());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new FitReport(run, hpJson, splitRows, passes, iv, skipped, fields, drift);
     }
 
     /** The IV ranking file of every training run. */

@@ -62,6 +62,9 @@ public final class RiskTableMappingJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace output split folders and artifacts that already exist")
     boolean overwrite;
 
+    @Option(names = "--no-report", description = "do not write report.html and run_summary.json into the artifacts")
+    boolean noReport;
+
     @Option(names = "--stacktrace", description = "print the full stack trace of an error")
     boolean stacktrace;
 

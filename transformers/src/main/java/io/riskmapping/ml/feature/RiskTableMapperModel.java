@@ -197,8 +197,11 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         return dataset.toDF().withColumns(columns);
     }
 
-    /** The lookup key of a column for a table: text (categorical) or a normalized double (numeric). */
-    static Column key(Column c, DataType type, RiskTable.Mode mode) {
+    /**
+     * The lookup key of a column for a table: text (categorical mode) or a normalized double
+     * (numeric mode: NaN, infinities and non-numeric text are null), as the transforms compute it.
+     */
+    public static Column key(Column c, DataType type, RiskTable.Mode mode) {
         if (mode == RiskTable.Mode.CATEGORICAL) {
             return type instanceof StringType ? c : c.cast(DataTypes.StringType);
         }

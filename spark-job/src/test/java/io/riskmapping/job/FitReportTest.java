@@ -1,0 +1,152 @@
+package io.riskmapping.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.riskmapping.testing.SparkTestSession;
+
+/** report.html and run_summary.json: the numbers on a hand-made example, self-containment, and rendering in Chromium. */
+class FitReportTest {
+
+    @TempDir
+    static Path tmp;
+    static Path out;
+    static JsonNode summary;
+    static String html;
+
+    /*
+     * train: c = A x6, B x4 (all labelled); val: A x2, B x1, C x1 (unseen), one null -> 5 rows:
+     * null share 1/5, unseen share 1/5; PSI over {A, B, __other__, __null__, __unseen__} with empty
+     * shares as 1e-4: train (.6, .4, 0, 0, 0), val (.4, .2, 0, .2, .2).
+     */
+    @BeforeAll
+    static void runOnAHandMadeExample() throws IOException {
+        Path in = tmp.resolve("in");
+        String train = "c,y\nA,1\nA,0\nA,0\nA,1\nA,0\nA,0\nB,1\nB,1\nB,0\nB,0\n";
+        JobHarness.write(in.resolve("train/part-00000.csv"), train);
+        JobHarness.write(in.resolve("val/part-00000.csv"), "c,y\nA,1\nA,0\nB,1\nC,0\n,1\n");
+        JobHarness.write(in.resolve("test/part-00000.csv"), train);
+        Path hp = tmp.resolve("hp.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"count_threshold\": 5}");
+        out = tmp.resolve("out");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        summary = new ObjectMapper().readTree(out.resolve("model_artifacts/run_summary.json").toFile());
+        html = Files.readString(out.resolve("model_artifacts/report.html"));
+    }
+
+    @Test
+    void unseenAndNullSharesAndPsiAreRight() {
+        JsonNode val = summary.get("drift").get("val").get(0);
+        assertEquals("c", val.get("field").asText());
+        assertEquals(5, val.get("rows").asLong());
+        assertEquals(0.2, val.get("null_share").doubleValue(), 1e-15);
+        assertEquals(0.2, val.get("unseen_share").doubleValue(), 1e-15);
+        double e = 1e-4;
+        double psi = (0.4 - 0.6) * Math.log(0.4 / 0.6) + (0.2 - 0.4) * Math.log(0.2 / 0.4) + 2 * (0.2 - e) * Math.log(0.2 / e);
+        assertEquals(psi, val.get("psi").doubleValue(), 1e-12);
+        assertEquals("significant", val.get("flag").asText());
+        JsonNode test = summary.get("drift").get("test").get(0);
+        assertEquals(0.0, test.get("psi").doubleValue(), 1e-12, "the same distribution as train");
+        assertNull(summary.get("drift").get("train"), "train is not compared with itself");
+    }
+
+    @Test
+    void summaryHoldsTheRunTheRankingAndTheTables() {
+        assertEquals("run_summary", summary.get("format").asText());
+        assertEquals(1, summary.get("format_version").asInt());
+        assertEquals("training", summary.get("run").get("jobType").asText());
+        assertEquals(3, summary.get("splits").size());
+        assertEquals("c", summary.get("iv_ranking").get(0).get("field").asText());
+        JsonNode cats = summary.get("fields").get(0).get("categories");
+        // A has 6 rows (>= threshold 5), B 4 (below: mapped to the default)
+        assertEquals("A", cats.get(0).get("key").asText());
+        assertFalse(cats.get(0).get("belowThreshold").asBoolean());
+        assertTrue(cats.get(1).get("belowThreshold").asBoolean());
+        assertEquals(summary.get("fields").get(0).get("defaultValue").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
+    }
+
+    @Test
+    void thePageIsSelfContained() {
+        assertFalse(Pattern.compile("(?i)<script|\\son[a-z]+\\s*=|javascript:").matcher(html).find(), "no JavaScript");
+        // any src/href or url() that is not an in-page #reference, any @import, and any address outside an
+        // XML namespace declaration (xmlns="http://www.w3.org/2000/svg" names, it is never fetched)
+        Matcher external = Pattern.compile("(?i)(src|href)\\s*=\\s*['\"](?!#)|url\\((?!#)|@import|(?<!xmlns=['\"])(?<!xmlns:[a-z]{1,20}=['\"])https?://")
+                .matcher(html);
+        List<String> found = new ArrayList<>();
+        while (external.find()) {
+            found.add(external.group());
+        }
+        assertEquals(List.of(), found, "no external file, font or address (SVG namespaces aside)");
+        assertTrue(html.contains("id=\"iv-table\"") && html.contains("class=\"drift\"") && html.contains("class=\"categories\""));
+        assertEquals(2, count(html, "<svg"), "the IV chart and one chart for the field");
+        assertTrue(html.contains("below the count threshold"));
+    }
+
+    @Test
+    void noReportWritesNone() {
+        Path in = tmp.resolve("in");
+        Path out2 = tmp.resolve("out-no-report");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out2.toString(),
+                "--hyperparameters", tmp.resolve("hp.json").toString(), "--no-report");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertFalse(Files.exists(out2.resolve("model_artifacts/report.html")));
+        assertFalse(Files.exists(out2.resolve("model_artifacts/run_summary.json")));
+    }
+
+    /** Renders the German Credit report in headless Chromium (when installed): a screenshot, and the DOM it built. */
+    @Test
+    void germanCreditReportRendersInChromium() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "chromium is not installed");
+        Path gc = tmp.resolve("gc");
+        JobHarness.Result r = JobHarness.run(JobHarness.training(SparkTestSession.germanCredit("csv"), gc));
+        assertEquals(0, r.exitCode(), r.toString());
+        Path report = gc.resolve("model_artifacts/report.html");
+        Path png = SparkTestSession.repoRoot().resolve("spark-job/target/report-german-credit.png");
+        String dom = chromium(List.of("--dump-dom", report.toUri().toString()));
+        assertEquals(14, count(dom, "<svg"), "the IV chart and 13 field charts are in the rendered page");
+        assertTrue(dom.contains("checking_status") && dom.contains("id=\"iv-table\""), "tables rendered");
+        chromium(List.of("--window-size=1100,2400", "--screenshot=" + png, report.toUri().toString()));
+        assertTrue(Files.size(png) > 50_000, "a screenshot with content: " + Files.size(png) + " bytes");
+    }
+
+    private static String chromium(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                "--user-data-dir=" + Files.createTempDirectory("chromium")));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+        assertEquals(0, p.exitValue());
+        return out;
+    }
+
+    private static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
