@@ -495,12 +495,13 @@ final class JobRun {
             if (counts != null) {
                 keys.sort((a, b) -> Long.compare(counts.getOrDefault(b, 0L), counts.getOrDefault(a, 0L)));
             }
+            Map<Object, Double> woe = trainWoe(encoding, c);
             List<FitReport.Category> cats = new ArrayList<>();
             for (Object k : keys) {
                 Long n = counts == null ? null : counts.get(k);
                 boolean below = threshold != null && n != null && n < threshold;
                 cats.add(new FitReport.Category(k instanceof Double d ? io.riskmapping.artifacts.NumericKeys.format(d) : k.toString(), n,
-                        values.get(k), below));
+                        values.get(k), woe.get(k), below));
             }
             fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats));
         }
@@ -513,6 +514,30 @@ final class JobRun {
             }
         }
         return new FitReport(run, hpJson, splitRows, passes, iv, skipped, fields, drift);
+    }
+
+    /** The WOE on train of each category of a column (empty when the counts are unknown). */
+    private Map<Object, Double> trainWoe(FieldEncoding encoding, String column) {
+        Map<Object, Double> out = new LinkedHashMap<>();
+        if (encoding instanceof FieldEncoding.Woe w) {
+            return encoding.trainCounts(column) == null ? out : encoding.values(column);
+        }
+        if (summary.fit == null) {
+            return out;
+        }
+        for (FieldStatistics f : summary.fit.fields()) {
+            if (f.column().equals(column) && f.mapped()) {
+                Map<Object, long[]> bins = new LinkedHashMap<>();
+                f.counts().forEach((k, nk) -> bins.put(k, new long[] {nk[1], nk[0] - nk[1]}));
+                long events = summary.fit.events();
+                long nonEvents = summary.fit.fitRows() - events;
+                if (events > 0 && nonEvents > 0 && !bins.isEmpty()) {
+                    io.riskmapping.ml.feature.WoeStatistics.compute(bins, events, nonEvents, 1.96).bins()
+                            .forEach(b -> out.put(b.key(), b.woe()));
+                }
+            }
+        }
+        return out;
     }
 
     /** The IV ranking file of every training run. */

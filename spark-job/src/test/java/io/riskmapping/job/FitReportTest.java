@@ -84,6 +84,9 @@ class FitReportTest {
         assertFalse(cats.get(0).get("belowThreshold").asBoolean());
         assertTrue(cats.get(1).get("belowThreshold").asBoolean());
         assertEquals(summary.get("fields").get(0).get("defaultValue").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
+        // WOE on train: A has 2 events of 6, B 2 of 4; B = 4, G = 6 -> ln((2/4) / (4/6)) and ln((2/4) / (2/6))
+        assertEquals(Math.log((2.0 / 4) / (4.0 / 6)), cats.get(0).get("woe").doubleValue(), 1e-12);
+        assertEquals(Math.log((2.0 / 4) / (2.0 / 6)), cats.get(1).get("woe").doubleValue(), 1e-12);
     }
 
     @Test
@@ -101,6 +104,7 @@ class FitReportTest {
         assertTrue(html.contains("id=\"iv-table\"") && html.contains("class=\"drift\"") && html.contains("class=\"categories\""));
         assertEquals(2, count(html, "<svg"), "the IV chart and one chart for the field");
         assertTrue(html.contains("below the count threshold"));
+        assertTrue(html.contains("n=6") && html.contains("n=4"), "bars labelled with their train rows");
     }
 
     @Test

@@ -69,8 +69,22 @@ final class Charts {
                 return cats.get(column).belowThreshold() ? MUTED : BAR;
             }
         });
-        ((BarRenderer) plot.getRenderer()).setBarPainter(new StandardBarPainter());
-        ((BarRenderer) plot.getRenderer()).setShadowVisible(false);
+        BarRenderer renderer = (BarRenderer) plot.getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        if (cats.stream().allMatch(c -> c.trainRows() != null)) {
+            renderer.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String generateLabel(org.jfree.data.category.CategoryDataset dataset, int row, int column) {
+                    return String.format(java.util.Locale.ROOT, "n=%,d", cats.get(column).trainRows());
+                }
+            });
+            renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            renderer.setDefaultItemLabelsVisible(true);
+            plot.getRangeAxis().setUpperMargin(0.12);
+        }
         ValueMarker m = new ValueMarker(f.defaultValue(), DEFAULT_LINE, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
                 new float[] {6f, 4f}, 0f));
         m.setLabel("default " + String.format(java.util.Locale.ROOT, "%.4f", f.defaultValue()));

@@ -44,8 +44,11 @@ public final class FitReport {
     public record Skipped(String field, String reason) {
     }
 
-    /** One bin of a field: its category, train rows (null when unknown), value, and whether it fell under the count threshold. */
-    public record Category(String key, Long trainRows, double value, boolean belowThreshold) {
+    /**
+     * One bin of a field: its category, train rows (null when unknown), value (risk or WOE), its WOE
+     * on train (null when unknown), and whether it fell under the count threshold.
+     */
+    public record Category(String key, Long trainRows, double value, Double woe, boolean belowThreshold) {
     }
 
     public record Field(String field, String mode, double defaultValue, List<Category> categories) {
@@ -150,7 +153,8 @@ public final class FitReport {
             List<Map<String, Object>> cats = new ArrayList<>();
             for (Category c : f.categories()) {
                 cats.add(Map.of("key", c.key(), "rows", c.trainRows() == null ? "" : String.format(Locale.ROOT, "%,d", c.trainRows()),
-                        "value", fmt("%.4f", c.value()), "mark", c.belowThreshold() ? "below the count threshold: default" : ""));
+                        "value", fmt("%.4f", c.value()), "woe", c.woe() == null ? "" : fmt("%.4f", c.woe()),
+                        "mark", c.belowThreshold() ? "below the count threshold: default" : ""));
             }
             fieldCtx.add(Map.of("field", f.field(), "mode", f.mode(), "default", fmt("%.4f", f.defaultValue()),
                     "chart", Charts.field(f, run.valueName()), "categories", cats, "count", f.categories().size()));
