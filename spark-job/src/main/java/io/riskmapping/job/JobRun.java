@@ -343,6 +343,9 @@ final class JobRun {
             if (!f.mapped()) {
                 skipped++;
                 progress("warning: field '%s' skipped (left unchanged): %s", ColumnNames.field(cols[i]), f.skipReason());
+            } else if (f.distinct() == 0) {
+                progress("warning: field '%s' has no value on %s (all null): every row gets the default %.6f",
+                        ColumnNames.field(cols[i]), split.name(), model.statistics().prior());
             }
         }
         progress("fit: done in %.1f s: %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
