@@ -100,13 +100,7 @@ public interface MissingValueImputerParams extends Params {
             }
             StructField f = new StructField(out[i], t instanceof StringType ? DataTypes.StringType : DataTypes.DoubleType, true,
                     org.apache.spark.sql.types.Metadata.empty());
-            if (names.contains(out[i])) {
-                StructField[] fields = result.fields().clone();
-                fields[result.fieldIndex(out[i])] = f;
-                result = new StructType(fields);
-            } else {
-                result = result.add(f);
-            }
+            result = SchemaChecks.put(result, f);
         }
         return result;
     }

@@ -139,8 +139,8 @@ public interface NumericBinnerParams extends Params {
         if (in.length != out.length) {
             throw new IllegalArgumentException(uid() + ": inputCols has " + in.length + " columns but outputCols has " + out.length);
         }
-        requireDistinct(in, "inputCols");
-        requireDistinct(out, "outputCols");
+        SchemaChecks.requireDistinct(in, "inputCols");
+        SchemaChecks.requireDistinct(out, "outputCols");
         List<String> names = Arrays.asList(schema.fieldNames());
         for (String c : in) {
             if (!names.contains(c)) {
@@ -171,28 +171,14 @@ public interface NumericBinnerParams extends Params {
         StructType result = schema;
         for (int i = 0; i < in.length; i++) {
             StructField f = new StructField(out[i], DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty());
-            if (names.contains(out[i])) {
-                if (!Arrays.asList(in).contains(out[i])) {
-                    throw new IllegalArgumentException("output column '" + out[i] + "' already exists");
-                }
-                StructField[] fields = result.fields().clone();
-                fields[result.fieldIndex(out[i])] = f;
-                result = new StructType(fields);
-            } else {
-                result = result.add(f);
+            if (names.contains(out[i]) && !Arrays.asList(in).contains(out[i])) {
+                throw new IllegalArgumentException("output column '" + out[i] + "' already exists");
             }
+            result = SchemaChecks.put(result, f);
         }
         return result;
     }
 
-    private static void requireDistinct(String[] cols, String param) {
-        Set<String> seen = new HashSet<>();
-        for (String c : cols) {
-            if (!seen.add(c)) {
-                throw new IllegalArgumentException(param + " names '" + c + "' twice");
-            }
-        }
-    }
 
     /**
      * The param objects of one owner, created after its uid is set, with the defaults declared once.

@@ -43,7 +43,7 @@ final class NumericBinning {
     /** Classes of {@link RiskTableAggregation#labelClass}: 0 and 1 are fitted, 2 is invalid. */
     static final int NON_EVENT = 0;
     static final int EVENT = 1;
-    static final int INVALID = 2;
+    static final int INVALID = RiskTableAggregation.INVALID;
 
     /** Method "tree": candidate thresholds per column (Spark's default is 32). */
     static final int TREE_MAX_BINS = 256;

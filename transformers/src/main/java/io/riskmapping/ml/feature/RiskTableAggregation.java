@@ -51,8 +51,8 @@ import io.riskmapping.artifacts.RiskTable;
 final class RiskTableAggregation {
 
     /** Label classes: 0 and 1 are fitted, -1 is unlabelled (null or -1), 2 is invalid. */
-    private static final int UNLABELLED = -1;
-    private static final int INVALID = 2;
+    static final int UNLABELLED = -1;
+    static final int INVALID = 2;
 
     private RiskTableAggregation() {
     }

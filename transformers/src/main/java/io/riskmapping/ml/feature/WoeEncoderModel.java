@@ -195,16 +195,8 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         StructType out = schema;
         for (int i = 0; i < getInputCols().length; i++) {
             for (String c : classes) {
-                String name = outputCol(i, c);
-                if (java.util.Arrays.asList(out.fieldNames()).contains(name)) {
-                    StructType replaced = new StructType();
-                    for (org.apache.spark.sql.types.StructField f : out.fields()) {
-                        replaced = f.name().equals(name) ? replaced.add(name, DataTypes.DoubleType, false) : replaced.add(f);
-                    }
-                    out = replaced;
-                } else {
-                    out = out.add(name, DataTypes.DoubleType, false);
-                }
+                out = SchemaChecks.put(out, new org.apache.spark.sql.types.StructField(outputCol(i, c), DataTypes.DoubleType, false,
+                        org.apache.spark.sql.types.Metadata.empty()));
             }
         }
         return out;

@@ -1,0 +1,36 @@
+package io.riskmapping.ml.feature;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Schema steps shared by the stages' {@code validateAndTransformSchema} methods. */
+final class SchemaChecks {
+
+    private SchemaChecks() {
+    }
+
+    /** @throws IllegalArgumentException naming the param and the column when a column is named twice */
+    static void requireDistinct(String[] cols, String param) {
+        Set<String> seen = new HashSet<>();
+        for (String c : cols) {
+            if (!seen.add(c)) {
+                throw new IllegalArgumentException(param + " names '" + c + "' twice");
+            }
+        }
+    }
+
+    /** The schema with {@code field} replacing the column of the same name where it is, or appended. */
+    static StructType put(StructType schema, StructField field) {
+        for (int i = 0; i < schema.fields().length; i++) {
+            if (schema.fields()[i].name().equals(field.name())) {
+                StructField[] fields = schema.fields().clone();
+                fields[i] = field;
+                return new StructType(fields);
+            }
+        }
+        return schema.add(field);
+    }
+}
