@@ -170,11 +170,7 @@ public interface NumericBinnerParams extends Params {
         }
         StructType result = schema;
         for (int i = 0; i < in.length; i++) {
-            StructField f = new StructField(out[i], DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty());
-            if (names.contains(out[i]) && !Arrays.asList(in).contains(out[i])) {
-                throw new IllegalArgumentException("output column '" + out[i] + "' already exists");
-            }
-            result = SchemaChecks.put(result, f);
+            result = SchemaChecks.putOutput(result, out[i], in);
         }
         return result;
     }

@@ -178,11 +178,7 @@ public interface RiskTableMapperParams extends Params {
             if (skipped.contains(in[i])) {
                 continue;
             }
-            StructField f = new StructField(out[i], DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty());
-            if (names.contains(out[i]) && !Arrays.asList(in).contains(out[i])) {
-                throw new IllegalArgumentException("output column '" + out[i] + "' already exists");
-            }
-            result = SchemaChecks.put(result, f);
+            result = SchemaChecks.putOutput(result, out[i], in);
         }
         return result;
     }

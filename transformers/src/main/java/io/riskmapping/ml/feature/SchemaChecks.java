@@ -22,6 +22,20 @@ final class SchemaChecks {
         }
     }
 
+    /**
+     * The schema with a double output column {@code out}: it may replace one of the input columns
+     * (in place) but not another existing column.
+     *
+     * @throws IllegalArgumentException naming the column when it exists and is not an input
+     */
+    static StructType putOutput(StructType schema, String out, String[] inputs) {
+        if (java.util.Arrays.asList(schema.fieldNames()).contains(out) && !java.util.Arrays.asList(inputs).contains(out)) {
+            throw new IllegalArgumentException("output column '" + out + "' already exists");
+        }
+        return put(schema, new StructField(out, org.apache.spark.sql.types.DataTypes.DoubleType, true,
+                org.apache.spark.sql.types.Metadata.empty()));
+    }
+
     /** The schema with {@code field} replacing the column of the same name where it is, or appended. */
     static StructType put(StructType schema, StructField field) {
         for (int i = 0; i < schema.fields().length; i++) {
