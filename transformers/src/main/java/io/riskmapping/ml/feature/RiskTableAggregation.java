@@ -8,25 +8,20 @@ import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
@@ -43,10 +38,13 @@ import io.riskmapping.artifacts.RiskTable;
  *
  * <p>Each row is unpivoted ({@code inline} of an array of structs) into one row per input column
  * plus one label row, then grouped by (column, category) with partial aggregation before the
- * shuffle. Over that small result, windows per column decide numeric mode for numeric text
- * ({@code parseNumericStrings}), merge "1"/"1.0" into one numeric category, count distinct values
- * and drop the categories of columns that reach {@code maxUniqueThreshold}. Only what the tables
- * need reaches the driver: at most {@code maxUniqueThreshold} rows per column.
+ * shuffle: one shuffle, whatever the number of columns. The grouped result (one row per distinct
+ * category, each tagged on the executors with whether its text is a decimal number and its value)
+ * is collected, and the driver finishes in one streaming pass over it: numeric mode for numeric
+ * text ({@code parseNumericStrings}), the merge of "1"/"1.0" into one numeric key, distinct counts
+ * against {@code maxUniqueThreshold}, and the (fit rows, events) of each key. Driver memory is
+ * therefore proportional to the number of distinct categories over all columns (about 300 bytes
+ * each while the tables are built; see docs/performance.md).
  */
 final class RiskTableAggregation {
 
@@ -62,7 +60,6 @@ final class RiskTableAggregation {
         Dataset<Row> df = data.toDF();
         Column label = quoted(labelCol);
         Column y = labelClass(df, labelCol);
-        Column invalidText = when(y.equalTo(INVALID), label.cast(DataTypes.StringType));
 
         // One struct per input column (f = index, s = text category, d = numeric category), plus f = -1 for the label.
         List<Column> structs = new ArrayList<>();
@@ -76,35 +73,24 @@ final class RiskTableAggregation {
             Column d = numericType[i] ? numericKey(c, t) : lit(null).cast(DataTypes.DoubleType);
             structs.add(struct(lit(i).as("f"), s.as("s"), d.as("d")));
         }
-        Dataset<Row> stacked = df.select(y.as("y"), invalidText.as("bad"), inline(array(structs.toArray(new Column[0]))));
+        Dataset<Row> stacked = df.select(y.as("y"), inline(array(structs.toArray(new Column[0]))));
 
         Dataset<Row> byCategory = stacked.groupBy("f", "s", "d").agg(
                 count_if(col("y").equalTo(0)).as("n0"),
                 count_if(col("y").equalTo(1)).as("n1"),
                 count(lit(1)).as("rows"),
-                count_if(col("y").equalTo(INVALID)).as("nbad"),
-                min("bad").as("bad"));
+                count_if(col("y").equalTo(INVALID)).as("nbad"));
 
-        WindowSpec perField = Window.partitionBy("f");
-        Column nonNull = col("s").isNotNull().or(col("d").isNotNull());
-        Column allNumeric = min(when(nonNull, col("d").isNotNull().or(col("s").rlike(NumericKeys.NUMBER_REGEX)))).over(perField);
-        Column numericText = lit(parseNumericStrings).and(col("all_numeric"));
-        Column parsed = when(numericText, finiteKey(col("s").try_cast(DataTypes.DoubleType)));
-        Dataset<Row> keyed = byCategory
-                .withColumn("all_numeric", coalesce(allNumeric, lit(false)))
-                .withColumn("kd", coalesce(col("d"), parsed))
-                .withColumn("ks", when(numericText, lit(null).cast(DataTypes.StringType)).otherwise(col("s")))
-                .groupBy("f", "all_numeric", "ks", "kd").agg(
-                        sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"),
-                        sum("nbad").as("nbad"), min("bad").as("bad"));
-        Column keyNonNull = col("ks").isNotNull().or(col("kd").isNotNull());
-        Dataset<Row> result = keyed
-                .withColumn("distinct", count(when(keyNonNull, lit(1))).over(perField))
-                .withColumn("rn", row_number().over(perField.orderBy(col("ks").asc_nulls_first(), col("kd").asc_nulls_first())))
-                .filter(col("distinct").lt(maxUniqueThreshold).or(col("rn").equalTo(1)).or(functions.not(keyNonNull)));
-
-        List<Row> rows = result.select("f", "all_numeric", "ks", "kd", "n0", "n1", "rows", "nbad", "bad", "distinct").collectAsList();
-        return summarize(rows, inputCols, labelCol, numericType, parseNumericStrings, maxUniqueThreshold, smoothFactor);
+        // Per row of the (small) result, still on the executors: does the text look like a number, and its value.
+        Column number = col("s").rlike(NumericKeys.NUMBER_REGEX);
+        List<Row> rows = byCategory.select(col("f"), col("s"), col("d"), col("n0"), col("n1"), col("rows"), col("nbad"),
+                coalesce(number, lit(false)), when(number, finiteKey(col("s").try_cast(DataTypes.DoubleType))))
+                .collectAsList();
+        // An invalid label's text is fetched only when there is one: a string min() in the aggregation
+        // above would turn Spark's hash aggregation into a sort-based one (measured 3x slower).
+        Supplier<String> invalidExample = () -> df.filter(y.equalTo(INVALID)).select(label.cast(DataTypes.StringType))
+                .limit(1).collectAsList().get(0).getString(0);
+        return summarize(rows, inputCols, labelCol, invalidExample, numericType, parseNumericStrings, maxUniqueThreshold, smoothFactor);
     }
 
     /**
@@ -143,63 +129,102 @@ final class RiskTableAggregation {
         return col("`" + name.replace("`", "``") + "`");
     }
 
-    private static FitStatistics summarize(List<Row> rows, String[] inputCols, String labelCol, boolean[] numericType,
-            boolean parseNumericStrings, int maxUniqueThreshold, double smoothFactor) {
+    /** Columns of a collected row: field index, text, number, n0, n1, rows, invalid labels, is-number, parsed. */
+    private static final int F = 0;
+    private static final int S = 1;
+    private static final int D = 2;
+    private static final int N0 = 3;
+    private static final int N1 = 4;
+    private static final int ROWS = 5;
+    private static final int NBAD = 6;
+    private static final int IS_NUMBER = 7;
+    private static final int PARSED = 8;
+
+    /**
+     * The driver side of the fit: per column, whether numeric text is read as numbers, the merge of
+     * text keys with one numeric value ("1", "1.0"), the distinct count against
+     * {@code maxUniqueThreshold}, and the (fit rows, events) of each key and of the null rows.
+     */
+    private static FitStatistics summarize(List<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
+            boolean[] numericType, boolean parseNumericStrings, int maxUniqueThreshold, double smoothFactor) {
+        int m = inputCols.length;
         long trainRows = 0;
         long n0 = 0;
         long n1 = 0;
         long nBad = 0;
-        String badExample = null;
-        List<Map<Object, long[]>> counts = new ArrayList<>();
-        long[] distinct = new long[inputCols.length];
-        long[] nulls = new long[inputCols.length];
-        long[][] nullCounts = new long[inputCols.length][2];
-        boolean[] allNumeric = new boolean[inputCols.length];
-        for (int i = 0; i < inputCols.length; i++) {
-            counts.add(new TreeMap<>());
-        }
+        boolean[] numericText = new boolean[m];
+        boolean[] anyValue = new boolean[m];
+        java.util.Arrays.fill(numericText, parseNumericStrings);
         for (Row r : rows) {
-            int f = r.getInt(0);
+            int f = r.getInt(F);
             if (f < 0) {
-                n0 = r.getLong(4);
-                n1 = r.getLong(5);
-                trainRows = r.getLong(6);
-                nBad = r.getLong(7);
-                badExample = r.getString(8);
-                continue;
-            }
-            distinct[f] = r.getLong(9);
-            allNumeric[f] = r.getBoolean(1);
-            Object key = !r.isNullAt(3) ? (Object) r.getDouble(3) : r.isNullAt(2) ? null : r.getString(2);
-            if (key == null) {
-                nulls[f] = r.getLong(6);
-                nullCounts[f] = new long[] {r.getLong(4) + r.getLong(5), r.getLong(5)};
-            } else if (distinct[f] < maxUniqueThreshold) {
-                long n = r.getLong(4) + r.getLong(5);
-                if (n > 0) {
-                    counts.get(f).put(key, new long[] {n, r.getLong(5)});
+                n0 = r.getLong(N0);
+                n1 = r.getLong(N1);
+                trainRows = r.getLong(ROWS);
+                nBad = r.getLong(NBAD);
+            } else if (!r.isNullAt(S) || !r.isNullAt(D)) {
+                anyValue[f] = true;
+                if (!numericType[f] && !r.getBoolean(IS_NUMBER)) {
+                    numericText[f] = false;
                 }
             }
         }
         if (nBad > 0) {
             throw new IllegalArgumentException("label column '" + labelCol + "' has " + nBad
-                    + " value(s) outside {0, 1, -1, null}, e.g. '" + badExample + "'");
+                    + " value(s) outside {0, 1, -1, null}, e.g. '" + invalidExample.get() + "'");
         }
         long fitRows = n0 + n1;
         if (fitRows == 0) {
             throw new IllegalArgumentException("label column '" + labelCol + "' has no labelled rows (0 or 1) among "
                     + trainRows + " rows: every label is null or -1");
         }
+        // Keys per column: {fit rows n, events k, rows}; numeric text merges into one key per value.
+        List<Map<Object, long[]>> keys = new ArrayList<>();
+        long[] nulls = new long[m];
+        long[][] nullCounts = new long[m][2];
+        for (int i = 0; i < m; i++) {
+            keys.add(new HashMap<>());
+        }
+        for (Row r : rows) {
+            int f = r.getInt(F);
+            if (f < 0) {
+                continue;
+            }
+            boolean asNumber = numericText[f] && !numericType[f];
+            Object key = !r.isNullAt(D) ? (Object) r.getDouble(D)
+                    : asNumber ? (r.isNullAt(PARSED) ? null : (Object) r.getDouble(PARSED))
+                    : r.isNullAt(S) ? null : r.getString(S);
+            long n = r.getLong(N0) + r.getLong(N1);
+            long k = r.getLong(N1);
+            if (key == null) {
+                nulls[f] += r.getLong(ROWS);
+                nullCounts[f][0] += n;
+                nullCounts[f][1] += k;
+            } else {
+                long[] c = keys.get(f).computeIfAbsent(key, x -> new long[2]);
+                c[0] += n;
+                c[1] += k;
+            }
+        }
         double prior = (double) n1 / fitRows;
         long smoothSamples = (long) Math.floor(fitRows * smoothFactor);
         List<FieldStatistics> fields = new ArrayList<>();
-        for (int i = 0; i < inputCols.length; i++) {
-            RiskTable.Mode mode = numericType[i] || (parseNumericStrings && allNumeric[i] && distinct[i] > 0)
+        for (int i = 0; i < m; i++) {
+            long distinct = keys.get(i).size();
+            RiskTable.Mode mode = numericType[i] || (numericText[i] && anyValue[i] && distinct > 0)
                     ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL;
-            String skip = distinct[i] >= maxUniqueThreshold
-                    ? distinct[i] + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
-            fields.add(new FieldStatistics(inputCols[i], mode, distinct[i], nulls[i], skip,
-                    skip == null ? counts.get(i) : Map.of(), nullCounts[i]));
+            String skip = distinct >= maxUniqueThreshold
+                    ? distinct + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
+            Map<Object, long[]> counts = new TreeMap<>();
+            if (skip == null) {
+                keys.get(i).forEach((key, c) -> {
+                    if (c[0] > 0) {
+                        counts.put(key, c);
+                    }
+                });
+            }
+            keys.set(i, null);
+            fields.add(new FieldStatistics(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
         }
         return new FitStatistics(trainRows, fitRows, n1, prior, smoothSamples, fields);
     }
