@@ -100,16 +100,22 @@ final class JobHarness {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(p)) {
-                    byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
-                    out.put(dir.relativize(p).toString(), HexFormat.of().formatHex(d));
+                    out.put(dir.relativize(p).toString(), sha256(Files.readAllBytes(p)));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** SHA-256 of some bytes, in hex. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        return out;
     }
 
     /** File names in a folder, sorted; empty when it does not exist. */
