@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -325,6 +326,9 @@ final class JobRun {
         progress("fit: counting categories of %d fields over %s (%d shards, %s) in one pass",
                 cols.length, split.name(), split.shards().size(), split.describeFormat());
         long t0 = System.nanoTime();
+        SparkContext sc = train.sparkSession().sparkContext();
+        String group = "risk-table-mapping-fit-" + UUID.randomUUID();
+        sc.setJobGroup(group, "risk table fit: one aggregation over " + split.name(), false);
         RiskTableMapperModel model = new RiskTableMapper()
                 .setInputCols(cols)
                 .setLabelCol(label)
@@ -335,6 +339,8 @@ final class JobRun {
                 .setNumFolds(hp.numFolds())
                 .setSeed(hp.foldSeed())
                 .fit(train);
+        sc.clearJobGroup();
+        int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
         summary.fit = model.statistics();
         summary.fitSeconds = seconds(t0);
         long skipped = 0;
@@ -348,8 +354,8 @@ final class JobRun {
                         ColumnNames.field(cols[i]), split.name(), model.statistics().prior());
             }
         }
-        progress("fit: done in %.1f s: %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
-                summary.fitSeconds, cols.length - skipped, skipped, model.statistics().fitRows(), model.statistics().prior());
+        progress("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
+                summary.fitSeconds, sparkJobs, cols.length - skipped, skipped, model.statistics().fitRows(), model.statistics().prior());
         summary.ivRanking = logical(InformationValues.of(model.statistics(), IV_CONFIDENCE));
         return new FieldEncoding.Risk(model);
     }

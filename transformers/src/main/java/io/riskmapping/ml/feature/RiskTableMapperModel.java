@@ -75,6 +75,16 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     private final FitStatistics statistics;
     private final List<RiskTableMap> foldTables;
 
+    /** Broadcast copies of the large tables, made on the first transform; neither persisted nor serialized. */
+    private transient Lookups.Broadcasts broadcasts;
+
+    private synchronized Lookups.Broadcasts broadcasts() {
+        if (broadcasts == null) {
+            broadcasts = new Lookups.Broadcasts();
+        }
+        return broadcasts;
+    }
+
     /**
      * @param tables     one table per mapped input column, keyed by the column name
      * @param statistics what the fit counted, or null for a model built from artifacts
@@ -212,8 +222,8 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         return when(s.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(s.try_cast(DataTypes.DoubleType)));
     }
 
-    private static Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {
-        Column found = Lookups.lookup(key(c, type, t.mode()), t.bins(), jsc);
+    private Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {
+        Column found = Lookups.lookup(key(c, type, t.mode()), t.bins(), broadcasts(), jsc);
         Column fallback = lit(t.defaultBin());
         if (error) {
             String where = "column '" + t.varName() + "': ";

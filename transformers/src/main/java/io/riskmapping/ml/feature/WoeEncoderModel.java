@@ -76,6 +76,16 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
     /** The tables of a model built from an artifact, or null. */
     private final WoeTableMap given;
 
+    /** Broadcast copies of the large tables, made on the first transform; neither persisted nor serialized. */
+    private transient Lookups.Broadcasts broadcasts;
+
+    private synchronized Lookups.Broadcasts broadcasts() {
+        if (broadcasts == null) {
+            broadcasts = new Lookups.Broadcasts();
+        }
+        return broadcasts;
+    }
+
     WoeEncoderModel(String uid, List<String> classes, List<WoeCounts> counts) {
         this(uid, classes, List.copyOf(counts), null);
     }
@@ -230,9 +240,9 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
                 }
                 Column nullWoe = t.nullWoe() != null ? lit(t.nullWoe()) : error
                         ? raise_error(lit("column '" + in[i] + "': null value, and the fit saw none (handleInvalid=error)")) : lit(0.0);
-                Column woe = when(missing, nullWoe).otherwise(coalesce(Lookups.lookup(key, t.woe(), jsc), unseen));
+                Column woe = when(missing, nullWoe).otherwise(coalesce(Lookups.lookup(key, t.woe(), broadcasts(), jsc), unseen));
                 Column se = when(missing, lit(t.nullSe() == null ? 0.0 : t.nullSe()))
-                        .otherwise(coalesce(Lookups.lookup(key, t.se(), jsc), lit(0.0)));
+                        .otherwise(coalesce(Lookups.lookup(key, t.se(), broadcasts(), jsc), lit(0.0)));
                 columns.put(outputCol(i, cls), woe.as(outputCol(i, cls)));
                 woeByClass.get(cls).add(woe);
                 seByClass.get(cls).add(se);
