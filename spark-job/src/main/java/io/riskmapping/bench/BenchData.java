@@ -26,6 +26,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 /**
  * A deterministic benchmark data set: {@code OUT/<format>/{train,val,test}/part-0000i.<ext>}, 8
  * shards per split, plus {@code OUT/hyperparameters.json}. Every value is a function of the row id
@@ -37,7 +42,10 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>8 numeric fields {@code x0..x7} in [0, 1000) with about 5% nulls;</li>
  *   <li>{@code label}: 0/1 with about 8% events depending on some categories, about 1% -1 and 0.5% null.</li>
  * </ul>
- * Usage: {@code BenchData OUT small|medium|large [trainRows valRows testRows] [csv,parquet]}.
+ * Usage: {@code BenchData OUT small|medium|large [csv,parquet] [--rows T,V,T] [--fields N] [--wide-categories C]}
+ * ({@code --help} for details): {@code --fields 48} repeats the 12 cardinalities with new values
+ * (the field-scaling run); {@code --wide-categories 1000000} adds a field of exactly a million
+ * categories, each on about the same number of rows, when a split has at least that many rows (the memory run).
  */
 public final class BenchData {
 
@@ -48,32 +56,70 @@ public final class BenchData {
     private BenchData() {
     }
 
+    /** Command line: {@code BenchData OUT SIZE [FORMATS] [--rows T,V,T] [--fields N] [--wide-categories C]}. */
+    @Command(name = "bench-data", mixinStandardHelpOptions = true,
+            description = "Writes the deterministic benchmark data set OUT/<format>/{train,val,test}/ and OUT/hyperparameters.json.")
+    static final class Options {
+        @Parameters(index = "0", paramLabel = "OUT", description = "output folder (any Hadoop path)")
+        String out;
+        @Parameters(index = "1", paramLabel = "SIZE", description = "small (200k/50k/50k rows), medium (3M/1M/1M) or large (--rows)")
+        String size;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "FORMATS", description = "comma-separated: csv, parquet (default: both)")
+        String formats = "csv,parquet";
+        @Option(names = "--rows", split = ",", paramLabel = "T,V,T", description = "train, val and test rows (large size)")
+        long[] rows;
+        @Option(names = "--fields", description = "string fields s0..s(N-1), cardinalities cycling through 2 ... 500k (default 12)")
+        int fields = CARDINALITIES.length;
+
+        void check() {
+            if (fields < 1 || fields > 100) {
+                throw new IllegalArgumentException("--fields must be between 1 and 100");
+            }
+        }
+        @Option(names = "--wide-categories", paramLabel = "C",
+                description = "add a field 'wide' of C categories, w_(row id mod C) (0: none); max_unique_threshold is raised above C")
+        long wide;
+    }
+
     public static void main(String[] args) throws IOException {
-        String out = args[0];
-        long[] rows = switch (args.length > 1 ? args[1] : "small") {
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        cl.parseArgs(args);
+        if (cl.isUsageHelpRequested()) {
+            cl.usage(System.out);
+            return;
+        }
+        o.check();
+        long[] rows = switch (o.size) {
             case "small" -> new long[] {200_000, 50_000, 50_000};
             case "medium" -> new long[] {3_000_000, 1_000_000, 1_000_000};
-            case "large" -> new long[] {Long.parseLong(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4])};
-            default -> throw new IllegalArgumentException("size must be small, medium or large (with row counts)");
+            case "large" -> o.rows;
+            default -> null;
         };
-        String formats = args.length > (args[1].equals("large") ? 5 : 2) ? args[args[1].equals("large") ? 5 : 2] : "csv,parquet";
+        if (rows == null || rows.length != 3) {
+            throw new IllegalArgumentException("size must be small, medium or large with --rows TRAIN,VAL,TEST");
+        }
         SparkSession spark = SparkSession.builder().appName("bench-data").getOrCreate();
         long start = 0;
         String[] splits = {"train", "val", "test"};
         for (int s = 0; s < 3; s++) {
-            Dataset<Row> df = generate(spark, start, rows[s]);
+            Dataset<Row> df = generate(spark, start, rows[s], o.fields, o.wide);
             start += rows[s];
-            for (String format : formats.split(",")) {
-                write(spark, df, out + "/" + format + "/" + splits[s], format);
+            for (String format : o.formats.split(",")) {
+                write(spark, df, o.out + "/" + format + "/" + splits[s], format);
             }
         }
         List<String> fields = new ArrayList<>();
-        for (int j = 0; j < CARDINALITIES.length; j++) {
+        for (int j = 0; j < o.fields; j++) {
             fields.add("\"s" + j + "\"");
         }
+        if (o.wide > 0) {
+            fields.add("\"wide\"");
+        }
         String hp = "{\n  \"cat_field_list\": [" + String.join(", ", fields) + "],\n  \"label_name\": \"label\",\n"
-                + "  \"smooth_factor\": 0.01,\n  \"count_threshold\": 5,\n  \"max_unique_threshold\": 1000000\n}\n";
-        Path hpPath = new Path(out, "hyperparameters.json");
+                + "  \"smooth_factor\": 0.01,\n  \"count_threshold\": 5,\n  \"max_unique_threshold\": "
+                + Math.max(1_000_000, 2 * o.wide) + "\n}\n";
+        Path hpPath = new Path(o.out, "hyperparameters.json");
         try (var os = hpPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(hpPath, true)) {
             os.write(hp.getBytes(StandardCharsets.UTF_8));
         }
@@ -85,13 +131,18 @@ public final class BenchData {
         return pmod(xxhash64(col("id"), lit(SEED * 1000 + stream)), lit(1_000_000_007L)).cast(DataTypes.DoubleType).divide(1_000_000_007.0);
     }
 
-    static Dataset<Row> generate(SparkSession spark, long start, long n) {
+    static Dataset<Row> generate(SparkSession spark, long start, long n, int fields, long wide) {
         Dataset<Row> df = spark.range(start, start + n, 1, SHARDS).toDF();
         List<Column> cols = new ArrayList<>();
-        for (int j = 0; j < CARDINALITIES.length; j++) {
-            Column idx = floor(pow(uniform(j), 3).multiply(CARDINALITIES[j]));
+        for (int j = 0; j < fields; j++) {
+            // hash streams: j for values, 100 + j for nulls (so at most 100 fields); past the first 12, the cardinalities repeat
+            Column idx = floor(pow(uniform(j), 3).multiply(CARDINALITIES[j % CARDINALITIES.length]));
             cols.add(when(uniform(100 + j).lt(0.02), lit(null).cast(DataTypes.StringType))
                     .otherwise(concat(lit("c" + j + "_"), idx.cast(DataTypes.StringType))).as("s" + j));
+        }
+        if (wide > 0) {
+            // exactly `wide` categories when a split has at least that many rows, each about equally often
+            cols.add(concat(lit("w_"), pmod(col("id"), lit(wide)).cast(DataTypes.StringType)).as("wide"));
         }
         for (int j = 0; j < 8; j++) {
             cols.add(when(uniform(300 + j).lt(0.05), lit(null).cast(DataTypes.DoubleType))

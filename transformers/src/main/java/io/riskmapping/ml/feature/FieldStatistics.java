@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 
 import io.riskmapping.artifacts.RiskTable;
 
@@ -22,7 +23,9 @@ public record FieldStatistics(String column, RiskTable.Mode mode, long distinct,
         Map<Object, long[]> counts, long[] nullCounts) implements Serializable {
 
     public FieldStatistics {
-        counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+        // A sorted map is kept as given (the fit hands over its own TreeMap): no copy of a large table.
+        counts = counts instanceof SortedMap<Object, long[]> sorted ? Collections.unmodifiableSortedMap(sorted)
+                : Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     }
 
     /** True when the column is encoded (not skipped). */

@@ -1,7 +1,6 @@
 package io.riskmapping.ml.feature;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
@@ -14,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,12 +39,11 @@ import io.riskmapping.artifacts.RiskTable;
  * <p>Each row is unpivoted ({@code inline} of an array of structs) into one row per input column
  * plus one label row, then grouped by (column, category) with partial aggregation before the
  * shuffle: one shuffle, whatever the number of columns. The grouped result (one row per distinct
- * category, each tagged on the executors with whether its text is a decimal number and its value)
- * is collected, and the driver finishes in one streaming pass over it: numeric mode for numeric
- * text ({@code parseNumericStrings}), the merge of "1"/"1.0" into one numeric key, distinct counts
- * against {@code maxUniqueThreshold}, and the (fit rows, events) of each key. Driver memory is
- * therefore proportional to the number of distinct categories over all columns (about 300 bytes
- * each while the tables are built; see docs/performance.md).
+ * category) streams to the driver a partition at a time, and the driver finishes in one pass over
+ * it: numeric mode for numeric text ({@code parseNumericStrings}), the merge of "1"/"1.0" into one
+ * numeric key, distinct counts against {@code maxUniqueThreshold}, and the (fit rows, events) of
+ * each key. Driver memory is therefore proportional to the number of distinct categories over all
+ * columns (see docs/performance.md for the measured figure).
  */
 final class RiskTableAggregation {
 
@@ -81,11 +80,9 @@ final class RiskTableAggregation {
                 count(lit(1)).as("rows"),
                 count_if(col("y").equalTo(INVALID)).as("nbad"));
 
-        // Per row of the (small) result, still on the executors: does the text look like a number, and its value.
-        Column number = col("s").rlike(NumericKeys.NUMBER_REGEX);
-        List<Row> rows = byCategory.select(col("f"), col("s"), col("d"), col("n0"), col("n1"), col("rows"), col("nbad"),
-                coalesce(number, lit(false)), when(number, finiteKey(col("s").try_cast(DataTypes.DoubleType))))
-                .collectAsList();
+        // The grouped result streams to the driver one partition at a time: driver memory holds the
+        // per-column key maps, not every collected row at once.
+        Iterator<Row> rows = byCategory.select("f", "s", "d", "n0", "n1", "rows", "nbad").toLocalIterator();
         // An invalid label's text is fetched only when there is one: a string min() in the aggregation
         // above would turn Spark's hash aggregation into a sort-based one (measured 3x slower).
         Supplier<String> invalidExample = () -> df.filter(y.equalTo(INVALID)).select(label.cast(DataTypes.StringType))
@@ -129,7 +126,7 @@ final class RiskTableAggregation {
         return col("`" + name.replace("`", "``") + "`");
     }
 
-    /** Columns of a collected row: field index, text, number, n0, n1, rows, invalid labels, is-number, parsed. */
+    /** Columns of a collected row: field index, text, number, n0, n1, rows, invalid labels. */
     private static final int F = 0;
     private static final int S = 1;
     private static final int D = 2;
@@ -137,15 +134,16 @@ final class RiskTableAggregation {
     private static final int N1 = 4;
     private static final int ROWS = 5;
     private static final int NBAD = 6;
-    private static final int IS_NUMBER = 7;
-    private static final int PARSED = 8;
 
     /**
-     * The driver side of the fit: per column, whether numeric text is read as numbers, the merge of
-     * text keys with one numeric value ("1", "1.0"), the distinct count against
-     * {@code maxUniqueThreshold}, and the (fit rows, events) of each key and of the null rows.
+     * The driver side of the fit, one pass over the grouped rows: per column, the (fit rows n,
+     * events k) of each key and of the null rows, and whether every text value is a decimal number
+     * ({@link NumericKeys#isNumber}). Then per column: numeric mode for numeric text
+     * ({@code parseNumericStrings}), whose keys merge by value ("1", "1.0") through
+     * {@link NumericKeys#parse}, the same function the real-time scorers use; the distinct count
+     * against {@code maxUniqueThreshold}.
      */
-    private static FitStatistics summarize(List<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
+    private static FitStatistics summarize(Iterator<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
             boolean[] numericType, boolean parseNumericStrings, int maxUniqueThreshold, double smoothFactor) {
         int m = inputCols.length;
         long trainRows = 0;
@@ -153,21 +151,36 @@ final class RiskTableAggregation {
         long n1 = 0;
         long nBad = 0;
         boolean[] numericText = new boolean[m];
-        boolean[] anyValue = new boolean[m];
         java.util.Arrays.fill(numericText, parseNumericStrings);
-        for (Row r : rows) {
+        List<Map<Object, long[]>> keys = new ArrayList<>(); // key -> {fit rows n, events k, rows}
+        long[] nulls = new long[m];
+        long[][] nullCounts = new long[m][2];
+        for (int i = 0; i < m; i++) {
+            keys.add(new HashMap<>());
+        }
+        while (rows.hasNext()) {
+            Row r = rows.next();
             int f = r.getInt(F);
             if (f < 0) {
                 n0 = r.getLong(N0);
                 n1 = r.getLong(N1);
                 trainRows = r.getLong(ROWS);
                 nBad = r.getLong(NBAD);
-            } else if (!r.isNullAt(S) || !r.isNullAt(D)) {
-                anyValue[f] = true;
-                if (!numericType[f] && !r.getBoolean(IS_NUMBER)) {
-                    numericText[f] = false;
-                }
+                continue;
             }
+            Object key = !r.isNullAt(D) ? (Object) r.getDouble(D) : r.isNullAt(S) ? null : r.getString(S);
+            long n = r.getLong(N0) + r.getLong(N1);
+            long k = r.getLong(N1);
+            if (key == null) {
+                nulls[f] += r.getLong(ROWS);
+                nullCounts[f][0] += n;
+                nullCounts[f][1] += k;
+                continue;
+            }
+            if (numericText[f] && key instanceof String text && !NumericKeys.isNumber(text)) {
+                numericText[f] = false;
+            }
+            keys.get(f).put(key, new long[] {n, k, r.getLong(ROWS)});
         }
         if (nBad > 0) {
             throw new IllegalArgumentException("label column '" + labelCol + "' has " + nBad
@@ -178,52 +191,44 @@ final class RiskTableAggregation {
             throw new IllegalArgumentException("label column '" + labelCol + "' has no labelled rows (0 or 1) among "
                     + trainRows + " rows: every label is null or -1");
         }
-        // Keys per column: {fit rows n, events k, rows}; numeric text merges into one key per value.
-        List<Map<Object, long[]>> keys = new ArrayList<>();
-        long[] nulls = new long[m];
-        long[][] nullCounts = new long[m][2];
-        for (int i = 0; i < m; i++) {
-            keys.add(new HashMap<>());
-        }
-        for (Row r : rows) {
-            int f = r.getInt(F);
-            if (f < 0) {
-                continue;
-            }
-            boolean asNumber = numericText[f] && !numericType[f];
-            Object key = !r.isNullAt(D) ? (Object) r.getDouble(D)
-                    : asNumber ? (r.isNullAt(PARSED) ? null : (Object) r.getDouble(PARSED))
-                    : r.isNullAt(S) ? null : r.getString(S);
-            long n = r.getLong(N0) + r.getLong(N1);
-            long k = r.getLong(N1);
-            if (key == null) {
-                nulls[f] += r.getLong(ROWS);
-                nullCounts[f][0] += n;
-                nullCounts[f][1] += k;
-            } else {
-                long[] c = keys.get(f).computeIfAbsent(key, x -> new long[2]);
-                c[0] += n;
-                c[1] += k;
-            }
-        }
         double prior = (double) n1 / fitRows;
         long smoothSamples = (long) Math.floor(fitRows * smoothFactor);
         List<FieldStatistics> fields = new ArrayList<>();
         for (int i = 0; i < m; i++) {
-            long distinct = keys.get(i).size();
-            RiskTable.Mode mode = numericType[i] || (numericText[i] && anyValue[i] && distinct > 0)
-                    ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL;
+            Map<Object, long[]> byKey = keys.get(i);
+            keys.set(i, null);
+            boolean asNumbers = numericText[i] && !numericType[i] && !byKey.isEmpty();
+            if (asNumbers) {
+                // Text that overflows to infinity (1e999) is missing, as NumericKeys.normalize says.
+                Map<Object, long[]> merged = new HashMap<>();
+                for (Map.Entry<Object, long[]> e : byKey.entrySet()) {
+                    Double value = NumericKeys.parse((String) e.getKey());
+                    long[] c = e.getValue();
+                    if (value == null) {
+                        nullCounts[i][0] += c[0];
+                        nullCounts[i][1] += c[1];
+                        nulls[i] += c[2];
+                    } else {
+                        long[] sum = merged.computeIfAbsent(value, x -> new long[3]);
+                        sum[0] += c[0];
+                        sum[1] += c[1];
+                        sum[2] += c[2];
+                    }
+                }
+                byKey = merged;
+            }
+            long distinct = byKey.size();
+            RiskTable.Mode mode = numericType[i] || (asNumbers && distinct > 0) ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL;
             String skip = distinct >= maxUniqueThreshold
                     ? distinct + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
-            Map<Object, long[]> counts = new TreeMap<>();
+            TreeMap<Object, long[]> counts = new TreeMap<>();
             if (skip == null) {
-                keys.get(i).forEach((key, c) -> {
+                byKey.forEach((key, c) -> {
                     if (c[0] > 0) {
                         counts.put(key, c);
                     }
                 });
             }
-            keys.set(i, null);
             fields.add(new FieldStatistics(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
         }
         return new FitStatistics(trainRows, fitRows, n1, prior, smoothSamples, fields);

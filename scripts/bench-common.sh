@@ -1,0 +1,57 @@
+# Shared by scripts/bench.sh and scripts/bench-scaling.sh (sourced, not run): the job jar and its
+# classpath (built if missing), one JVM launcher per program, and `measure`, which runs a program
+# as a whole process and appends "name,round,seconds,peak_rss_kib" to $results.
+#
+# Environment: BENCH_DIR (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${BENCH_DIR:-$root/out/bench}"
+master="${MASTER:-local[2]}"
+target="$root/spark-job/target"
+jar="$(ls "$target"/risk-table-mapping-job-*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true)"
+if [[ -z "$jar" || ! -f "$target/classpath.txt" ]]; then
+  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  jar="$(ls "$target"/risk-table-mapping-job-*.jar | grep -v -e original- -e tests | head -n 1)"
+fi
+# shellcheck source=java-flags.sh
+. "$root/scripts/java-flags.sh"
+cp="$jar:$(cat "$target/classpath.txt")"
+export SPARK_LOCAL_IP=127.0.0.1
+mkdir -p "$work"
+
+# jvm_script FILE HEAP: a launcher for one whole JVM with that heap; log4j at WARN except the
+# DAGScheduler's "Job N finished" lines, so that each log shows its Spark jobs.
+jvm_script() {
+  cat > "$1" <<EOS
+#!/usr/bin/env bash
+exec java -Xmx$2 $SPARK_JAVA_FLAGS -Dspark.master=$master -Dspark.ui.enabled=false \\
+  -Dlog4j2.configurationFile=$root/conf/log4j2-bench.properties -cp "$cp" "\$@"
+EOS
+  chmod +x "$1"
+}
+jvm_script "$work/.jvm" "${DRIVER_MEMORY:-4g}"
+jvm() { "$work/.jvm" "$@"; }
+
+# measure NAME ROUND CLASS ARGS...   (set LAUNCHER to use another jvm_script)
+measure() {
+  local name=$1 round=$2; shift 2
+  local launcher="${LAUNCHER:-$work/.jvm}" t0 t1 rss="" status=0
+  t0=$(date +%s.%N)
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f "%M" -o "$work/.rss" "$launcher" "$@" >"$work/$name.log" 2>&1 || status=$?
+    rss=$(tail -n 1 "$work/.rss")
+  else
+    "$launcher" "$@" >"$work/$name.log" 2>&1 || status=$?
+  fi
+  t1=$(date +%s.%N)
+  local secs; secs=$(echo "$t1 - $t0" | bc)
+  if [[ $status != 0 ]]; then
+    echo "  $name failed (exit $status): see $work/$name.log" >&2
+    return $status
+  fi
+  echo "$name,$round,$secs,$rss" >> "$results"
+  printf '  round %s  %-12s %7.1f s  peak RSS %s KiB  %s Spark jobs\n' "$round" "$name" "$secs" "${rss:-?}" \
+    "$(grep -c 'Job [0-9]* finished' "$work/$name.log" || true)" >&2
+}
+
+median() { grep "^$1," "$results" | cut -d, -f3 | sort -g | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+peak() { grep "^$1," "$results" | cut -d, -f4 | sort -g | tail -n 1; }
