@@ -58,6 +58,15 @@ public final class BenchData {
         };
         String formats = args.length > (args[1].equals("large") ? 5 : 2) ? args[args[1].equals("large") ? 5 : 2] : "csv,parquet";
         SparkSession spark = SparkSession.builder().appName("bench-data").getOrCreate();
+        writeDataSet(spark, out, rows, formats);
+        spark.stop();
+    }
+
+    /**
+     * Writes the data set into {@code out}: {@code <format>/{train,val,test}/} with {@code rows[0..2]}
+     * rows, for each of the comma-separated {@code formats} (csv, parquet), and {@code hyperparameters.json}.
+     */
+    public static void writeDataSet(SparkSession spark, String out, long[] rows, String formats) throws IOException {
         long start = 0;
         String[] splits = {"train", "val", "test"};
         for (int s = 0; s < 3; s++) {
@@ -77,7 +86,6 @@ public final class BenchData {
         try (var os = hpPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(hpPath, true)) {
             os.write(hp.getBytes(StandardCharsets.UTF_8));
         }
-        spark.stop();
     }
 
     /** A uniform [0, 1) value from the row id and a stream number. */
