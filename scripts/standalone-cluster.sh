@@ -5,7 +5,7 @@
 #
 #   scripts/standalone-cluster.sh start              start master + workers, wait until all registered
 #   scripts/standalone-cluster.sh submit JOB-ARGS... submit the job to it (through scripts/submit.sh)
-#   scripts/standalone-cluster.sh status             pids, workers, applications
+#   scripts/standalone-cluster.sh status             pids, workers, applications (exit 1: not running)
 #   scripts/standalone-cluster.sh stop               stop workers (and their executors) and master
 #
 # e.g.
@@ -28,7 +28,7 @@
 #   DRIVER_MEMORY, JAVA_OPTS   heap and extra JVM options of the (client-mode) driver of `submit`
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dir="${CLUSTER_DIR:-$root/target/standalone}"
+dir="$(realpath -m "${CLUSTER_DIR:-$root/target/standalone}")"
 home="$dir/spark-home"
 master_port="${MASTER_PORT:-7077}"
 master_url="spark://127.0.0.1:$master_port"
@@ -43,7 +43,9 @@ usage() {
 
 log() { echo "[standalone-cluster] $*" >&2; }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# ours PID: a live JVM of this cluster (its command line names our jars; a recycled pid does not).
+ours() { kill -0 "$1" 2>/dev/null && tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$home/jars/"; }
+alive() { [[ -f "$1" ]] && ours "$(cat "$1")"; }
 
 # The job jar and target/classpath.txt (Spark and every other runtime jar), built if missing.
 build() {
@@ -164,7 +166,7 @@ status() {
       echo "$json"
     fi
   fi
-  [[ $state == 0 ]] || echo "no cluster running in $dir"
+  [[ $state == 0 ]] || { echo "no cluster running in $dir"; exit 1; }
 }
 
 # Children of a pid (the executor JVMs of a worker).
@@ -175,7 +177,7 @@ stop() {
   for f in "$dir"/worker-*.pid "$dir"/master.pid; do
     [[ -f "$f" ]] || continue
     pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then
+    if ours "$pid"; then
       # shellcheck disable=SC2207
       kids+=($(children "$pid"))
       kill -TERM "$pid" 2>/dev/null || true
@@ -188,7 +190,7 @@ stop() {
   done
   # executors normally exit with their worker; any left over are ended by pid
   for pid in "${kids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
+    if ours "$pid"; then
       kill -KILL "$pid" 2>/dev/null || true
       log "killed leftover executor (pid $pid)"
     fi
