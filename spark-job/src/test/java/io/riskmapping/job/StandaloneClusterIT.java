@@ -182,8 +182,14 @@ class StandaloneClusterIT {
         assertNotNull(lostExecutor, run.describe());
         List<String> added = run.lines("Executor added: " + Pattern.quote(run.appId()) + "/");
         assertTrue(added.size() >= 3, "no replacement executor: " + added);
-        report("evidence: worker: %s%n  driver: %s%n  driver: %s%n  driver: %s", workerLine.strip(), lostExecutor.strip(),
-                lostTask.strip(), added.get(added.size() - 1).strip());
+        // the lost task ran again (another attempt, or the task again in a resubmitted stage) and finished
+        Matcher lost = Pattern.compile("Lost task (\\d+)\\.\\d+ in stage (\\d+)\\.\\d+ \\(TID (\\d+)\\)").matcher(lostTask);
+        assertTrue(lost.find(), lostTask);
+        String retried = run.lines("Finished task " + lost.group(1) + "\\.\\d+ in stage " + lost.group(2) + "\\.\\d+ \\(TID \\d+\\)").stream()
+                .filter(l -> !l.contains("(TID " + lost.group(3) + ")")).findFirst().orElse(null);
+        assertNotNull(retried, "task " + lost.group(1) + " of stage " + lost.group(2) + " never finished after it was lost\n" + run.describe());
+        report("evidence: worker: %s%n  driver: %s%n  driver: %s%n  driver: %s%n  driver: %s", workerLine.strip(), lostExecutor.strip(),
+                lostTask.strip(), added.get(added.size() - 1).strip(), retried.strip());
 
         Timed l = local.get(5, TimeUnit.MINUTES);
         assertEquals(0, l.result.exitCode(), l.result.toString());
