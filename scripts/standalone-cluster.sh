@@ -119,6 +119,8 @@ start() {
   mkdir -p "$dir/logs" "$dir/work"
   rm -f "$dir"/*.pid "$dir/logs/master.log" "$dir"/logs/worker-*.log
   make_spark_home
+  # SPARK_SCALA_VERSION: a Spark distribution's bin/load-spark-env.sh sets it; without it a worker
+  # cannot build an executor's command ("Cannot find any build directories").
   export SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
   echo "$master_url" > "$dir/master.url"
   echo "$webui_port" > "$dir/master.webui"
