@@ -100,30 +100,44 @@ public final class BenchData {
             throw new IllegalArgumentException("size must be small, medium or large with --rows TRAIN,VAL,TEST");
         }
         SparkSession spark = SparkSession.builder().appName("bench-data").getOrCreate();
+        writeDataSet(spark, o.out, rows, o.formats, o.fields, o.wide);
+        spark.stop();
+    }
+
+    /**
+     * Writes the data set into {@code out}: {@code <format>/{train,val,test}/} with {@code rows[0..2]}
+     * rows, for each of the comma-separated {@code formats} (csv, parquet), and {@code hyperparameters.json}.
+     */
+    public static void writeDataSet(SparkSession spark, String out, long[] rows, String formats) throws IOException {
+        writeDataSet(spark, out, rows, formats, CARDINALITIES.length, 0);
+    }
+
+    /** As {@link #writeDataSet(SparkSession, String, long[], String)}, with {@code --fields} and {@code --wide-categories}. */
+    public static void writeDataSet(SparkSession spark, String out, long[] rows, String formats, int fieldCount, long wide)
+            throws IOException {
         long start = 0;
         String[] splits = {"train", "val", "test"};
         for (int s = 0; s < 3; s++) {
-            Dataset<Row> df = generate(spark, start, rows[s], o.fields, o.wide);
+            Dataset<Row> df = generate(spark, start, rows[s], fieldCount, wide);
             start += rows[s];
-            for (String format : o.formats.split(",")) {
-                write(spark, df, o.out + "/" + format + "/" + splits[s], format);
+            for (String format : formats.split(",")) {
+                write(spark, df, out + "/" + format + "/" + splits[s], format);
             }
         }
         List<String> fields = new ArrayList<>();
-        for (int j = 0; j < o.fields; j++) {
+        for (int j = 0; j < fieldCount; j++) {
             fields.add("\"s" + j + "\"");
         }
-        if (o.wide > 0) {
+        if (wide > 0) {
             fields.add("\"wide\"");
         }
         String hp = "{\n  \"cat_field_list\": [" + String.join(", ", fields) + "],\n  \"label_name\": \"label\",\n"
                 + "  \"smooth_factor\": 0.01,\n  \"count_threshold\": 5,\n  \"max_unique_threshold\": "
-                + Math.max(1_000_000, 2 * o.wide) + "\n}\n";
-        Path hpPath = new Path(o.out, "hyperparameters.json");
+                + Math.max(1_000_000, 2 * wide) + "\n}\n";
+        Path hpPath = new Path(out, "hyperparameters.json");
         try (var os = hpPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(hpPath, true)) {
             os.write(hp.getBytes(StandardCharsets.UTF_8));
         }
-        spark.stop();
     }
 
     /** A uniform [0, 1) value from the row id and a stream number. */
