@@ -201,6 +201,23 @@ class JobErrorsTest {
             JobHarness.write(l.output().resolve("train/part-00000.csv"), "old");
             return l.training();
         }));
+        c.add(new Case("output folder holds another file, no --overwrite", 2, "is not empty; pass --overwrite", none, l -> {
+            JobHarness.write(l.output().resolve("notes.txt"), "keep me");
+            return l.training();
+        }));
+        c.add(new Case("artifacts input inside the output", 2, "--model-artifacts-input", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            JobHarness.write(l.output().resolve("model_artifacts/hyperparameters.json"), HP);
+            List<String> a = l.validation();
+            a.set(7, l.output().resolve("model_artifacts").toString());
+            return a;
+        }));
+        c.add(new Case("artifacts output holding the output", 2, "holds the output folder", none, l -> {
+            List<String> a = l.training();
+            a.set(5, l.output().resolve("mapped").toString());
+            a.addAll(List.of("--model-artifacts-output", l.output().toString()));
+            return a;
+        }));
         c.add(new Case("unknown option", 2, "Unknown option: '--smooth'", none, l -> {
             List<String> a = l.training();
             a.add("--smooth");
@@ -294,6 +311,7 @@ class JobErrorsTest {
             } else {
                 assertEquals(outBefore, JobHarness.checksums(l.output()), "existing output unchanged");
             }
+            assertEquals(List.of(), JobHarness.names(dir).stream().filter(n -> n.startsWith(".")).toList(), "no staging folder left");
         }));
     }
 
