@@ -403,7 +403,7 @@ final class JobRun {
         long t0 = System.nanoTime();
         ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         List<ShardIO.ShardFrame> observed = new ArrayList<>();
-        List<Observation> counters = ShardIO.observeRows(frames, split.name(), observed);
+        List<Observation> counters = ShardIO.observeRows(frames, split, observed);
         Dataset<Row> data = ShardIO.union(observed);
         if (imputer != null) {
             data = imputer.transform(data);
@@ -418,10 +418,11 @@ final class JobRun {
         }
         Dataset<Row> mapped = encoding.apply(data, outOfFoldSplit);
         ShardIO.write(mapped, split, target, work);
+        ShardIO.requireValidText(split, ShardIO.union(frames).columns(), counters, mapped.sparkSession().sparkContext().hadoopConfiguration());
         List<Long> rows = new ArrayList<>();
         long total = 0;
         for (Observation c : counters) {
-            long n = observedRows(c);
+            long n = ShardIO.rows(c);
             rows.add(n);
             total += n;
         }
@@ -431,15 +432,6 @@ final class JobRun {
         double s = seconds(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
         progress("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
-    }
-
-    private static long observedRows(Observation c) {
-        try {
-            return ((Number) c.getAsJava().get("rows")).longValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while counting rows", e);
-        }
     }
 
     private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, FieldEncoding encoding, Hyperparameters hp) {

@@ -123,6 +123,14 @@ class JobErrorsTest {
             l.writeBytes("val/part-00000.parquet", "PAR1 this is not parquet".getBytes());
             return l.training();
         }));
+        c.add(new Case("bytes that are not UTF-8 in a CSV value", 2, "field 'c' of", none, l -> {
+            l.writeBytes("val/part-00000.csv", latin1("c,n,y\nA,1,1\nB\u00e9,2,0\n"));
+            return l.training();
+        }));
+        c.add(new Case("bytes that are not UTF-8 in a CSV header", 2, "header column 2 holds bytes that are not valid UTF-8", none, l -> {
+            l.writeBytes("train/part-00000.csv", latin1("c,n\u00b0,y\nA,1,1\n"));
+            return l.training();
+        }));
         c.add(new Case("label column missing", 2, "label column 'y' not found", none, l -> {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\"}");
             for (String s : new String[] {"train", "val", "test"}) {
@@ -265,6 +273,11 @@ class JobErrorsTest {
             return l.validation();
         }));
         return c;
+    }
+
+    /** Text in ISO-8859-1: bytes that are not valid UTF-8 for every character above U+007F. */
+    static byte[] latin1(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Every case is a row of docs/errors.md with the same exit code. */
