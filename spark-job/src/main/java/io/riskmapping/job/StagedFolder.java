@@ -33,10 +33,13 @@ final class StagedFolder {
     private static final String TRASH = "trash-";
 
     /**
-     * Test only: milliseconds to sleep (announced by a progress line) before each rename and before
-     * the removal of the previous folder, so that a test can kill the process at those points.
+     * Test only (KillDuringWriteTest): the publish step before which to pause for a minute, announced
+     * by a progress line, so that a test can kill the process there: {@code move-aside} (the previous
+     * folder to the trash), {@code move-in} (the staging folder to the target) or
+     * {@code remove-previous} (deleting the trash). Unset in real runs.
      */
-    static final String PAUSE_PROPERTY = "risk-table-mapping.test.publish-pause-ms";
+    static final String PAUSE_PROPERTY = "risk-table-mapping.test.pause-before";
+    private static final long PAUSE_MS = 60_000;
 
     private final FileSystem fs;
     private final Path target;
@@ -154,13 +157,12 @@ final class StagedFolder {
         boolean replace = fs.exists(target);
         if (replace) {
             progress.accept("publish: replacing " + target + " by the staged folder (two renames)");
-            pause("moving the previous " + target.getName() + " aside");
+            pause("move-aside");
             ShardIO.rename(fs, target, trash);
-            pause("moving the staged folder to " + target.getName());
         } else {
             progress.accept("publish: moving the staged folder to " + target + " (one rename)");
-            pause("moving the staged folder to " + target.getName());
         }
+        pause("move-in");
         try {
             if (fs.exists(target)) {
                 throw new IOException(target + " appeared while publishing: is another run writing it?");
@@ -176,11 +178,10 @@ final class StagedFolder {
     }
 
     private void pause(String step) {
-        long ms = Long.getLong(PAUSE_PROPERTY, 0L);
-        if (ms > 0) {
-            progress.accept("test pause before " + step + ": " + ms + " ms");
+        if (step.equals(System.getProperty(PAUSE_PROPERTY))) {
+            progress.accept("test pause before " + step + " of " + target.getName() + " (" + PAUSE_PROPERTY + ")");
             try {
-                Thread.sleep(ms);
+                Thread.sleep(PAUSE_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -200,7 +201,7 @@ final class StagedFolder {
             if (!replaced) {
                 return;
             }
-            pause("removing the previous " + target.getName());
+            pause("remove-previous");
             try {
                 fs.delete(trash, true);
             } catch (IOException e) {
