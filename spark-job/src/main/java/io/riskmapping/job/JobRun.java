@@ -47,8 +47,9 @@ import io.riskmapping.ml.feature.RiskTableMapperModel;
  * {@link ShardIO#write} into a staging folder &rarr; artifacts &rarr; publish &rarr; summary.
  *
  * <p>The output folder belongs to the run as a whole: every split and artifact is written into a
- * hidden sibling of it and published by renaming ({@link StagedFolder}), so the output is either the
- * previous complete one or the new complete one. The input is only read.
+ * hidden sibling of it and published by renaming ({@link StagedFolder}), so the output is the
+ * previous complete one, the new complete one or, between the two renames of a replacement, absent;
+ * never a mix. The input is only read.
  */
 final class JobRun {
 

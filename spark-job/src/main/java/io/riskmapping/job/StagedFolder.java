@@ -13,7 +13,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A folder that a run writes as a whole and publishes by renaming, so that the folder is at any
- * moment either the previous complete one or the new complete one, never a mix.
+ * moment the previous complete one, the new complete one or (between the two renames of a
+ * replacement) absent, never a mix.
  *
  * <p>The run writes into a hidden sibling {@code PARENT/.NAME.risk-table-mapping-staging-<id>},
  * laid out exactly as the final folder. {@link #swapIn} then renames it to the target: one rename
