@@ -12,9 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -50,12 +47,13 @@ import io.riskmapping.ml.feature.RiskTableMapperModel;
  * (training) or the loaded tables &rarr; {@link RiskTableMapperModel#transform} &rarr;
  * {@link ShardIO#write} into a staging folder &rarr; artifacts &rarr; publish &rarr; summary.
  *
- * <p>Nothing is written to the output until every split and artifact is complete in the staging
- * folder ({@code OUTPUT/.risk-table-mapping-staging-<id>}); the input is only read.
+ * <p>The output folder belongs to the run as a whole: every split and artifact is written into a
+ * hidden sibling of it and published by renaming ({@link StagedFolder}), so the output is the
+ * previous complete one, the new complete one or, between the two renames of a replacement, absent;
+ * never a mix. The input is only read.
  */
 final class JobRun {
 
-    static final String STAGING_PREFIX = ".risk-table-mapping-staging-";
     private static final String UNION_OUTPUT_PARTITIONING = "spark.sql.unionOutputPartitioning";
 
     private final RiskTableMappingJob o;
@@ -135,16 +133,28 @@ final class JobRun {
         if (artifactsIn != null && !store.isDirectory(artifactsIn)) {
             throw JobException.notFound("model artifacts folder not found: " + artifactsIn);
         }
-        List<Path> targets = new ArrayList<>();
-        for (String s : o.jobType.splits()) {
-            targets.add(new Path(output, s));
-        }
-        targets.add(artifactsOut);
-        for (Path t : targets) {
+        for (Path t : List.of(output, artifactsOut)) {
             if (related(t, input)) {
                 throw JobException.invalid("output " + t + " overlaps the input folder " + input + ": choose an output outside the input");
             }
         }
+        // The output folder (and a separate artifacts folder) is replaced as a whole: it may hold neither the other nor an input.
+        boolean artifactsInOutput = within(artifactsOut, output);
+        if (!artifactsInOutput && within(output, artifactsOut)) {
+            throw JobException.invalid("--model-artifacts-output " + artifactsOut + " holds the output folder " + output
+                    + ": choose an artifacts folder inside the output or apart from it");
+        }
+        if (artifactsIn != null && related(artifactsIn, output)) {
+            throw JobException.invalid("--model-artifacts-input " + artifactsIn + " overlaps the output folder " + output
+                    + ", which the job replaces as a whole: read the artifacts from elsewhere");
+        }
+        if (artifactsIn != null && !artifactsInOutput && related(artifactsIn, artifactsOut)) {
+            throw JobException.invalid("--model-artifacts-input " + artifactsIn + " overlaps --model-artifacts-output " + artifactsOut
+                    + ", which the job replaces as a whole: read the artifacts from elsewhere");
+        }
+        String runId = UUID.randomUUID().toString();
+        StagedFolder outStage = new StagedFolder(store.fs(output), output, runId, this::progress);
+        StagedFolder artifactsStage = artifactsInOutput ? null : new StagedFolder(store.fs(artifactsOut), artifactsOut, runId, this::progress);
 
         Hyperparameters hp = null;
         RiskTableMap loaded = null;
@@ -173,7 +183,10 @@ final class JobRun {
             splits.add(Split.discover(input, s, conf));
         }
         summary.input = input + " (" + splits.get(0).describeFormat() + ")";
-        checkTargets(targets, store);
+        prepare(outStage, "output folder " + output);
+        if (artifactsStage != null) {
+            prepare(artifactsStage, "artifacts folder " + artifactsOut);
+        }
 
         FieldEncoding encoding;
         List<ShardIO.ShardFrame> firstFrames = ShardIO.read(spark, splits.get(0));
@@ -215,11 +228,14 @@ final class JobRun {
                     impute == null ? "" : " and " + impute.size() + " impute values", artifactsIn);
         }
 
-        Path staging = new Path(output, STAGING_PREFIX + UUID.randomUUID());
-        FileSystem outFs = store.fs(output);
-        boolean outputExisted = store.exists(output);
+        Path staging = outStage.staging();
+        Path stagedArtifacts = artifactsStage == null ? relocate(artifactsOut, output, staging) : artifactsStage.staging();
         boolean published = false;
         try {
+            create(outStage);
+            if (artifactsStage != null) {
+                create(artifactsStage);
+            }
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
                 List<ShardIO.ShardFrame> frames = i == 0 ? firstFrames : ShardIO.read(spark, split);
@@ -242,7 +258,7 @@ final class JobRun {
                 transformSplit(encoding, split, frames, i == 0 && outOfFold, new Path(staging, split.name()),
                         new Path(staging, "spark-" + split.name()));
             }
-            Path stagedArtifacts = new Path(staging, "model_artifacts");
+            progress("artifacts: writing %s (staged)", artifactsOut);
             usedHyperparameters = hp;
             writeArtifacts(store, stagedArtifacts, artifactsIn, encoding, hp);
             if (!o.noReport) {
@@ -251,16 +267,14 @@ final class JobRun {
                 store.write(new Path(stagedArtifacts, RUN_SUMMARY_FILE), report.toJson());
                 summary.artifactFiles.addAll(List.of(REPORT_FILE, RUN_SUMMARY_FILE));
             }
-            publish(store, staging, output, splits, stagedArtifacts, artifactsOut);
+            publish(outStage, artifactsStage);
             published = true;
         } finally {
-            try {
-                outFs.delete(staging, true);
-                if (!published && !outputExisted) {
-                    outFs.delete(output, true);
+            if (!published) {
+                outStage.discard();
+                if (artifactsStage != null) {
+                    artifactsStage.discard();
                 }
-            } catch (IOException e) {
-                progress("warning: could not remove staging folder %s: %s", staging, e.getMessage());
             }
         }
     }
@@ -396,7 +410,7 @@ final class JobRun {
         long t0 = System.nanoTime();
         ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         List<ShardIO.ShardFrame> observed = new ArrayList<>();
-        List<Observation> counters = ShardIO.observeRows(frames, split.name(), observed);
+        List<Observation> counters = ShardIO.observeRows(frames, split, observed);
         Dataset<Row> data = ShardIO.union(observed);
         if (imputer != null) {
             data = imputer.transform(data);
@@ -411,10 +425,11 @@ final class JobRun {
         }
         Dataset<Row> mapped = encoding.apply(data, outOfFoldSplit);
         ShardIO.write(mapped, split, target, work);
+        ShardIO.requireValidText(split, ShardIO.union(frames).columns(), counters, mapped.sparkSession().sparkContext().hadoopConfiguration());
         List<Long> rows = new ArrayList<>();
         long total = 0;
         for (Observation c : counters) {
-            long n = observedRows(c);
+            long n = ShardIO.rows(c);
             rows.add(n);
             total += n;
         }
@@ -424,15 +439,6 @@ final class JobRun {
         double s = seconds(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
         progress("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
-    }
-
-    private static long observedRows(Observation c) {
-        try {
-            return ((Number) c.getAsJava().get("rows")).longValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while counting rows", e);
-        }
     }
 
     private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, FieldEncoding encoding, Hyperparameters hp) {
@@ -573,56 +579,53 @@ final class JobRun {
         }
     }
 
-    /** Moves the staged splits and artifacts into place (replacing old ones; --overwrite was checked). */
-    private void publish(ArtifactStore store, Path staging, Path output, List<Split> splits, Path stagedArtifacts, Path artifactsOut) {
+    /**
+     * Swaps the staged output folder in, then the separate artifacts folder if there is one (each
+     * atomic on its own; a failure of the second swap moves the first one back), then removes the
+     * previous folders.
+     */
+    private static void publish(StagedFolder output, StagedFolder artifacts) {
         try {
-            FileSystem fs = store.fs(output);
-            for (Split s : splits) {
-                Path target = new Path(output, s.name());
-                if (fs.exists(target)) {
-                    fs.delete(target, true);
+            StagedFolder.Swap first = output.swapIn();
+            StagedFolder.Swap second = null;
+            if (artifacts != null) {
+                try {
+                    second = artifacts.swapIn();
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        first.rollback();
+                    } catch (IOException r) {
+                        e.addSuppressed(r);
+                    }
+                    throw e;
                 }
-                ShardIO.rename(fs, new Path(staging, s.name()), target);
             }
-            FileSystem afs = store.fs(artifactsOut);
-            afs.mkdirs(artifactsOut);
-            for (FileStatus st : fs.listStatus(stagedArtifacts)) {
-                String n = st.getPath().getName();
-                if (n.startsWith(".")) {
-                    continue;
-                }
-                Path target = new Path(artifactsOut, n);
-                if (afs.exists(target)) {
-                    afs.delete(target, true);
-                }
-                if (sameFileSystem(fs, afs)) {
-                    ShardIO.rename(fs, st.getPath(), target);
-                } else {
-                    FileUtil.copy(fs, st.getPath(), afs, target, false, true, fs.getConf());
-                }
+            first.commit();
+            if (second != null) {
+                second.commit();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish the output: " + e.getMessage(), e);
         }
     }
 
-    private static boolean sameFileSystem(FileSystem a, FileSystem b) {
-        return a.getUri().equals(b.getUri());
+    /** Tidies what an interrupted run left; refuses a folder with something in it unless --overwrite. */
+    private void prepare(StagedFolder folder, String what) {
+        try {
+            folder.recover();
+            if (!o.overwrite && folder.targetHoldsSomething()) {
+                throw JobException.invalid(what + " is not empty; pass --overwrite to replace the whole folder");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the " + what + ": " + e.getMessage(), e);
+        }
     }
 
-    /** Refuses to replace existing output unless --overwrite. */
-    private void checkTargets(List<Path> targets, ArtifactStore store) {
-        if (o.overwrite) {
-            return;
-        }
-        for (Path t : targets) {
-            try {
-                if (store.exists(t) && (!store.isDirectory(t) || store.fs(t).listStatus(t).length > 0)) {
-                    throw JobException.invalid("output " + t + " already exists; pass --overwrite to replace it");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private static void create(StagedFolder folder) {
+        try {
+            folder.create();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the staging folder " + folder.staging() + ": " + e.getMessage(), e);
         }
     }
 
@@ -637,6 +640,11 @@ final class JobRun {
 
     /** True when one path is the other or lies inside it. */
     static boolean related(Path a, Path b) {
+        return within(a, b) || within(b, a);
+    }
+
+    /** True when {@code a} is {@code b} or lies inside it. */
+    static boolean within(Path a, Path b) {
         java.net.URI x = a.toUri();
         java.net.URI y = b.toUri();
         if (!blankIfNull(x.getScheme()).equalsIgnoreCase(blankIfNull(y.getScheme()))
@@ -645,7 +653,13 @@ final class JobRun {
         }
         String px = blankIfNull(x.getPath()).replaceAll("/+$", "");
         String py = blankIfNull(y.getPath()).replaceAll("/+$", "");
-        return px.equals(py) || px.startsWith(py + "/") || py.startsWith(px + "/");
+        return px.equals(py) || px.startsWith(py + "/");
+    }
+
+    /** Where {@code p} (equal to or inside {@code from}) lies once {@code from} is {@code to}. */
+    static Path relocate(Path p, Path from, Path to) {
+        String rest = p.toUri().getPath().substring(from.toUri().getPath().replaceAll("/+$", "").length()).replaceAll("^/+", "");
+        return rest.isEmpty() ? to : new Path(to, rest);
     }
 
     private static String blankIfNull(String s) {

@@ -40,7 +40,7 @@ public final class RiskTableMappingJob implements Callable<Integer> {
     String inputDir;
 
     @Option(names = "--output-dir", required = true, paramLabel = "OUTPUT",
-            description = "folder to write the mapped split folders into")
+            description = "folder the job writes as a whole (mapped split folders, default artifacts folder), published only when everything succeeded")
     String outputDir;
 
     @Option(names = "--hyperparameters", paramLabel = "FILE|DIR",
@@ -52,14 +52,14 @@ public final class RiskTableMappingJob implements Callable<Integer> {
     String artifactsIn;
 
     @Option(names = "--model-artifacts-output", paramLabel = "DIR",
-            description = "where to write the artifacts (default: OUTPUT/model_artifacts)")
+            description = "where to write the artifacts (default: OUTPUT/model_artifacts); a folder elsewhere is replaced as a whole too")
     String artifactsOut;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master, e.g. local[*] (default: the one spark-submit sets)")
     String master;
 
-    @Option(names = "--overwrite", description = "replace output split folders and artifacts that already exist")
+    @Option(names = "--overwrite", description = "replace an output folder (and a separate artifacts folder) that is not empty, the whole folder")
     boolean overwrite;
 
     @Option(names = "--no-report", description = "do not write report.html and run_summary.json into the artifacts")

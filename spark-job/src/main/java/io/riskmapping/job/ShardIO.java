@@ -1,13 +1,21 @@
 package io.riskmapping.job;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +35,7 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.io.compress.GzipCodec;
 import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -182,6 +191,12 @@ final class ShardIO {
             if (header == null) {
                 throw JobException.invalid(shard.path() + ": empty file (a " + format.label() + " shard needs a header row)");
             }
+            for (int i = 0; i < header.length; i++) {
+                if (header[i] != null && header[i].contains(REPLACEMENT) && !decodesAsUtf8(shard.path(), conf)) {
+                    throw JobException.invalid(shard.path() + ": header column " + (i + 1)
+                            + " holds bytes that are not valid UTF-8 (CSV and TSV shards must be UTF-8)");
+                }
+            }
             return header;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + shard.path() + ": " + e.getMessage(), e);
@@ -213,15 +228,102 @@ final class ShardIO {
 
     // --------------------------------------------------------------- write
 
-    /** Per-shard row counters, attached before the union so one write job counts every shard. */
-    static List<Observation> observeRows(List<ShardFrame> frames, String split, List<ShardFrame> observed) {
+    /** Metric of the per-shard observation: the rows of the shard. */
+    private static final String ROWS = "rows";
+    /** Metric of text shards: rows with a value holding U+FFFD. */
+    private static final String BAD_TEXT_ROWS = "bad_text_rows";
+    /** Metric of text shards: the index of the first column with a value holding U+FFFD. */
+    private static final String BAD_TEXT_COLUMN = "bad_text_column";
+    /** What Spark's CSV reader makes of each byte sequence that is not valid in the charset. */
+    private static final String REPLACEMENT = "\uFFFD";
+
+    /**
+     * Per-shard observations, attached before the union so that the one write job of a split
+     * counts every shard's rows and, for CSV/TSV, the values holding U+FFFD (see
+     * {@link #requireValidText}): no extra pass over the data.
+     */
+    static List<Observation> observeRows(List<ShardFrame> frames, Split split, List<ShardFrame> observed) {
         List<Observation> obs = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
-            Observation o = new Observation(split + "-shard-" + i + "-" + System.nanoTime());
-            observed.add(new ShardFrame(frames.get(i).shard(), frames.get(i).data().observe(o, count(lit(1)).as("rows"))));
+            Dataset<Row> data = frames.get(i).data();
+            Observation o = new Observation(split.name() + "-shard-" + i + "-" + System.nanoTime());
+            Dataset<Row> watched;
+            if (split.format().isText()) {
+                Column bad = firstColumnWithReplacement(data);
+                watched = data.observe(o, count(lit(1)).as(ROWS), count(bad).as(BAD_TEXT_ROWS), min(bad).as(BAD_TEXT_COLUMN));
+            } else {
+                watched = data.observe(o, count(lit(1)).as(ROWS));
+            }
+            observed.add(new ShardFrame(frames.get(i).shard(), watched));
             obs.add(o);
         }
         return obs;
+    }
+
+    /** The index of the first column whose value holds U+FFFD, else null (text shards: every column a string). */
+    private static Column firstColumnWithReplacement(Dataset<Row> data) {
+        String[] columns = data.columns();
+        Column[] cases = new Column[columns.length];
+        for (int c = 0; c < columns.length; c++) {
+            cases[c] = when(data.col("`" + columns[c].replace("`", "``") + "`").contains(REPLACEMENT), lit(c));
+        }
+        return coalesce(cases);
+    }
+
+    /** The rows a shard's observation counted (once the write that fills it has run). */
+    static long rows(Observation o) {
+        return ((Number) metrics(o).get(ROWS)).longValue();
+    }
+
+    private static Map<String, Object> metrics(Observation o) {
+        try {
+            return o.getAsJava();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the metrics of " + o.name(), e);
+        }
+    }
+
+    /**
+     * After the write of a CSV/TSV split: fails when a shard held bytes that are not valid UTF-8.
+     * Spark's reader silently turns each such byte sequence into U+FFFD, which the write would store
+     * in place of the original bytes. Only a shard whose values hold U+FFFD is then decoded strictly
+     * (on the driver), so real U+FFFD characters in valid UTF-8 pass.
+     *
+     * @param columns the split's column names (the header)
+     * @throws JobException (invalid) naming the split, the shard file and the first field at fault
+     */
+    static void requireValidText(Split split, String[] columns, List<Observation> observations, Configuration conf) {
+        if (!split.format().isText()) {
+            return;
+        }
+        for (int i = 0; i < observations.size(); i++) {
+            Map<String, Object> m = metrics(observations.get(i));
+            long bad = ((Number) m.get(BAD_TEXT_ROWS)).longValue();
+            Path shard = split.shards().get(i).path();
+            if (bad > 0 && !decodesAsUtf8(shard, conf)) {
+                String field = ColumnNames.field(columns[((Number) m.get(BAD_TEXT_COLUMN)).intValue()]);
+                throw JobException.invalid("split " + split.name() + ": field '" + field + "' of " + shard
+                        + " holds bytes that are not valid UTF-8 (" + bad + " row(s) of the shard; CSV and TSV shards must be UTF-8)");
+            }
+        }
+    }
+
+    /** True when the (decompressed) file is valid UTF-8 from start to end. */
+    static boolean decodesAsUtf8(Path file, Configuration conf) {
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        char[] buffer = new char[1 << 16];
+        try (Reader in = new InputStreamReader(open(file, conf), strict)) {
+            while (in.read(buffer) >= 0) {
+                // decoding is the check
+            }
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

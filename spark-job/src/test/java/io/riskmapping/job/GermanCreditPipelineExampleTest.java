@@ -18,7 +18,10 @@ class GermanCreditPipelineExampleTest {
 
     @Test
     void pipelineSavesReloadsAndScoresTheTestSplitAboveTheFloor() {
-        GermanCreditPipelineExample.Result r = GermanCreditPipelineExample.run(SparkTestSession.get(),
+        // A new session of the shared context: in Spark 4.1 a session that has used an Observation (the job tests do)
+        // can no longer be serialized (ObservationManager), and LogisticRegression's training summary, captured by the
+        // fitted model's transform, holds the session. The outcome would depend on the order of the test classes.
+        GermanCreditPipelineExample.Result r = GermanCreditPipelineExample.run(SparkTestSession.get().newSession(),
                 SparkTestSession.germanCredit("parquet").toString(), tmp.resolve("model").toString());
         assertEquals(200, r.predictions().size());
         assertEquals(r.predictions(), r.reloadedPredictions(), "the reloaded pipeline predicts exactly the same");

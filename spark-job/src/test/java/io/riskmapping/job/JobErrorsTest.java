@@ -123,6 +123,14 @@ class JobErrorsTest {
             l.writeBytes("val/part-00000.parquet", "PAR1 this is not parquet".getBytes());
             return l.training();
         }));
+        c.add(new Case("bytes that are not UTF-8 in a CSV value", 2, "field 'c' of", none, l -> {
+            l.writeBytes("val/part-00000.csv", latin1("c,n,y\nA,1,1\nB\u00e9,2,0\n"));
+            return l.training();
+        }));
+        c.add(new Case("bytes that are not UTF-8 in a CSV header", 2, "header column 2 holds bytes that are not valid UTF-8", none, l -> {
+            l.writeBytes("train/part-00000.csv", latin1("c,n\u00b0,y\nA,1,1\n"));
+            return l.training();
+        }));
         c.add(new Case("label column missing", 2, "label column 'y' not found", none, l -> {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\"}");
             for (String s : new String[] {"train", "val", "test"}) {
@@ -201,6 +209,23 @@ class JobErrorsTest {
             JobHarness.write(l.output().resolve("train/part-00000.csv"), "old");
             return l.training();
         }));
+        c.add(new Case("output folder holds another file, no --overwrite", 2, "is not empty; pass --overwrite", none, l -> {
+            JobHarness.write(l.output().resolve("notes.txt"), "keep me");
+            return l.training();
+        }));
+        c.add(new Case("artifacts input inside the output", 2, "--model-artifacts-input", none, l -> {
+            l.write("validation/part-00000.csv", DATA);
+            JobHarness.write(l.output().resolve("model_artifacts/hyperparameters.json"), HP);
+            List<String> a = l.validation();
+            a.set(7, l.output().resolve("model_artifacts").toString());
+            return a;
+        }));
+        c.add(new Case("artifacts output holding the output", 2, "holds the output folder", none, l -> {
+            List<String> a = l.training();
+            a.set(5, l.output().resolve("mapped").toString());
+            a.addAll(List.of("--model-artifacts-output", l.output().toString()));
+            return a;
+        }));
         c.add(new Case("unknown option", 2, "Unknown option: '--smooth'", none, l -> {
             List<String> a = l.training();
             a.add("--smooth");
@@ -250,6 +275,11 @@ class JobErrorsTest {
         return c;
     }
 
+    /** Text in ISO-8859-1: bytes that are not valid UTF-8 for every character above U+007F. */
+    static byte[] latin1(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** Every case is a row of docs/errors.md with the same exit code. */
     @Test
     void everyCaseIsDocumented() throws IOException {
@@ -294,6 +324,7 @@ class JobErrorsTest {
             } else {
                 assertEquals(outBefore, JobHarness.checksums(l.output()), "existing output unchanged");
             }
+            assertEquals(List.of(), JobHarness.names(dir).stream().filter(n -> n.startsWith(".")).toList(), "no staging folder left");
         }));
     }
 

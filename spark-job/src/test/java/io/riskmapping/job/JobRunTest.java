@@ -1,5 +1,6 @@
 package io.riskmapping.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,5 +19,24 @@ class JobRunTest {
         assertFalse(JobRun.related(new Path("hdfs://nn:8020/data/in"), in), "another file system");
         assertTrue(JobRun.related(new Path("hdfs://nn:8020/data/in/x"), new Path("hdfs://nn:8020/data/in")));
         assertFalse(JobRun.related(new Path("hdfs://other:8020/data/in/x"), new Path("hdfs://nn:8020/data/in")));
+    }
+
+    @Test
+    void withinIsOneWay() {
+        Path out = new Path("file:/data/out");
+        assertTrue(JobRun.within(new Path("file:/data/out/model_artifacts"), out));
+        assertTrue(JobRun.within(new Path("file:///data/out/"), out));
+        assertFalse(JobRun.within(new Path("file:/data"), out), "a parent is not within");
+        assertFalse(JobRun.within(new Path("file:/data/out2"), out));
+    }
+
+    @Test
+    void relocateMovesAPathWithItsFolder() {
+        Path out = new Path("file:/data/out");
+        Path staging = new Path("file:/data/.out.risk-table-mapping-staging-1");
+        assertEquals(new Path("file:/data/.out.risk-table-mapping-staging-1/model_artifacts"),
+                JobRun.relocate(new Path("file:/data/out/model_artifacts"), out, staging));
+        assertEquals(new Path("file:/data/.out.risk-table-mapping-staging-1/a/b"), JobRun.relocate(new Path("file:/data/out/a/b/"), out, staging));
+        assertEquals(staging, JobRun.relocate(out, out, staging));
     }
 }

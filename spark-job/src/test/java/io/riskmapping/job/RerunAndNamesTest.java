@@ -40,6 +40,35 @@ class RerunAndNamesTest {
     }
 
     @Test
+    void aSeparateArtifactsFolderIsReplacedAsAWholeLikeTheOutput() {
+        Path in = tmp.resolve("in");
+        for (String split : TrainingJobTest.SPLITS) {
+            JobHarness.write(in.resolve(split).resolve("part-00000.csv"), JobErrorsTest.DATA);
+        }
+        Path hp = tmp.resolve("hp.json");
+        JobHarness.write(hp, JobErrorsTest.HP);
+        Path out = tmp.resolve("out");
+        Path artifacts = tmp.resolve("artifacts");
+        String[] args = {"--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(), "--hyperparameters",
+            hp.toString(), "--model-artifacts-output", artifacts.toString(), "--no-report"};
+        JobHarness.Result first = JobHarness.run(args);
+        assertEquals(0, first.exitCode(), first.toString());
+        assertEquals(List.of("test", "train", "val"), JobHarness.names(out));
+        Map<String, String> written = JobHarness.checksums(artifacts);
+        assertTrue(written.containsKey("risk_table_map.json"), written.toString());
+
+        JobHarness.write(artifacts.resolve("stale.txt"), "from an older run");
+        JobHarness.write(out.resolve("stale/part-00000.csv"), "from an older run");
+        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        again[args.length] = "--overwrite";
+        JobHarness.Result second = JobHarness.run(again);
+        assertEquals(0, second.exitCode(), second.toString());
+        assertEquals(written, JobHarness.checksums(artifacts), "the whole artifacts folder replaced, byte for byte the same");
+        assertEquals(List.of("test", "train", "val"), JobHarness.names(out), "the whole output folder replaced");
+        assertEquals(List.of("artifacts", "hp.json", "in", "out"), JobHarness.names(tmp), "no staging or previous folder left");
+    }
+
+    @Test
     void columnNamesCannotReachOutsideTheOutputAndAnyNameWorks() throws Exception {
         Path in = tmp.resolve("in");
         String header = "\"../x\",\"a b\",\"größe\",\"p__DOT__q\",\"/etc/passwd\",y";

@@ -1,0 +1,221 @@
+package io.riskmapping.job;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A folder that a run writes as a whole and publishes by renaming, so that the folder is at any
+ * moment the previous complete one, the new complete one or (between the two renames of a
+ * replacement) absent, never a mix.
+ *
+ * <p>The run writes into a hidden sibling {@code PARENT/.NAME.risk-table-mapping-staging-<id>},
+ * laid out exactly as the final folder. {@link #swapIn} then renames it to the target: one rename
+ * when the target does not exist; otherwise the target is first renamed to the hidden sibling
+ * {@code .NAME.risk-table-mapping-trash-<id>}, then the staging folder to the target, and
+ * {@link Swap#commit} removes the trash. Renames always go to a name that does not exist (HDFS moves
+ * a folder <em>into</em> an existing one). A run killed between the two renames leaves no target and
+ * the previous folder in the trash; the next run for the same target moves it back
+ * ({@link #recover}). On S3 a rename is a copy and a delete, so none of this is atomic there.
+ *
+ * <p>Two runs must never write the same target at once: each removes the other's staging folder.
+ */
+final class StagedFolder {
+
+    private static final String TAG = ".risk-table-mapping-";
+    private static final String STAGING = "staging-";
+    private static final String TRASH = "trash-";
+
+    /**
+     * Test only (KillDuringWriteTest): the publish step before which to pause for a minute, announced
+     * by a progress line, so that a test can kill the process there: {@code move-aside} (the previous
+     * folder to the trash), {@code move-in} (the staging folder to the target) or
+     * {@code remove-previous} (deleting the trash). Unset in real runs.
+     */
+    static final String PAUSE_PROPERTY = "risk-table-mapping.test.pause-before";
+    private static final long PAUSE_MS = 60_000;
+
+    private final FileSystem fs;
+    private final Path target;
+    private final Path staging;
+    private final Path trash;
+    private final Consumer<String> progress;
+    /** The topmost folder {@link #create} made because the target's parent was missing, or null. */
+    private Path created;
+
+    /**
+     * @param id unique per run (a UUID), part of the staging and trash names
+     * @throws JobException (invalid) when the target is the root of its file system
+     */
+    StagedFolder(FileSystem fs, Path folder, String id, Consumer<String> progress) {
+        // a URI with a trailing slash has an empty name; parsed again as a string it loses the slash
+        Path target = folder.getName().isEmpty() ? new Path(folder.toString()) : folder;
+        Path parent = target.getParent();
+        if (parent == null) {
+            throw JobException.invalid("output " + target + " is the root of its file system: choose a folder below it");
+        }
+        this.fs = fs;
+        this.target = target;
+        this.staging = new Path(parent, "." + target.getName() + TAG + STAGING + id);
+        this.trash = new Path(parent, "." + target.getName() + TAG + TRASH + id);
+        this.progress = progress;
+    }
+
+    /** Where the run writes: the future content of the target. */
+    Path staging() {
+        return staging;
+    }
+
+    /**
+     * Tidies what interrupted runs for this target left behind. When the target is missing and a
+     * trash sibling holds the previous folder (a run killed between its two renames), moves it back;
+     * removes every other staging and trash sibling of the target.
+     */
+    void recover() throws IOException {
+        Path parent = target.getParent();
+        if (!fs.exists(parent)) {
+            return;
+        }
+        Pattern leftover = Pattern.compile("\\." + Pattern.quote(target.getName()) + Pattern.quote(TAG)
+                + "(" + STAGING + "|" + TRASH + ")[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        List<FileStatus> trashes = new ArrayList<>();
+        List<Path> stale = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(parent)) {
+            String name = st.getPath().getName();
+            if (leftover.matcher(name).matches()) {
+                if (name.contains(TAG + TRASH)) {
+                    trashes.add(st);
+                } else {
+                    stale.add(st.getPath());
+                }
+            }
+        }
+        if (!trashes.isEmpty() && !fs.exists(target)) {
+            FileStatus newest = trashes.stream().max(Comparator.comparingLong(FileStatus::getModificationTime)).orElseThrow();
+            ShardIO.rename(fs, newest.getPath(), target);
+            trashes.remove(newest);
+            progress.accept("restored " + target + " from " + newest.getPath().getName()
+                    + " (a run was killed while replacing it)");
+        }
+        trashes.forEach(t -> stale.add(t.getPath()));
+        for (Path p : stale) {
+            fs.delete(p, true);
+            progress.accept("removed " + p + " (left by an interrupted run)");
+        }
+    }
+
+    /** True when the target exists and is a file or a folder with something in it. */
+    boolean targetHoldsSomething() throws IOException {
+        if (!fs.exists(target)) {
+            return false;
+        }
+        FileStatus st = fs.getFileStatus(target);
+        return !st.isDirectory() || fs.listStatus(target).length > 0;
+    }
+
+    /** Creates the staging folder (and the target's parent folders when missing). */
+    void create() throws IOException {
+        for (Path p = target.getParent(); p != null && !fs.exists(p); p = p.getParent()) {
+            created = p;
+        }
+        if (!fs.mkdirs(staging)) {
+            throw new IOException("cannot create " + staging);
+        }
+    }
+
+    /** After a failure: removes the staging folder and the parent folders {@link #create} made, if empty. */
+    void discard() {
+        try {
+            fs.delete(staging, true);
+            if (created != null) {
+                for (Path p = target.getParent(); p != null; p = p.getParent()) {
+                    if (!fs.exists(p) || fs.listStatus(p).length > 0) {
+                        break;
+                    }
+                    fs.delete(p, false);
+                    if (p.equals(created)) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            progress.accept("warning: could not remove the staging folder " + staging + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Publishes the staging folder as the target. When the target existed it is moved aside first,
+     * and moved back if the second rename fails.
+     */
+    Swap swapIn() throws IOException {
+        boolean replace = fs.exists(target);
+        if (replace) {
+            progress.accept("publish: replacing " + target + " by the staged folder (two renames)");
+            pause("move-aside");
+            ShardIO.rename(fs, target, trash);
+        } else {
+            progress.accept("publish: moving the staged folder to " + target + " (one rename)");
+        }
+        pause("move-in");
+        try {
+            if (fs.exists(target)) {
+                throw new IOException(target + " appeared while publishing: is another run writing it?");
+            }
+            ShardIO.rename(fs, staging, target);
+        } catch (IOException e) {
+            if (replace && !fs.exists(target)) {
+                ShardIO.rename(fs, trash, target);
+            }
+            throw e;
+        }
+        return new Swap(replace);
+    }
+
+    private void pause(String step) {
+        if (step.equals(System.getProperty(PAUSE_PROPERTY))) {
+            progress.accept("test pause before " + step + " of " + target.getName() + " (" + PAUSE_PROPERTY + ")");
+            try {
+                Thread.sleep(PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A published folder whose previous version (if any) is still in the trash. */
+    final class Swap {
+        private final boolean replaced;
+
+        private Swap(boolean replaced) {
+            this.replaced = replaced;
+        }
+
+        /** Removes the previous folder; a failure is only a warning (the new folder is complete). */
+        void commit() {
+            if (!replaced) {
+                return;
+            }
+            pause("remove-previous");
+            try {
+                fs.delete(trash, true);
+            } catch (IOException e) {
+                progress.accept("warning: could not remove " + trash + " (the previous output): " + e.getMessage());
+            }
+        }
+
+        /** Undoes {@link #swapIn}: the new folder back to staging, the previous one back in place. */
+        void rollback() throws IOException {
+            ShardIO.rename(fs, target, staging);
+            if (replaced) {
+                ShardIO.rename(fs, trash, target);
+            }
+        }
+    }
+}
