@@ -292,15 +292,18 @@ class HdfsJobIT {
         return new ObjectMapper().readTree(bytes);
     }
 
-    /** No .crc, _SUCCESS or other hidden/marker file, and no staging folder, anywhere below an HDFS folder. */
+    /**
+     * No .crc, _SUCCESS or other hidden/marker file anywhere below an HDFS folder, and no staging or
+     * trash sibling of it ({@link StagedFolder}) left next to it.
+     */
     static void assertNoClutter(Path dir) throws IOException {
         for (String f : hdfsChecksums(dir).keySet()) {
             for (String part : f.split("/")) {
                 assertFalse(part.startsWith(".") || part.startsWith("_") || part.endsWith(".crc"), dir + ": " + f);
             }
         }
-        for (FileStatus st : hdfs.listStatus(dir)) {
-            assertFalse(st.getPath().getName().startsWith(JobRun.STAGING_PREFIX), st.getPath().toString());
+        for (FileStatus st : hdfs.listStatus(dir.getParent())) {
+            assertFalse(st.getPath().getName().contains(".risk-table-mapping-"), st.getPath().toString());
         }
     }
 
