@@ -6,7 +6,8 @@
 #   scripts/bench.sh [small|medium|large] [csv|parquet] [rounds]        (defaults: small parquet 3)
 #
 # Environment: BENCH_DIR (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g),
-# MLLIB=0 to leave MLlib out, BENCH_ROWS=train,val,test for the large size (default 4x medium).
+# MLLIB=0 to leave MLlib out (MLLIB_ROUNDS=1 to run it in the first round only), BENCH_ROWS=train,val,test
+# for the large size (default 4x medium).
 # Writes $BENCH_DIR/results-<size>-<format>.csv (one line per run: program, round, seconds, peak RSS
 # in KiB) and summary-<size>-<format>.csv (medians and ratios), prints them, and redraws the chart.
 set -euo pipefail
@@ -31,7 +32,7 @@ for r in $(seq 1 "$rounds"); do
   measure copy "$r" io.riskmapping.bench.PlainCopy "$data/$format" "$work/copy" "$format" train,val,test
   measure job "$r" io.riskmapping.job.RiskTableMappingJob --job-type training --input-dir "$data/$format" \
     --output-dir "$work/job" --hyperparameters "$data/hyperparameters.json" --overwrite --no-report
-  if [[ "${MLLIB:-1}" != 0 ]]; then
+  if [[ "${MLLIB:-1}" != 0 && "$r" -le "${MLLIB_ROUNDS:-$rounds}" ]]; then
     measure mllib "$r" io.riskmapping.bench.MllibBaseline "$data/$format" "$work/mllib" "$format"
   fi
   measure validation "$r" io.riskmapping.job.RiskTableMappingJob --job-type validation --input-dir "$work/valin" \
