@@ -53,5 +53,5 @@ measure() {
     "$(grep -c 'Job [0-9]* finished' "$work/$name.log" || true)" >&2
 }
 
-median() { grep "^$1," "$results" | cut -d, -f3 | sort -g | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-peak() { grep "^$1," "$results" | cut -d, -f4 | sort -g | tail -n 1; }
+median() { { grep "^$1," "$results" || true; } | cut -d, -f3 | sort -g | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+peak() { { grep "^$1," "$results" || true; } | cut -d, -f4 | sort -g | tail -n 1; }

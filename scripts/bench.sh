@@ -4,6 +4,7 @@
 # interleaved (copy, job, mllib, validation, copy of val; again ...) so ratios hold on a busy machine.
 #
 #   scripts/bench.sh [small|medium|large] [csv|parquet] [rounds]        (defaults: small parquet 3)
+#   (rounds 0: summarize the existing results file again, without running anything)
 #
 # Environment: BENCH_DIR (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g),
 # MLLIB=0 to leave MLlib out (MLLIB_ROUNDS=1 to run it in the first round only), BENCH_ROWS=train,val,test
@@ -26,7 +27,8 @@ if [[ ! -d "$data/$format" ]]; then
 fi
 mkdir -p "$work/valin" && rm -rf "$work/valin/validation" && ln -s "$data/$format/val" "$work/valin/validation"
 
-echo "program,round,seconds,peak_rss_kib" > "$results"
+# rounds = 0: no runs, only the summary (and chart) of an earlier results file
+[[ "$rounds" == 0 ]] || echo "program,round,seconds,peak_rss_kib" > "$results"
 
 for r in $(seq 1 "$rounds"); do
   measure copy "$r" io.riskmapping.bench.PlainCopy "$data/$format" "$work/copy" "$format" train,val,test
