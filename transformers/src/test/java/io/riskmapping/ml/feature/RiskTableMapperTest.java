@@ -126,6 +126,24 @@ class RiskTableMapperTest {
     }
 
     @Test
+    void numericTextMergesByValueAndOverflowIsMissing() {
+        // "1" and "1.0" are one key (n = 2, k = 1); "1e999" overflows to infinity and counts as
+        // missing with the empty value: 2 null rows, of which 1 event; distinct keys 1 and 2.
+        Dataset<Row> df = SparkTestSession.csv(tmp.resolve("overflow"), "x.csv", "x,y\n1,1\n1.0,0\n1e999,1\n2,0\n,0\n");
+        RiskTableMapperModel model = new RiskTableMapper().setInputCols("x").setLabelCol("y").setParseNumericStrings(true)
+                .setSmoothFactor(0.0).setCountThreshold(1).fit(df);
+        FieldStatistics x = model.statistics().fields().get(0);
+        assertEquals(RiskTable.Mode.NUMERIC, x.mode());
+        assertEquals(2, x.distinct());
+        assertEquals(2, x.nullRows());
+        assertEquals(2, x.nullCounts()[0]);
+        assertEquals(1, x.nullCounts()[1]);
+        assertEquals(java.util.List.of(1.0, 2.0), java.util.List.copyOf(x.counts().keySet()));
+        assertEquals(0.5, model.riskTables().get("x").bins().get(1.0), 1e-15);
+        assertEquals(0.0, model.riskTables().get("x").bins().get(2.0), 1e-15);
+    }
+
+    @Test
     void labelValuesOutsideTheDomainAreNamed() {
         for (String bad : new String[] {"2", "yes", "0.5"}) {
             Dataset<Row> df = SparkTestSession.csv(tmp.resolve(bad), "bad.csv", "c,y\nA,1\nB,0\nA," + bad + "\n");
