@@ -23,9 +23,10 @@ public record FieldStatistics(String column, RiskTable.Mode mode, long distinct,
         Map<Object, long[]> counts, long[] nullCounts) implements Serializable {
 
     public FieldStatistics {
-        // A sorted map is kept as given (the fit hands over its own TreeMap): no copy of a large table.
+        // A sorted or insertion-ordered map is kept as given (the fit hands over its own, built in
+        // key order): no copy of a large table.
         counts = counts instanceof SortedMap<Object, long[]> sorted ? Collections.unmodifiableSortedMap(sorted)
-                : Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+                : Collections.unmodifiableMap(counts instanceof LinkedHashMap<Object, long[]> ordered ? ordered : new LinkedHashMap<>(counts));
     }
 
     /** True when the column is encoded (not skipped). */

@@ -1,24 +1,21 @@
 package io.riskmapping.ml.feature;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_if;
-import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,9 +33,9 @@ import io.riskmapping.artifacts.RiskTable;
  * The fit pass: one distributed aggregation that counts (column, category, label) for every input
  * column at once, in a single scan of the data.
  *
- * <p>Each row is unpivoted ({@code inline} of an array of structs) into one row per input column
- * plus one label row, then grouped by (column, category) with partial aggregation before the
- * shuffle: one shuffle, whatever the number of columns. The grouped result (one row per distinct
+ * <p>Each partition counts its rows in one hash map per input column ({@link PartialCounts}), and
+ * the partial counts are summed by (column, category) in one hash aggregation: one scan and one
+ * shuffle, whatever the number of columns. The grouped result (one row per distinct
  * category) streams to the driver a partition at a time, and the driver finishes in one pass over
  * it: numeric mode for numeric text ({@code parseNumericStrings}), the merge of "1"/"1.0" into one
  * numeric key, distinct counts against {@code maxUniqueThreshold}, and the (fit rows, events) of
@@ -60,25 +57,21 @@ final class RiskTableAggregation {
         Column label = quoted(labelCol);
         Column y = labelClass(df, labelCol);
 
-        // One struct per input column (f = index, s = text category, d = numeric category), plus f = -1 for the label.
-        List<Column> structs = new ArrayList<>();
-        structs.add(struct(lit(-1).as("f"), lit(null).cast(DataTypes.StringType).as("s"), lit(null).cast(DataTypes.DoubleType).as("d")));
+        // The label class and one key per input column: text (s) or, for numeric columns, a numeric key (d).
+        List<Column> keyed = new ArrayList<>();
+        keyed.add(y.as("y"));
         boolean[] numericType = new boolean[inputCols.length];
         for (int i = 0; i < inputCols.length; i++) {
             DataType t = df.schema().apply(inputCols[i]).dataType();
             Column c = quoted(inputCols[i]);
             numericType[i] = t instanceof NumericType;
-            Column s = numericType[i] ? lit(null).cast(DataTypes.StringType) : c.cast(DataTypes.StringType);
-            Column d = numericType[i] ? numericKey(c, t) : lit(null).cast(DataTypes.DoubleType);
-            structs.add(struct(lit(i).as("f"), s.as("s"), d.as("d")));
+            keyed.add((numericType[i] ? numericKey(c, t) : c.cast(DataTypes.StringType)).as("k" + i));
         }
-        Dataset<Row> stacked = df.select(y.as("y"), inline(array(structs.toArray(new Column[0]))));
-
-        Dataset<Row> byCategory = stacked.groupBy("f", "s", "d").agg(
-                count_if(col("y").equalTo(0)).as("n0"),
-                count_if(col("y").equalTo(1)).as("n1"),
-                count(lit(1)).as("rows"),
-                count_if(col("y").equalTo(INVALID)).as("nbad"));
+        // Partial counts per partition (PartialCounts), then one hash aggregation of the partials.
+        JavaRDD<Row> partials = df.select(keyed.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new PartialCounts(numericType, PartialCounts.FLUSH_ENTRIES));
+        Dataset<Row> byCategory = df.sparkSession().createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
+                sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
 
         // The grouped result streams to the driver one partition at a time: driver memory holds the
         // per-column key maps, not every collected row at once.
@@ -221,16 +214,24 @@ final class RiskTableAggregation {
             RiskTable.Mode mode = numericType[i] || (asNumbers && distinct > 0) ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL;
             String skip = distinct >= maxUniqueThreshold
                     ? distinct + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
-            TreeMap<Object, long[]> counts = new TreeMap<>();
-            if (skip == null) {
-                byKey.forEach((key, c) -> {
-                    if (c[0] > 0) {
-                        counts.put(key, c);
-                    }
-                });
-            }
+            Map<Object, long[]> counts = skip == null ? sortedFitted(byKey) : Map.of();
             fields.add(new FieldStatistics(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
         }
         return new FitStatistics(trainRows, fitRows, n1, prior, smoothSamples, fields);
+    }
+
+    /** The keys with fit rows, in key order (an array sort: faster than a TreeMap for large tables). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map<Object, long[]> sortedFitted(Map<Object, long[]> byKey) {
+        List<Map.Entry<Object, long[]>> fitted = new ArrayList<>(byKey.size());
+        for (Map.Entry<Object, long[]> e : byKey.entrySet()) {
+            if (e.getValue()[0] > 0) {
+                fitted.add(e);
+            }
+        }
+        fitted.sort((a, b) -> ((Comparable) a.getKey()).compareTo(b.getKey()));
+        Map<Object, long[]> sorted = new LinkedHashMap<>(Math.max(16, (int) (fitted.size() / 0.75f) + 1));
+        fitted.forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 }

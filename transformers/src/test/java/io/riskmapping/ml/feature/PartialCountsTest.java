@@ -1,0 +1,111 @@
+package io.riskmapping.ml.feature;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+/** The map side of the fit on hand-made internal rows (no Spark job): counts, flushes, reused buffers. */
+class PartialCountsTest {
+
+    /**
+     * Rows (y, text key, numeric key). The text keys share one byte buffer that is overwritten for
+     * every row, as Spark reuses a row's buffer: a key kept without a copy would change under the map.
+     */
+    private static Iterator<InternalRow> rows(byte[] buffer, Object[][] data) {
+        List<Object[]> list = List.of(data);
+        return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < list.size();
+            }
+
+            @Override
+            public InternalRow next() {
+                Object[] r = list.get(i++);
+                UTF8String text = null;
+                if (r[1] != null) {
+                    byte[] b = ((String) r[1]).getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(b, 0, buffer, 0, b.length);
+                    text = UTF8String.fromBytes(buffer, 0, b.length);
+                }
+                return new GenericInternalRow(new Object[] {r[0], text, r[2]});
+            }
+        };
+    }
+
+    /*
+     * Field 0 (text):    A: y = 0, 0, 1 -> n0 2, n1 1, rows 3;  BB: y = 1, -1 -> n1 1, rows 2;  null: y = 2 -> rows 1, invalid 1.
+     * Field 1 (numeric): 1.0: y = 0, 1, 1, 2 -> n0 1, n1 2, rows 4, invalid 1;  null: y = 0 -> n0 1;  2.5: y = -1 -> rows 1.
+     * Label row (f = -1): y = 0, 0, 1, 1, -1, 2 -> n0 2, n1 2, rows 6, invalid 1.
+     */
+    private static final Object[][] DATA = {
+        {0, "A", 1.0},
+        {0, "A", null},
+        {1, "A", 1.0},
+        {1, "BB", 1.0},
+        {-1, "BB", 2.5},
+        {2, null, 1.0},
+    };
+
+    @Test
+    void countsEachKeyOfEachFieldAndTheLabelClasses() throws Exception {
+        for (int flush : new int[] {1, 2, 3, 1000}) {
+            Map<String, long[]> sums = sum(new PartialCounts(new boolean[] {false, true}, flush).call(rows(new byte[8], DATA)));
+            assertArrayEquals(new long[] {2, 1, 3, 0}, sums.get("0:A"), "flush " + flush);
+            assertArrayEquals(new long[] {0, 1, 2, 0}, sums.get("0:BB"), "flush " + flush);
+            assertArrayEquals(new long[] {0, 0, 1, 1}, sums.get("0:null"), "flush " + flush);
+            assertArrayEquals(new long[] {1, 2, 4, 1}, sums.get("1:1.0"), "flush " + flush);
+            assertArrayEquals(new long[] {1, 0, 1, 0}, sums.get("1:null"), "flush " + flush);
+            assertArrayEquals(new long[] {0, 0, 1, 0}, sums.get("1:2.5"), "flush " + flush);
+            assertArrayEquals(new long[] {2, 2, 6, 1}, sums.get("-1:null"), "flush " + flush);
+            assertEquals(7, sums.size(), "flush " + flush + ": " + sums.keySet());
+        }
+    }
+
+    @Test
+    void flushesBoundTheKeysHeldAndEmitEachKeyOncePerFlush() throws Exception {
+        List<Row> out = new ArrayList<>();
+        new PartialCounts(new boolean[] {false, true}, 2).call(rows(new byte[8], DATA)).forEachRemaining(out::add);
+        // Flushing every 2 new keys splits some keys over several partial rows; the sums stay the same (above).
+        assertTrue(out.size() > 7, "expected split partial rows, got " + out.size());
+        List<Row> whole = new ArrayList<>();
+        new PartialCounts(new boolean[] {false, true}, 1000).call(rows(new byte[8], DATA)).forEachRemaining(whole::add);
+        assertEquals(7, whole.size());
+    }
+
+    @Test
+    void anEmptyPartitionGivesOnlyTheLabelRow() throws Exception {
+        List<Row> out = new ArrayList<>();
+        new PartialCounts(new boolean[] {false}, 10).call(List.<InternalRow>of().iterator()).forEachRemaining(out::add);
+        assertEquals(1, out.size());
+        assertEquals(-1, out.get(0).getInt(0));
+        assertEquals(0L, out.get(0).getLong(5));
+    }
+
+    private static Map<String, long[]> sum(Iterator<Row> partials) {
+        Map<String, long[]> sums = new TreeMap<>();
+        partials.forEachRemaining(r -> {
+            String key = r.getInt(0) + ":" + (!r.isNullAt(1) ? r.getString(1) : !r.isNullAt(2) ? String.valueOf(r.getDouble(2)) : "null");
+            long[] s = sums.computeIfAbsent(key, k -> new long[4]);
+            for (int j = 0; j < 4; j++) {
+                s[j] += r.getLong(3 + j);
+            }
+        });
+        return sums;
+    }
+}
