@@ -193,7 +193,8 @@ final class JobRun {
         Dataset<Row> first = ShardIO.union(firstFrames);
         ColumnNames names = new ColumnNames(first.columns());
         if (hp != null) {
-            encoding = fit(first, names, hp, splits.get(0));
+            // The fit reads train as one scan of all its shards: it needs no shard-per-partition layout.
+            encoding = fit(ShardIO.scan(spark, splits.get(0), first.schema()), names, hp, splits.get(0));
         } else if (loaded != null) {
             List<RiskTable> physical = new ArrayList<>();
             for (RiskTable t : loaded.list()) {

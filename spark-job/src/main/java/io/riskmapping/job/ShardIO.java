@@ -35,6 +35,9 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.io.compress.GzipCodec;
 import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -100,19 +103,52 @@ final class ShardIO {
                 frames.add(new ShardFrame(s, df.coalesce(1)));
             }
         } else {
+            // Spark infers the first shard's schema (one small Spark job); the others are compared by
+            // their footers on the driver, and only a shard whose footer differs is inferred too.
             StructType first = null;
+            String firstFooter = null;
             for (Split.Shard s : split.shards()) {
-                Dataset<Row> df = spark.read().parquet(s.path().toString());
+                String footer = footerSchema(s.path(), conf);
                 if (first == null) {
-                    first = df.schema();
-                } else if (!first.equals(df.schema())) {
-                    throw JobException.invalid("split " + split.name() + ": schema of " + s.name() + " differs from "
-                            + split.shards().get(0).name() + ": " + df.schema().simpleString() + " vs " + first.simpleString());
+                    first = spark.read().parquet(s.path().toString()).schema();
+                    firstFooter = footer;
+                } else if (!footer.equals(firstFooter)) {
+                    StructType schema = spark.read().parquet(s.path().toString()).schema();
+                    if (!first.equals(schema)) {
+                        throw JobException.invalid("split " + split.name() + ": schema of " + s.name() + " differs from "
+                                + split.shards().get(0).name() + ": " + schema.simpleString() + " vs " + first.simpleString());
+                    }
                 }
-                frames.add(new ShardFrame(s, df.coalesce(1)));
+                frames.add(new ShardFrame(s, spark.read().schema(first).parquet(s.path().toString()).coalesce(1)));
             }
         }
         return frames;
+    }
+
+    /**
+     * A Parquet shard's schema as its footer states it (the Parquet message type and Spark's own
+     * schema string when Spark wrote the file), read on the driver without a Spark job.
+     */
+    static String footerSchema(Path shard, Configuration conf) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(shard, conf))) {
+            FileMetaData meta = reader.getFooter().getFileMetaData();
+            return meta.getSchema() + "\n" + meta.getKeyValueMetaData().get(SPARK_ROW_METADATA);
+        } catch (IOException | RuntimeException e) {
+            String m = String.valueOf(e.getMessage());
+            throw JobException.invalid(m.contains(shard.getName()) ? m : shard + ": not a readable Parquet file (" + m + ")");
+        }
+    }
+
+    /** The footer key under which Spark stores a Parquet file's Spark schema. */
+    private static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+
+    /** The whole split as one scan of all its shards, with the schema {@link #read} found (the fit needs no shard layout). */
+    static Dataset<Row> scan(SparkSession spark, Split split, StructType schema) {
+        String[] paths = split.shards().stream().map(s -> s.path().toString()).toArray(String[]::new);
+        if (split.format().isText()) {
+            return spark.read().format("csv").schema(schema).options(csvReadOptions(split.format())).load(paths);
+        }
+        return spark.read().schema(schema).parquet(paths);
     }
 
     /**
