@@ -1,11 +1,12 @@
 package io.riskmapping.artifacts;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.List;
 
 /**
  * The risk table of one field: category &rarr; smoothed event rate, and the default for nulls and
@@ -71,19 +72,41 @@ public final class RiskTable implements Serializable {
             throw new IllegalArgumentException("field '" + varName + "': default_bin " + defaultBin + " is not a finite number");
         }
         this.defaultBin = defaultBin;
-        TreeMap<Object, Double> sorted = new TreeMap<>();
+        // Sorted as an array (TimSort: linear on the already sorted input a fit hands over), then
+        // kept in that order; equal keys (numbers written two ways) must carry the same value.
+        List<Bin> entries = new ArrayList<>(bins.size());
         for (Map.Entry<?, Double> e : bins.entrySet()) {
             Object key = normalizeKey(mode, e.getKey(), varName);
             if (e.getValue() == null || !Double.isFinite(e.getValue())) {
                 throw new IllegalArgumentException("field '" + varName + "': bin '" + e.getKey() + "' has no finite value: " + e.getValue());
             }
-            Double before = sorted.put(key, e.getValue());
-            if (before != null && !before.equals(e.getValue())) {
-                throw new IllegalArgumentException("field '" + varName + "': key " + e.getKey() + " is the number " + key
-                        + " of another key, with another value (" + before + " vs " + e.getValue() + ")");
-            }
+            entries.add(new Bin(key, e.getValue(), e.getKey()));
         }
-        this.bins = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+        entries.sort(RiskTable::compareKeys);
+        LinkedHashMap<Object, Double> sorted = new LinkedHashMap<>(Math.max(16, (int) (entries.size() / 0.75f) + 1));
+        Bin previous = null;
+        for (Bin e : entries) {
+            if (previous != null && compareKeys(previous, e) == 0) {
+                if (!previous.value().equals(e.value())) {
+                    throw new IllegalArgumentException("field '" + varName + "': key " + e.given() + " is the number " + e.key()
+                            + " of another key, with another value (" + previous.value() + " vs " + e.value() + ")");
+                }
+                continue;
+            }
+            sorted.put(e.key(), e.value());
+            previous = e;
+        }
+        this.bins = Collections.unmodifiableMap(sorted);
+    }
+
+    /** A bin while the table is built: its normalized key, value and key as given. */
+    private record Bin(Object key, Double value, Object given) {
+    }
+
+    /** Natural order of normalized keys: all String (categorical) or all Double (numeric). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareKeys(Bin a, Bin b) {
+        return ((Comparable) a.key()).compareTo(b.key());
     }
 
     private static Object normalizeKey(Mode mode, Object key, String varName) {

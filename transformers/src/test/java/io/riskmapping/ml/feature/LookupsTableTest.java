@@ -1,0 +1,47 @@
+package io.riskmapping.ml.feature;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The broadcast table's own serialization: what an executor reads back equals what the driver holds. */
+class LookupsTableTest {
+
+    private static Lookups.Table roundTrip(Lookups.Table t) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(t);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (Lookups.Table) in.readObject();
+        }
+    }
+
+    @Test
+    void textNumericAndOtherKeysSurviveSerialization() throws Exception {
+        Map<Object, Double> bins = new LinkedHashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            bins.put("c" + i, i / 1000.0);
+        }
+        bins.put("", 0.5);
+        bins.put("Zürich 東京 \uD83D\uDE00", 0.25);
+        bins.put(-0.5, 0.125);
+        bins.put(1e300, 0.0625);
+        bins.put(7L, 0.75);
+        Lookups.Table back = roundTrip(new Lookups.Table(bins));
+        for (Map.Entry<Object, Double> e : bins.entrySet()) {
+            assertEquals(e.getValue(), back.get(e.getKey()), "key " + e.getKey());
+        }
+        assertNull(back.get("c1000"));
+        assertNull(back.get(0.5));
+        assertNull(back.get("Zurich"));
+    }
+}
