@@ -1,12 +1,15 @@
 package io.riskmapping.ml.feature;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,5 +46,30 @@ class LookupsTableTest {
         assertNull(back.get("c1000"));
         assertNull(back.get(0.5));
         assertNull(back.get("Zurich"));
+    }
+
+    @Test
+    void textTablesAreProbedByUtf8BytesBeforeAndAfterSerialization() throws Exception {
+        Map<Object, Double> bins = new LinkedHashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            bins.put("c11_" + i, i / 5000.0);
+        }
+        bins.put("", 0.5);
+        bins.put("Zürich 東京 \uD83D\uDE00", 0.25);
+        Lookups.Table table = new Lookups.Table(bins);
+        assertTrue(table.isText());
+        for (Lookups.Table t : new Lookups.Table[] {table, roundTrip(table)}) {
+            assertTrue(t.isText());
+            for (Map.Entry<Object, Double> e : bins.entrySet()) {
+                byte[] utf8 = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
+                assertEquals(e.getValue(), t.getText(utf8), "key " + e.getKey());
+                assertEquals(e.getValue(), t.get(e.getKey()), "key " + e.getKey());
+            }
+            assertNull(t.getText("c11_5000".getBytes(StandardCharsets.UTF_8)));
+            assertNull(t.getText("Zurich 東京 \uD83D\uDE00".getBytes(StandardCharsets.UTF_8)));
+            assertNull(t.get(1.0));
+        }
+        assertFalse(new Lookups.Table(Map.of(1.0, 0.5, 2.0, 0.25)).isText());
+        assertNull(new Lookups.Table(Map.of(1.0, 0.5)).getText("1.0".getBytes(StandardCharsets.UTF_8)));
     }
 }
