@@ -37,7 +37,7 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
     private static final long serialVersionUID = 1L;
 
     /** Keys held per partition before the partial counts are emitted and the maps cleared. */
-    static final int FLUSH_ENTRIES = 2_000_000;
+    static final int FLUSH_ENTRIES = 250_000;
 
     /** The partial rows: field index (-1: the label row), text key, numeric key, counts. */
     static final StructType SCHEMA = new StructType()
