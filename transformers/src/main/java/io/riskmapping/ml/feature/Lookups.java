@@ -4,9 +4,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -111,37 +108,64 @@ final class Lookups {
     /**
      * A broadcast table. Text keys (every key a String, as a categorical {@link RiskTable} holds
      * them) are kept as UTF-8 bytes in an open-addressing table probed with a value's bytes, so a
-     * lookup decodes no String and touches three arrays (measured on the medium train split: the
-     * lookups' cost fell by about 30% against a {@code HashMap<String, Double>}, docs/performance.md).
-     * Other keys (numeric mode: Double) stay in a {@code HashMap}. Either serializes as one block of
-     * (key, value) records, not an object graph: Java serialization of a 500k-entry {@code HashMap}
-     * spends most of its time in the stream's handle table.
+     * lookup decodes no String (measured on the medium train split: the lookups' cost fell by about
+     * 30% against a {@code HashMap<String, Double>}, docs/performance.md). Other keys (numeric mode:
+     * Double) stay in a {@code HashMap}.
+     *
+     * <p>A text table is four flat arrays (all keys' bytes in one array, their offsets, the values
+     * and the slots), so it serializes quickly with Java serialization and with Kryo alike (Spark
+     * broadcasts with {@code spark.serializer}): no per-key object, no serialization hook that one
+     * serializer would skip.
      */
     static final class Table implements Serializable {
-        private static final long serialVersionUID = 2L;
-        private transient HashMap<Object, Double> map;
-        /** Text table: per slot (hash << 32 | index + 1), 0 when empty; keys and values by index. */
-        private transient long[] slots;
-        private transient byte[][] keys;
-        private transient double[] values;
+        private static final long serialVersionUID = 3L;
+        private final HashMap<Object, Double> map;
+        /** Text table: key i is {@code keyBytes[offsets[i] .. offsets[i + 1])}, its value {@code values[i]}. */
+        private final byte[] keyBytes;
+        private final int[] offsets;
+        private final double[] values;
+        /** Per slot (hash << 32 | index + 1), 0 when empty; load factor at most 1/2, linear probing. */
+        private final long[] slots;
 
         Table(Map<Object, Double> bins) {
             boolean text = true;
             for (Object key : bins.keySet()) {
                 text &= key instanceof String;
             }
-            if (text) {
-                byte[][] k = new byte[bins.size()][];
-                double[] v = new double[bins.size()];
-                int n = 0;
-                for (Map.Entry<Object, Double> e : bins.entrySet()) {
-                    k[n] = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
-                    v[n++] = e.getValue();
-                }
-                index(k, v);
-            } else {
+            if (!text) {
                 map = new HashMap<>(Math.max(16, (int) (bins.size() / 0.75f) + 1));
                 map.putAll(bins);
+                keyBytes = null;
+                offsets = null;
+                values = null;
+                slots = null;
+                return;
+            }
+            map = null;
+            int n = bins.size();
+            byte[][] k = new byte[n][];
+            offsets = new int[n + 1];
+            values = new double[n];
+            int i = 0;
+            for (Map.Entry<Object, Double> e : bins.entrySet()) {
+                k[i] = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
+                offsets[i + 1] = Math.addExact(offsets[i], k[i].length);
+                values[i++] = e.getValue();
+            }
+            keyBytes = new byte[offsets[n]];
+            for (i = 0; i < n; i++) {
+                System.arraycopy(k[i], 0, keyBytes, offsets[i], k[i].length);
+            }
+            int capacity = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
+            slots = new long[capacity];
+            int mask = capacity - 1;
+            for (i = 0; i < n; i++) {
+                int h = hash(k[i], 0, k[i].length);
+                int at = h & mask;
+                while (slots[at] != 0) {
+                    at = (at + 1) & mask;
+                }
+                slots[at] = ((long) h << 32) | (i + 1L);
             }
         }
 
@@ -163,7 +187,7 @@ final class Lookups {
                 return null;
             }
             int mask = slots.length - 1;
-            int h = hash(utf8);
+            int h = hash(utf8, 0, utf8.length);
             for (int i = h & mask;; i = (i + 1) & mask) {
                 long slot = slots[i];
                 if (slot == 0) {
@@ -171,81 +195,20 @@ final class Lookups {
                 }
                 if ((int) (slot >>> 32) == h) {
                     int at = (int) slot - 1;
-                    if (Arrays.equals(keys[at], utf8)) {
+                    if (Arrays.equals(keyBytes, offsets[at], offsets[at + 1], utf8, 0, utf8.length)) {
                         return values[at];
                     }
                 }
             }
         }
 
-        private static int hash(byte[] b) {
-            int h = Arrays.hashCode(b) * 0x9E3779B9;
+        private static int hash(byte[] b, int from, int to) {
+            int h = 1;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + b[i];
+            }
+            h *= 0x9E3779B9;
             return h ^ (h >>> 15);
-        }
-
-        /** Builds the open-addressing text table (load factor at most 1/2, linear probing). */
-        private void index(byte[][] k, double[] v) {
-            int capacity = Integer.highestOneBit(Math.max(2, k.length) * 2 - 1) << 1;
-            long[] s = new long[capacity];
-            int mask = capacity - 1;
-            for (int n = 0; n < k.length; n++) {
-                int h = hash(k[n]);
-                int i = h & mask;
-                while (s[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                s[i] = ((long) h << 32) | (n + 1L);
-            }
-            slots = s;
-            keys = k;
-            values = v;
-        }
-
-        private void writeObject(ObjectOutputStream out) throws IOException {
-            out.defaultWriteObject();
-            out.writeBoolean(isText());
-            if (isText()) {
-                out.writeInt(keys.length);
-                for (int n = 0; n < keys.length; n++) {
-                    out.writeInt(keys[n].length);
-                    out.write(keys[n]);
-                    out.writeDouble(values[n]);
-                }
-                return;
-            }
-            out.writeInt(map.size());
-            for (Map.Entry<Object, Double> e : map.entrySet()) {
-                if (e.getKey() instanceof Double number) {
-                    out.writeBoolean(true);
-                    out.writeDouble(number);
-                } else {
-                    out.writeBoolean(false);
-                    out.writeObject(e.getKey());
-                }
-                out.writeDouble(e.getValue());
-            }
-        }
-
-        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            boolean text = in.readBoolean();
-            int n = in.readInt();
-            if (text) {
-                byte[][] k = new byte[n][];
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    k[i] = new byte[in.readInt()];
-                    in.readFully(k[i]);
-                    v[i] = in.readDouble();
-                }
-                index(k, v);
-                return;
-            }
-            map = new HashMap<>(Math.max(16, (int) (n / 0.75f) + 1));
-            for (int i = 0; i < n; i++) {
-                Object key = in.readBoolean() ? (Object) in.readDouble() : in.readObject();
-                map.put(key, in.readDouble());
-            }
         }
     }
 }

@@ -11,14 +11,24 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.Test;
 
-/** The broadcast table's own serialization: what an executor reads back equals what the driver holds. */
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The broadcast table as executors see it: read back through Java serialization and through Spark's
+ * Kryo serializer, it gives what the driver's table gives.
+ */
 class LookupsTableTest {
 
-    private static Lookups.Table roundTrip(Lookups.Table t) throws Exception {
+    private static Lookups.Table javaRoundTrip(Lookups.Table t) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(t);
@@ -26,6 +36,18 @@ class LookupsTableTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             return (Lookups.Table) in.readObject();
         }
+    }
+
+    /** Spark broadcasts with spark.serializer: Kryo in conf/spark-defaults.conf, Java by default. */
+    private static Lookups.Table kryoRoundTrip(Lookups.Table t) {
+        SerializerInstance kryo = new KryoSerializer(new SparkConf()).newInstance();
+        ClassTag<Lookups.Table> tag = ClassTag$.MODULE$.apply(Lookups.Table.class);
+        return kryo.deserialize(kryo.serialize(t, tag), tag);
+    }
+
+    /** The table as the driver holds it and as executors read it back through either serializer. */
+    private static List<Lookups.Table> asSeenByExecutors(Lookups.Table t) throws Exception {
+        return List.of(t, javaRoundTrip(t), kryoRoundTrip(t));
     }
 
     @Test
@@ -39,13 +61,15 @@ class LookupsTableTest {
         bins.put(-0.5, 0.125);
         bins.put(1e300, 0.0625);
         bins.put(7L, 0.75);
-        Lookups.Table back = roundTrip(new Lookups.Table(bins));
-        for (Map.Entry<Object, Double> e : bins.entrySet()) {
-            assertEquals(e.getValue(), back.get(e.getKey()), "key " + e.getKey());
+        for (Lookups.Table back : asSeenByExecutors(new Lookups.Table(bins))) {
+            assertFalse(back.isText());
+            for (Map.Entry<Object, Double> e : bins.entrySet()) {
+                assertEquals(e.getValue(), back.get(e.getKey()), "key " + e.getKey());
+            }
+            assertNull(back.get("c1000"));
+            assertNull(back.get(0.5));
+            assertNull(back.get("Zurich"));
         }
-        assertNull(back.get("c1000"));
-        assertNull(back.get(0.5));
-        assertNull(back.get("Zurich"));
     }
 
     @Test
@@ -58,7 +82,7 @@ class LookupsTableTest {
         bins.put("Zürich 東京 \uD83D\uDE00", 0.25);
         Lookups.Table table = new Lookups.Table(bins);
         assertTrue(table.isText());
-        for (Lookups.Table t : new Lookups.Table[] {table, roundTrip(table)}) {
+        for (Lookups.Table t : asSeenByExecutors(table)) {
             assertTrue(t.isText());
             for (Map.Entry<Object, Double> e : bins.entrySet()) {
                 byte[] utf8 = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
