@@ -50,14 +50,20 @@ class LookupsTableTest {
         return List.of(t, javaRoundTrip(t), kryoRoundTrip(t));
     }
 
-    @Test
-    void textNumericAndOtherKeysSurviveSerialization() throws Exception {
+    /** {@code n} keys prefix0 .. prefix(n-1) with values i / n, the empty key, and a non-ASCII key. */
+    private static Map<Object, Double> textBins(String prefix, int n) {
         Map<Object, Double> bins = new LinkedHashMap<>();
-        for (int i = 0; i < 1000; i++) {
-            bins.put("c" + i, i / 1000.0);
+        for (int i = 0; i < n; i++) {
+            bins.put(prefix + i, (double) i / n);
         }
         bins.put("", 0.5);
         bins.put("Zürich 東京 \uD83D\uDE00", 0.25);
+        return bins;
+    }
+
+    @Test
+    void textNumericAndOtherKeysSurviveSerialization() throws Exception {
+        Map<Object, Double> bins = textBins("c", 1000);
         bins.put(-0.5, 0.125);
         bins.put(1e300, 0.0625);
         bins.put(7L, 0.75);
@@ -74,12 +80,7 @@ class LookupsTableTest {
 
     @Test
     void textTablesAreProbedByUtf8BytesBeforeAndAfterSerialization() throws Exception {
-        Map<Object, Double> bins = new LinkedHashMap<>();
-        for (int i = 0; i < 5000; i++) {
-            bins.put("c11_" + i, i / 5000.0);
-        }
-        bins.put("", 0.5);
-        bins.put("Zürich 東京 \uD83D\uDE00", 0.25);
+        Map<Object, Double> bins = textBins("c11_", 5000);
         Lookups.Table table = new Lookups.Table(bins);
         assertTrue(table.isText());
         for (Lookups.Table t : asSeenByExecutors(table)) {
