@@ -97,17 +97,11 @@ final class JobRun {
         }
         SparkSession spark = builder.getOrCreate();
         // Spark 4 zips a union of single-partition scans into one partition; shard i must stay partition i.
-        String unionConf = spark.conf().get(UNION_OUTPUT_PARTITIONING, null);
-        spark.conf().set(UNION_OUTPUT_PARTITIONING, "false");
         try {
-            run(spark);
+            ShardIO.withSettings(spark, Map.of(UNION_OUTPUT_PARTITIONING, "false"), () -> run(spark));
         } finally {
             if (ownSession) {
                 spark.stop();
-            } else if (unionConf == null) {
-                spark.conf().unset(UNION_OUTPUT_PARTITIONING);
-            } else {
-                spark.conf().set(UNION_OUTPUT_PARTITIONING, unionConf);
             }
         }
         summary.totalSeconds = seconds(start);
@@ -256,8 +250,10 @@ final class JobRun {
                         }
                     }
                 }
-                transformSplit(encoding, split, frames, i == 0 && outOfFold, new Path(staging, split.name()),
-                        new Path(staging, "spark-" + split.name()));
+                boolean outOfFoldSplit = i == 0 && outOfFold;
+                FieldEncoding enc = encoding;
+                ShardIO.withSettings(spark, ShardIO.SHARD_SCANS, () -> transformSplit(enc, split, frames, outOfFoldSplit,
+                        new Path(staging, split.name()), new Path(staging, "spark-" + split.name())));
             }
             progress("artifacts: writing %s (staged)", artifactsOut);
             usedHyperparameters = hp;

@@ -122,6 +122,39 @@ class FormatRoundTripTest {
     }
 
     /*
+     * Each Parquet shard must stay one partition of the transform pass, even when the session would
+     * split it: under a 1 KiB maxPartitionBytes Spark plans a German Credit shard (about 10 KiB)
+     * as several partitions, and the job would fail its one-partition-per-shard check or write
+     * more files than shards. The session's own setting must come back after the run.
+     */
+    @Test
+    void parquetShardsStayWholeWhenTheSessionWouldSplitThem() throws IOException {
+        Path in = SparkTestSession.germanCredit("parquet");
+        Path out = tmp.resolve("parquet-split-out");
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+        String setting = "spark.sql.files.maxPartitionBytes";
+        long shardBytes = Files.size(in.resolve("val").resolve(JobHarness.names(in.resolve("val")).get(0)));
+        spark.conf().set(setting, "1024");
+        try {
+            assertTrue(spark.read().parquet(in.resolve("val").resolve(JobHarness.names(in.resolve("val")).get(0)).toString())
+                    .rdd().getNumPartitions() > 1, "the session splits a " + shardBytes + "-byte shard");
+            JobHarness.Result r = JobHarness.run(JobHarness.training(in, out));
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals("1024", spark.conf().get(setting), "the session's setting is restored");
+        } finally {
+            spark.conf().unset(setting);
+        }
+        for (String split : TrainingJobTest.SPLITS) {
+            List<String> names = JobHarness.names(in.resolve(split));
+            assertEquals(names, JobHarness.names(out.resolve(split)));
+            for (String name : names) {
+                assertEquals(spark.read().parquet(in.resolve(split).resolve(name).toString()).count(),
+                        spark.read().parquet(out.resolve(split).resolve(name).toString()).count(), split + "/" + name + " rows");
+            }
+        }
+    }
+
+    /*
      * Hand-made CSV: quoted commas, doubled quotes, a newline inside quotes, padded text, numbers in
      * several spellings, an a__DOT__b header (field a.b), an empty (header-only) shard.
      * With smoothing and threshold off (env), risks are raw event rates:
