@@ -157,7 +157,15 @@ public final class RiskTable implements Serializable {
 
     /** A copy under another field name (e.g. the physical column name of a dotted field). */
     public RiskTable withVarName(String name) {
-        return new RiskTable(name, mode, defaultBin, bins);
+        return new RiskTable(Objects.requireNonNull(name, "varName"), this);
+    }
+
+    /** The same (checked, sorted, unmodifiable) bins under another name: no re-sort. */
+    private RiskTable(String varName, RiskTable same) {
+        this.varName = varName;
+        this.mode = same.mode;
+        this.defaultBin = same.defaultBin;
+        this.bins = same.bins;
     }
 
     @Override

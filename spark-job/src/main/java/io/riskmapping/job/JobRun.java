@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -153,6 +155,7 @@ final class JobRun {
         Hyperparameters hp = null;
         RiskTableMap loaded = null;
         WoeTableMap loadedWoe = null;
+        CompletableFuture<Object> tablesLoad = null;
         if (o.jobType == JobType.TRAINING) {
             if (o.hyperparameters == null) {
                 throw JobException.invalid("--hyperparameters is required for a training job");
@@ -165,25 +168,41 @@ final class JobRun {
             if (artifactsIn == null) {
                 throw JobException.invalid("--model-artifacts-input is required for a " + o.jobType + " job (the folder a training job wrote)");
             }
+            // The tables load (parsing their JSON is a validation run's slowest driver step) on another
+            // thread while this one discovers the splits and reads the first split's schema.
+            Path from = artifactsIn;
             if (store.hasRiskTables(artifactsIn) || !store.exists(new Path(artifactsIn, WoeTableMapCodec.JSON_FILE))) {
-                loaded = store.loadRiskTables(artifactsIn);
+                tablesLoad = CompletableFuture.supplyAsync(() -> store.loadRiskTables(from));
             } else {
-                loadedWoe = store.loadWoeTables(artifactsIn);
+                tablesLoad = CompletableFuture.supplyAsync(() -> store.loadWoeTables(from));
             }
         }
 
         List<Split> splits = new ArrayList<>();
-        for (String s : o.jobType.splits()) {
-            splits.add(Split.discover(input, s, conf));
+        List<ShardIO.ShardFrame> firstFrames;
+        try {
+            for (String s : o.jobType.splits()) {
+                splits.add(Split.discover(input, s, conf));
+            }
+            summary.input = input + " (" + splits.get(0).describeFormat() + ")";
+            prepare(outStage, "output folder " + output);
+            if (artifactsStage != null) {
+                prepare(artifactsStage, "artifacts folder " + artifactsOut);
+            }
+            firstFrames = ShardIO.read(spark, splits.get(0));
+        } catch (RuntimeException e) {
+            if (tablesLoad != null) {
+                join(tablesLoad); // bad artifacts are reported first, as when they were loaded first
+            }
+            throw e;
         }
-        summary.input = input + " (" + splits.get(0).describeFormat() + ")";
-        prepare(outStage, "output folder " + output);
-        if (artifactsStage != null) {
-            prepare(artifactsStage, "artifacts folder " + artifactsOut);
+        if (tablesLoad != null) {
+            Object tables = join(tablesLoad);
+            loaded = tables instanceof RiskTableMap r ? r : null;
+            loadedWoe = tables instanceof WoeTableMap w ? w : null;
         }
 
         FieldEncoding encoding;
-        List<ShardIO.ShardFrame> firstFrames = ShardIO.read(spark, splits.get(0));
         Dataset<Row> first = ShardIO.union(firstFrames);
         ColumnNames names = new ColumnNames(first.columns());
         if (hp != null) {
@@ -252,7 +271,7 @@ final class JobRun {
                 }
                 boolean outOfFoldSplit = i == 0 && outOfFold;
                 FieldEncoding enc = encoding;
-                ShardIO.withSettings(spark, ShardIO.SHARD_SCANS, () -> transformSplit(enc, split, frames, outOfFoldSplit,
+                ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
                         new Path(staging, split.name()), new Path(staging, "spark-" + split.name())));
             }
             progress("artifacts: writing %s (staged)", artifactsOut);
@@ -665,6 +684,21 @@ final class JobRun {
 
     private static Path qualify(Path p, ArtifactStore store) {
         return store.fs(p).makeQualified(p);
+    }
+
+    /** The value of a finished future; its failure rethrown as thrown (a JobException keeps its exit code). */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     private static double seconds(long startNanos) {
