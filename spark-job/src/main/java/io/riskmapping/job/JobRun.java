@@ -169,7 +169,8 @@ final class JobRun {
                 throw JobException.invalid("--model-artifacts-input is required for a " + o.jobType + " job (the folder a training job wrote)");
             }
             // The tables load (parsing their JSON is a validation run's slowest driver step) on another
-            // thread while this one discovers the splits and reads the first split's schema.
+            // thread while this one discovers the splits and reads the first split's schema (both
+            // read-only: the output is prepared after both).
             Path from = artifactsIn;
             if (store.hasRiskTables(artifactsIn) || !store.exists(new Path(artifactsIn, WoeTableMapCodec.JSON_FILE))) {
                 tablesLoad = CompletableFuture.supplyAsync(() -> store.loadRiskTables(from));
@@ -185,10 +186,6 @@ final class JobRun {
                 splits.add(Split.discover(input, s, conf));
             }
             summary.input = input + " (" + splits.get(0).describeFormat() + ")";
-            prepare(outStage, "output folder " + output);
-            if (artifactsStage != null) {
-                prepare(artifactsStage, "artifacts folder " + artifactsOut);
-            }
             firstFrames = ShardIO.read(spark, splits.get(0));
         } catch (RuntimeException e) {
             if (tablesLoad != null) {
@@ -200,6 +197,11 @@ final class JobRun {
             Object tables = join(tablesLoad);
             loaded = tables instanceof RiskTableMap r ? r : null;
             loadedWoe = tables instanceof WoeTableMap w ? w : null;
+        }
+        // Only now, with the input and the artifacts read, is anything under the output touched.
+        prepare(outStage, "output folder " + output);
+        if (artifactsStage != null) {
+            prepare(artifactsStage, "artifacts folder " + artifactsOut);
         }
 
         FieldEncoding encoding;
