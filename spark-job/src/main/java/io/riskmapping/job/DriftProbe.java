@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,7 +168,7 @@ final class DriftProbe {
 
         @Override
         public void reset() {
-            java.util.Arrays.fill(counts, 0);
+            Arrays.fill(counts, 0);
         }
 
         @Override

@@ -56,8 +56,6 @@ import io.riskmapping.ml.feature.RiskTableMapperModel;
  */
 final class JobRun {
 
-    private static final String UNION_OUTPUT_PARTITIONING = "spark.sql.unionOutputPartitioning";
-
     private final RiskTableMappingJob o;
     private final Map<String, String> env;
     private final PrintStream out;
@@ -98,9 +96,8 @@ final class JobRun {
             builder.master(o.master);
         }
         SparkSession spark = builder.getOrCreate();
-        // Spark 4 zips a union of single-partition scans into one partition; shard i must stay partition i.
         try {
-            ShardIO.withSettings(spark, Map.of(UNION_OUTPUT_PARTITIONING, "false"), () -> run(spark));
+            run(spark);
         } finally {
             if (ownSession) {
                 spark.stop();
