@@ -1,14 +1,16 @@
 package io.riskmapping.ml.feature;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.SparkContext;
@@ -16,21 +18,33 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.objects.Invoke;
+import org.apache.spark.sql.classic.ExpressionUtils;
+import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.ObjectType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 import io.riskmapping.artifacts.RiskTable;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Table lookups as Column expressions, shared by the model stages: up to
  * {@link #NATIVE_LOOKUP_MAX_BINS} entries a native {@code CASE WHEN}; more, a hash table broadcast
- * once per model and Spark context (see {@link Broadcasts}) and probed by a one-argument function,
- * text keys by their UTF-8 bytes ({@link Table}). The result is null when the key is null or absent.
+ * once per model and Spark context (see {@link Broadcasts}). A text table ({@link Table}) is probed
+ * by the value's UTF-8 bytes inside Spark's generated code: the expression is Catalyst's
+ * {@code Invoke} of {@link Probe#valueOr} on the column's {@code UTF8String}, so no bytes are
+ * copied, no Java {@code String} is decoded and no result is boxed. A numeric-mode table (Double
+ * keys) is probed by a one-argument function. The result is null when the key is null, and null
+ * (or the given value) when the key is absent.
  *
- * <p>Measured alternatives ({@code io.riskmapping.bench.LookupBench}, docs/performance.md): one
- * broadcast hash join per field costs about twice the CPU of the broadcast map; a map literal with
- * {@code element_at} scans its keys linearly; a primitive open-addressing map (fastutil) keyed by
- * String is no faster than {@link HashMap}, since a large table's cost is the cache misses; what
- * helps is not decoding a String per value (the byte-keyed {@link Table}).
+ * <p>Measured alternatives ({@code io.riskmapping.bench.LookupBench} and docs/performance.md, item
+ * 15): one broadcast hash join per field costs about twice the CPU of the broadcast map; a map
+ * literal with {@code element_at} scans its keys linearly; a primitive open-addressing map
+ * (fastutil) keyed by String is no faster than {@link HashMap}. What helps is not decoding a String
+ * per value and touching fewer cache lines per probe: a large table's cost is its cache misses.
  */
 final class Lookups {
 
@@ -40,21 +54,33 @@ final class Lookups {
     private Lookups() {
     }
 
+    /** The table's value for the key; null when the key is null or absent. */
     static Column lookup(Column key, Map<Object, Double> table, Broadcasts broadcasts, JavaSparkContext jsc) {
+        return lookup(key, table, null, broadcasts, jsc);
+    }
+
+    /**
+     * The table's value for the key: null when the key is null; when the key is absent, null if
+     * {@code absent} is null, else {@code absent}.
+     */
+    static Column lookup(Column key, Map<Object, Double> table, Double absent, Broadcasts broadcasts, JavaSparkContext jsc) {
         if (table.size() <= NATIVE_LOOKUP_MAX_BINS) {
             Column found = null;
             for (Map.Entry<Object, Double> e : table.entrySet()) {
                 Column cond = key.equalTo(lit(e.getKey()));
                 found = found == null ? when(cond, lit(e.getValue())) : found.when(cond, lit(e.getValue()));
             }
-            return found == null ? lit(null).cast(DataTypes.DoubleType) : found;
+            if (found == null) {
+                return absent == null ? lit(null).cast(DataTypes.DoubleType) : when(key.isNotNull(), lit(absent));
+            }
+            return absent == null ? found : when(key.isNotNull(), found.otherwise(lit(absent)));
         }
         Broadcast<Table> bins = broadcasts.of(table, jsc);
         if (bins.value().isText()) {
-            // Text keys are probed by their UTF-8 bytes: no Java String is decoded per value.
-            return udf(new TextLookup(bins), DataTypes.DoubleType).apply(key.cast(DataTypes.BinaryType));
+            return new Probe(bins).column(key.cast(DataTypes.StringType), absent);
         }
-        return udf(new Lookup(bins), DataTypes.DoubleType).apply(key);
+        Column found = udf(new Lookup(bins), DataTypes.DoubleType).apply(key);
+        return absent == null ? found : when(key.isNotNull(), coalesce(found, lit(absent)));
     }
 
     /**
@@ -75,7 +101,7 @@ final class Lookups {
         }
     }
 
-    /** Probes a broadcast table; null when the key is null or absent. Holds only the broadcast handle. */
+    /** Probes a broadcast numeric table; null when the key is null or absent. Holds only the broadcast handle. */
     static final class Lookup implements UDF1<Object, Double> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<Table> bins;
@@ -90,87 +116,121 @@ final class Lookups {
         }
     }
 
-    /** Probes a broadcast text table with a value's UTF-8 bytes; null when the value is null or absent. */
-    static final class TextLookup implements UDF1<byte[], Double> {
+    /**
+     * The object that Spark's generated code calls to probe a broadcast text table: it travels with
+     * the query plan as a literal and holds only the broadcast handle. Public (with public methods)
+     * because generated classes call it; not an API.
+     */
+    public static final class Probe implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Broadcast<Table> bins;
 
-        TextLookup(Broadcast<Table> bins) {
+        Probe(Broadcast<Table> bins) {
             this.bins = bins;
         }
 
+        /** The value of a key, or {@code absent} when the table does not hold it. */
+        public double valueOr(UTF8String key, double absent) {
+            return bins.value().getText(key, absent);
+        }
+
+        /** The value of a key; null when the table does not hold it. */
+        public Double value(UTF8String key) {
+            return bins.value().getText(key);
+        }
+
+        /**
+         * Catalyst's {@code Invoke} of {@link #valueOr} (or {@link #value} when {@code absent} is
+         * null) on a string key: null keys give null without a call (propagateNull).
+         */
+        Column column(Column key, Double absent) {
+            Expression self = Literal.create(this, new ObjectType(Probe.class));
+            List<Expression> args = absent == null ? List.of(ExpressionUtils.expression(key))
+                    : List.of(ExpressionUtils.expression(key), Literal.create(absent, DataTypes.DoubleType));
+            Expression call = new Invoke(self, absent == null ? "value" : "valueOr", DataTypes.DoubleType,
+                    CollectionConverters.asScala(args).toList(), CollectionConverters.asScala(List.<AbstractDataType>of()).toList(),
+                    true, absent == null, true);
+            return ExpressionUtils.column(call);
+        }
+
         @Override
-        public Double call(byte[] utf8) {
-            return utf8 == null ? null : bins.value().getText(utf8);
+        public String toString() {
+            return "RiskTableLookup(" + bins.value().size() + " keys, broadcast " + bins.id() + ")";
         }
     }
 
     /**
      * A broadcast table. Text keys (every key a String, as a categorical {@link RiskTable} holds
      * them) are kept as UTF-8 bytes in an open-addressing table probed with a value's bytes, so a
-     * lookup decodes no String (measured on the medium train split: the lookups' cost fell by about
-     * 30% against a {@code HashMap<String, Double>}, docs/performance.md). Other keys (numeric mode:
-     * Double) stay in a {@code HashMap}.
+     * lookup decodes no String. Other keys (numeric mode: Double) stay in a {@code HashMap}.
      *
-     * <p>A text table is four flat arrays (all keys' bytes in one array, their offsets, the values
-     * and the slots), so it serializes quickly with Java serialization and with Kryo alike (Spark
-     * broadcasts with {@code spark.serializer}): no per-key object, no serialization hook that one
-     * serializer would skip.
+     * <p>A text table is one {@code long[]} of slots, four longs each: the key's head (hash and
+     * length), the value's bits, and the key as {@link Utf8Keys} holds it (inline up to 16 bytes). A
+     * probe of a short key therefore reads one slot (one or two cache lines) and nothing else.
+     * Measured on the medium val split (warm, no-op sink), the lookups' cost over a plain read fell
+     * by about half against the previous layout (separate arrays of slots, offsets, key bytes and
+     * values: four cache misses per probe of a large table). At most half the slots are used
+     * (linear probing). Plain arrays, so that Java serialization and
+     * Kryo both carry the table as it is (Spark broadcasts with {@code spark.serializer}).
      */
     static final class Table implements Serializable {
-        private static final long serialVersionUID = 3L;
+        private static final long serialVersionUID = 4L;
+        /** Longs per slot: head (see {@link Utf8Keys}), value bits, key word 0, key word 1. */
+        private static final int STRIDE = 4;
         private final HashMap<Object, Double> map;
-        /** Text table: key i is {@code keyBytes[offsets[i] .. offsets[i + 1])}, its value {@code values[i]}. */
-        private final byte[] keyBytes;
-        private final int[] offsets;
-        private final double[] values;
-        /** Per slot (hash << 32 | index + 1), 0 when empty; load factor at most 1/2, linear probing. */
         private final long[] slots;
+        /** The bytes of keys longer than {@link Utf8Keys#INLINE_BYTES}, one after another. */
+        private final byte[] longKeys;
+        private final int mask;
+        private final int size;
 
         Table(Map<Object, Double> bins) {
             boolean text = true;
             for (Object key : bins.keySet()) {
                 text &= key instanceof String;
             }
+            size = bins.size();
             if (!text) {
                 map = new HashMap<>(Math.max(16, (int) (bins.size() / 0.75f) + 1));
                 map.putAll(bins);
-                keyBytes = null;
-                offsets = null;
-                values = null;
                 slots = null;
+                longKeys = null;
+                mask = 0;
                 return;
             }
             map = null;
-            int n = bins.size();
-            byte[][] k = new byte[n][];
-            offsets = new int[n + 1];
-            values = new double[n];
-            int i = 0;
+            int capacity = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1;
+            mask = capacity - 1;
+            slots = new long[Math.multiplyExact(capacity, STRIDE)];
+            ByteArrayOutputStream longer = new ByteArrayOutputStream();
             for (Map.Entry<Object, Double> e : bins.entrySet()) {
-                k[i] = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
-                offsets[i + 1] = Math.addExact(offsets[i], k[i].length);
-                values[i++] = e.getValue();
-            }
-            keyBytes = new byte[offsets[n]];
-            for (i = 0; i < n; i++) {
-                System.arraycopy(k[i], 0, keyBytes, offsets[i], k[i].length);
-            }
-            int capacity = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
-            slots = new long[capacity];
-            int mask = capacity - 1;
-            for (i = 0; i < n; i++) {
-                int h = hash(k[i], 0, k[i].length);
+                byte[] k = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
+                UTF8String key = UTF8String.fromBytes(k);
+                int h = Utf8Keys.hash(key);
                 int at = h & mask;
-                while (slots[at] != 0) {
+                while (slots[at * STRIDE] != 0) {
                     at = (at + 1) & mask;
                 }
-                slots[at] = ((long) h << 32) | (i + 1L);
+                int j = at * STRIDE;
+                slots[j] = Utf8Keys.head(h, k.length);
+                slots[j + 1] = Double.doubleToRawLongBits(e.getValue());
+                if (k.length <= Utf8Keys.INLINE_BYTES) {
+                    slots[j + 2] = Utf8Keys.word(key, 0);
+                    slots[j + 3] = Utf8Keys.word(key, 8);
+                } else {
+                    slots[j + 2] = longer.size();
+                    longer.write(k, 0, k.length);
+                }
             }
+            longKeys = longer.toByteArray();
         }
 
         boolean isText() {
             return slots != null;
+        }
+
+        int size() {
+            return size;
         }
 
         /** The value of a key (text or numeric); null when absent. */
@@ -183,32 +243,40 @@ final class Lookups {
 
         /** The value of a text key given as UTF-8 bytes; null when absent (or when the keys are not text). */
         Double getText(byte[] utf8) {
-            if (!isText()) {
-                return null;
-            }
-            int mask = slots.length - 1;
-            int h = hash(utf8, 0, utf8.length);
-            for (int i = h & mask;; i = (i + 1) & mask) {
-                long slot = slots[i];
-                if (slot == 0) {
-                    return null;
-                }
-                if ((int) (slot >>> 32) == h) {
-                    int at = (int) slot - 1;
-                    if (Arrays.equals(keyBytes, offsets[at], offsets[at + 1], utf8, 0, utf8.length)) {
-                        return values[at];
-                    }
-                }
-            }
+            return getText(UTF8String.fromBytes(utf8));
         }
 
-        private static int hash(byte[] b, int from, int to) {
-            int h = 1;
-            for (int i = from; i < to; i++) {
-                h = 31 * h + b[i];
+        /** The value of a text key; null when absent (or when the keys are not text). */
+        Double getText(UTF8String key) {
+            int j = find(key);
+            return j < 0 ? null : Double.longBitsToDouble(slots[j + 1]);
+        }
+
+        /** The value of a text key, or {@code absent} when the table does not hold it (or its keys are not text). */
+        double getText(UTF8String key, double absent) {
+            int j = find(key);
+            return j < 0 ? absent : Double.longBitsToDouble(slots[j + 1]);
+        }
+
+        /** The first long of the key's slot; -1 when the table does not hold the key (or its keys are not text). */
+        private int find(UTF8String key) {
+            if (!isText()) {
+                return -1;
             }
-            h *= 0x9E3779B9;
-            return h ^ (h >>> 15);
+            int h = Utf8Keys.hash(key);
+            long head = Utf8Keys.head(h, key.numBytes());
+            boolean inline = key.numBytes() <= Utf8Keys.INLINE_BYTES;
+            long w0 = inline ? Utf8Keys.word(key, 0) : 0;
+            long w1 = inline ? Utf8Keys.word(key, 8) : 0;
+            for (int i = h & mask;; i = (i + 1) & mask) {
+                int j = i * STRIDE;
+                if (slots[j] == 0) {
+                    return -1;
+                }
+                if (Utf8Keys.matches(slots, j, j + 2, head, key, w0, w1, longKeys)) {
+                    return j;
+                }
+            }
         }
     }
 }

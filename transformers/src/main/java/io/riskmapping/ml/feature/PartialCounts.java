@@ -1,6 +1,5 @@
 package io.riskmapping.ml.feature;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -17,21 +16,24 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The map side of the fit's aggregation: one partition's (column, category, label class) counts,
- * kept in one hash map per column and emitted as partial rows for {@link RiskTableAggregation} to
- * sum by key.
+ * kept in one table per column ({@link TextCounts} for text, a {@code HashMap} for numeric keys)
+ * and emitted as partial rows for {@link RiskTableAggregation} to sum by key.
  *
  * <p>Input: Spark's internal rows of {@code (y int, k_0 .. k_{m-1})}, where {@code y} is the label
  * class ({@link RiskTableAggregation#labelClass}: 0, 1, -1 unlabelled, 2 invalid) and {@code k_i}
  * is column i's key, text ({@code UTF8String}) or, for a numeric column, a double. The text is
- * probed without copying (a {@code UTF8String} hashes and compares its bytes); only a new key is
- * copied. Output: rows of {@link #SCHEMA}, one per (column, key) seen, plus one row with
+ * probed without copying, by its bytes; only a new key is copied. Output: rows of {@link #SCHEMA}, one per (column, key) seen, plus one row with
  * {@code f = -1} holding the partition's label classes.
  *
  * <p>Why not Spark's own hash aggregation of an unpivoted row per value: measured on the 3M-row
  * benchmark train split, that costs about 9 s of a warm 11.5 s fit, this about 4.5 s of 7 s
  * (docs/performance.md): one small map per column keeps the low-cardinality columns in cache, and
- * no unpivoted row is built per value. Memory is bounded like Spark's partial aggregation: after
- * {@code flushEntries} keys the maps are emitted and cleared, so a partition never holds more.
+ * no unpivoted row is built per value. A text key costs one cache line to probe ({@link TextCounts});
+ * the {@code HashMap<UTF8String, long[]>} it replaced cost several (entry, key object, key bytes,
+ * counts), and measured on the same split the partial counts took about 30% less (docs/performance.md,
+ * item 15). Memory is bounded like Spark's partial aggregation: after {@code flushEntries} keys
+ * the tables are emitted and cleared, so a partition never holds more (64 to 171 bytes of slots
+ * per key, depending on the table's fill).
  */
 final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private static final long serialVersionUID = 1L;
@@ -77,15 +79,22 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
     /** Reads input until the maps are full or the input ends, then emits their rows; repeats. */
     private final class Counting implements Iterator<Row> {
         private final Iterator<InternalRow> input;
-        private final List<Map<Object, long[]>> maps = new ArrayList<>();
+        private final TextCounts[] texts;
+        private final Map<Object, long[]>[] numbers;
         private final long[] label = new long[4];
         private Iterator<Row> pending = java.util.Collections.emptyIterator();
         private boolean labelEmitted;
 
         Counting(Iterator<InternalRow> input) {
             this.input = input;
+            texts = new TextCounts[numeric.length];
+            numbers = newMaps(numeric.length);
             for (int i = 0; i < numeric.length; i++) {
-                maps.add(new HashMap<>());
+                if (numeric[i]) {
+                    numbers[i] = new HashMap<>();
+                } else {
+                    texts[i] = new TextCounts();
+                }
             }
         }
 
@@ -114,49 +123,72 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
         }
 
         private void fill() {
-            long entries = 0; // the maps are empty: the previous Emitting replaced each one it drained
+            long entries = 0; // the tables are empty: the previous Emitting replaced each one it drained
             int m = numeric.length;
             while (input.hasNext() && entries < flushEntries) {
                 InternalRow row = input.next();
                 int y = row.getInt(0);
                 add(label, y);
                 for (int i = 0; i < m; i++) {
-                    Map<Object, long[]> counts = maps.get(i);
-                    Object key = row.isNullAt(i + 1) ? null : numeric[i] ? (Object) row.getDouble(i + 1) : row.getUTF8String(i + 1);
+                    if (!numeric[i]) {
+                        TextCounts counts = texts[i];
+                        if (row.isNullAt(i + 1)) {
+                            counts.addNull(y);
+                        } else if (counts.add(row.getUTF8String(i + 1), y)) {
+                            entries++;
+                        }
+                        continue;
+                    }
+                    Map<Object, long[]> counts = numbers[i];
+                    Object key = row.isNullAt(i + 1) ? null : (Object) row.getDouble(i + 1);
                     long[] c = counts.get(key);
                     if (c == null) {
                         c = new long[4];
-                        counts.put(key instanceof UTF8String s ? s.clone() : key, c);
+                        counts.put(key, c);
                         entries++;
                     }
                     add(c, y);
                 }
             }
-            pending = new Emitting(maps);
+            pending = new Emitting(texts, numbers);
         }
     }
 
-    /** Emits the maps' counts field by field, each entry once; a drained map is replaced by an empty one. */
-    private final class Emitting implements Iterator<Row> {
-        private int field = -1;
-        private Iterator<Map.Entry<Object, long[]>> entries = java.util.Collections.emptyIterator();
-        private final List<Map<Object, long[]>> maps;
+    @SuppressWarnings("unchecked")
+    private static Map<Object, long[]>[] newMaps(int n) {
+        return new Map[n];
+    }
 
-        Emitting(List<Map<Object, long[]>> maps) {
-            this.maps = maps;
+    /**
+     * Emits the tables' counts field by field, each key once; a drained table is replaced by an
+     * empty one (so a partition never holds more than one flush of keys).
+     */
+    private static final class Emitting implements Iterator<Row> {
+        private final TextCounts[] texts;
+        private final Map<Object, long[]>[] numbers;
+        private int field = -1;
+        private Iterator<Row> rows = java.util.Collections.emptyIterator();
+
+        Emitting(TextCounts[] texts, Map<Object, long[]>[] numbers) {
+            this.texts = texts;
+            this.numbers = numbers;
         }
 
         @Override
         public boolean hasNext() {
-            while (!entries.hasNext()) {
+            while (!rows.hasNext()) {
                 if (field >= 0) {
-                    maps.set(field, new HashMap<>());
+                    if (texts[field] != null) {
+                        texts[field] = new TextCounts();
+                    } else {
+                        numbers[field] = new HashMap<>();
+                    }
                 }
-                if (++field >= maps.size()) {
-                    field = maps.size() - 1;
+                if (++field >= texts.length) {
+                    field = texts.length - 1;
                     return false;
                 }
-                entries = maps.get(field).entrySet().iterator();
+                rows = texts[field] != null ? texts[field].rows(field) : numericRows(field, numbers[field]);
             }
             return true;
         }
@@ -166,12 +198,159 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Map.Entry<Object, long[]> e = entries.next();
-            Object key = e.getKey();
-            long[] c = e.getValue();
-            String s = key instanceof UTF8String u ? u.toString() : null;
-            Double d = key instanceof Double v ? v : null;
-            return RowFactory.create(field, s, d, c[0], c[1], c[2], c[3]);
+            return rows.next();
+        }
+
+        private static Iterator<Row> numericRows(int field, Map<Object, long[]> counts) {
+            Iterator<Map.Entry<Object, long[]>> entries = counts.entrySet().iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return entries.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    Map.Entry<Object, long[]> e = entries.next();
+                    long[] c = e.getValue();
+                    return RowFactory.create(field, null, e.getKey(), c[0], c[1], c[2], c[3]);
+                }
+            };
+        }
+    }
+
+    /**
+     * One field's counts of text keys: an open-addressing table of 64-byte slots (one cache line:
+     * the key as {@link Utf8Keys} holds it, then n0, n1, rows, invalid), probed with the row's own
+     * {@code UTF8String} (no copy, no String; a new key's bytes are copied into the slot or the
+     * long-key array once). At most 3/4 of the slots are used; the table doubles beyond.
+     */
+    static final class TextCounts {
+        /** Longs per slot: head, key word 0, key word 1, n0, n1, rows, invalid, unused. */
+        private static final int STRIDE = 8;
+        private static final int INITIAL_CAPACITY = 256;
+        private long[] slots = new long[INITIAL_CAPACITY * STRIDE];
+        private int mask = INITIAL_CAPACITY - 1;
+        private int size;
+        private byte[] longKeys = new byte[0];
+        private int longKeysUsed;
+        private final long[] nulls = new long[4];
+        private boolean anyNull;
+
+        void addNull(int y) {
+            anyNull = true;
+            PartialCounts.add(nulls, y);
+        }
+
+        /** Counts one row of the key; true when the key is new to this table. */
+        boolean add(UTF8String key, int y) {
+            int len = key.numBytes();
+            int h = Utf8Keys.hash(key);
+            long head = Utf8Keys.head(h, len);
+            boolean inline = len <= Utf8Keys.INLINE_BYTES;
+            long w0 = inline ? Utf8Keys.word(key, 0) : 0;
+            long w1 = inline ? Utf8Keys.word(key, 8) : 0;
+            for (int i = h & mask;; i = (i + 1) & mask) {
+                int j = i * STRIDE;
+                if (slots[j] == 0) {
+                    slots[j] = head;
+                    if (inline) {
+                        slots[j + 1] = w0;
+                        slots[j + 2] = w1;
+                    } else {
+                        slots[j + 1] = appendLongKey(key);
+                    }
+                    count(j, y);
+                    if (++size > (mask + 1) / 4 * 3) {
+                        grow();
+                    }
+                    return true;
+                }
+                if (Utf8Keys.matches(slots, j, j + 1, head, key, w0, w1, longKeys)) {
+                    count(j, y);
+                    return false;
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        private void count(int j, int y) {
+            if (y == 0) {
+                slots[j + 3]++;
+            } else if (y == 1) {
+                slots[j + 4]++;
+            } else if (y == RiskTableAggregation.INVALID) {
+                slots[j + 6]++;
+            }
+            slots[j + 5]++;
+        }
+
+        private long appendLongKey(UTF8String key) {
+            int len = key.numBytes();
+            if (longKeysUsed + len > longKeys.length) {
+                longKeys = java.util.Arrays.copyOf(longKeys, Math.max(longKeysUsed + len, Math.max(1024, longKeys.length * 2)));
+            }
+            int at = longKeysUsed;
+            key.writeToMemory(longKeys, org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET + at);
+            longKeysUsed += len;
+            return at;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            int capacity = (mask + 1) * 2;
+            slots = new long[Math.multiplyExact(capacity, STRIDE)];
+            mask = capacity - 1;
+            for (int j = 0; j < old.length; j += STRIDE) {
+                if (old[j] != 0) {
+                    int i = (int) (old[j] >>> 32) & mask;
+                    while (slots[i * STRIDE] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    System.arraycopy(old, j, slots, i * STRIDE, STRIDE);
+                }
+            }
+        }
+
+        /** The partial rows of this table: one per key (the null key last, when there was one). */
+        Iterator<Row> rows(int field) {
+            return new Iterator<>() {
+                private int j = next(0);
+                private boolean nullDone = !anyNull;
+
+                private int next(int from) {
+                    for (int at = from; at < slots.length; at += STRIDE) {
+                        if (slots[at] != 0) {
+                            return at;
+                        }
+                    }
+                    return slots.length;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return j < slots.length || !nullDone;
+                }
+
+                @Override
+                public Row next() {
+                    if (j >= slots.length) {
+                        if (nullDone) {
+                            throw new NoSuchElementException();
+                        }
+                        nullDone = true;
+                        return RowFactory.create(field, null, null, nulls[0], nulls[1], nulls[2], nulls[3]);
+                    }
+                    int len = (int) slots[j] - 1;
+                    String key = Utf8Keys.text(slots, j + 1, len, longKeys);
+                    Row r = RowFactory.create(field, key, null, slots[j + 3], slots[j + 4], slots[j + 5], slots[j + 6]);
+                    j = next(j + STRIDE);
+                    return r;
+                }
+            };
         }
     }
 }

@@ -48,8 +48,9 @@ import io.riskmapping.artifacts.RiskTableMap;
  * and get no output column.
  *
  * <p>Lookups are native Column expressions: a table of at most {@link #NATIVE_LOOKUP_MAX_BINS}
- * bins becomes a {@code CASE WHEN}; a larger one is broadcast once as a hash map and probed by a
- * one-argument function. Keys: text as-is (categorical mode) or by numeric value (numeric mode,
+ * bins becomes a {@code CASE WHEN}; a larger one is broadcast once as an open-addressing table and
+ * probed from Spark's generated code with the value's UTF-8 bytes (numeric-mode tables: a
+ * one-argument function). Keys: text as-is (categorical mode) or by numeric value (numeric mode,
  * text parsed by {@link NumericKeys}), exactly as {@link io.riskmapping.artifacts.RiskScorer} does.
  * Nulls and unseen categories give the default bin; with {@code handleInvalid = "error"} the query
  * fails with a message naming the column and the value.
@@ -223,15 +224,16 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     }
 
     private Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {
-        Column found = Lookups.lookup(key(c, type, t.mode()), t.bins(), broadcasts(), jsc);
-        Column fallback = lit(t.defaultBin());
-        if (error) {
-            String where = "column '" + t.varName() + "': ";
-            fallback = when(c.isNull(), raise_error(lit(where + "null value (handleInvalid=error)")))
-                    .otherwise(raise_error(concat(lit(where + "unseen category '"), c.cast(DataTypes.StringType),
-                            lit("' (handleInvalid=error)"))));
+        Column key = key(c, type, t.mode());
+        if (!error) {
+            // Unseen keys get the default inside the lookup (no null result to test per value), null keys here.
+            return coalesce(Lookups.lookup(key, t.bins(), t.defaultBin(), broadcasts(), jsc), lit(t.defaultBin()));
         }
-        return coalesce(found, fallback);
+        String where = "column '" + t.varName() + "': ";
+        Column fallback = when(c.isNull(), raise_error(lit(where + "null value (handleInvalid=error)")))
+                .otherwise(raise_error(concat(lit(where + "unseen category '"), c.cast(DataTypes.StringType),
+                        lit("' (handleInvalid=error)"))));
+        return coalesce(Lookups.lookup(key, t.bins(), broadcasts(), jsc), fallback);
     }
 
     @Override

@@ -97,4 +97,30 @@ class LookupsTableTest {
         assertFalse(new Lookups.Table(Map.of(1.0, 0.5, 2.0, 0.25)).isText());
         assertNull(new Lookups.Table(Map.of(1.0, 0.5)).getText("1.0".getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void keysOfEveryLengthAroundTheInlineLimitAreToldApart() throws Exception {
+        // Lengths 0..40 bytes: the slot holds keys of at most 16 bytes, longer ones live apart. Keys
+        // that differ only in their last byte, and a key against the same key plus a zero byte (the
+        // slot pads short keys with zeros), must not match each other.
+        Map<Object, Double> bins = new LinkedHashMap<>();
+        for (int len = 0; len <= 40; len++) {
+            bins.put("a".repeat(len), (double) len);
+            if (len > 0) {
+                bins.put("a".repeat(len - 1) + "b", 100.0 + len);
+            }
+        }
+        for (Lookups.Table t : asSeenByExecutors(new Lookups.Table(bins))) {
+            for (Map.Entry<Object, Double> e : bins.entrySet()) {
+                byte[] utf8 = ((String) e.getKey()).getBytes(StandardCharsets.UTF_8);
+                assertEquals(e.getValue(), t.getText(utf8), "key of " + utf8.length + " bytes");
+            }
+            for (int len = 1; len <= 40; len++) {
+                assertNull(t.getText(("a".repeat(len - 1) + "c").getBytes(StandardCharsets.UTF_8)), "unseen key of " + len + " bytes");
+                assertNull(t.getText(("a".repeat(len - 1) + "\0").getBytes(StandardCharsets.UTF_8)), "zero-ended key of " + len + " bytes");
+            }
+            assertNull(t.getText("a".repeat(41).getBytes(StandardCharsets.UTF_8)));
+            assertEquals(-1.0, t.getText(org.apache.spark.unsafe.types.UTF8String.fromString("zz"), -1.0));
+        }
+    }
 }

@@ -97,6 +97,35 @@ class PartialCountsTest {
         assertEquals(0L, out.get(0).getLong(5));
     }
 
+    @Test
+    void manyKeysOfEveryLengthAreCountedAsTheirOwn() throws Exception {
+        // 5,000 distinct keys (the table grows from 256 slots several times), of 1 to 40 UTF-8 bytes
+        // (inline up to 16, apart beyond), some non-ASCII, and keys that differ only in their last
+        // byte; key i appears (i % 3) + 1 times, the label is 1 on its first row when i is even.
+        // Expected counts are computed here from the key's number, not by the code under test.
+        List<Object[]> data = new ArrayList<>();
+        Map<String, long[]> expected = new TreeMap<>();
+        for (int i = 0; i < 5000; i++) {
+            String key = (i % 7 == 0 ? "é" : "k") + "x".repeat(i % 40) + i;
+            for (int r = 0; r <= i % 3; r++) {
+                int y = r == 0 && i % 2 == 0 ? 1 : 0;
+                data.add(new Object[] {y, key, null});
+                long[] c = expected.computeIfAbsent("0:" + key, k -> new long[4]);
+                c[y]++;
+                c[2]++;
+            }
+        }
+        for (int flush : new int[] {700, 1_000_000}) {
+            Map<String, long[]> sums = sum(new PartialCounts(new boolean[] {false, true}, flush)
+                    .call(rows(new byte[64], data.toArray(new Object[0][]))));
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
+                assertArrayEquals(e.getValue(), sums.get(e.getKey()), "key " + e.getKey() + ", flush " + flush);
+            }
+            // the keys, the null key of the numeric field, and the label row
+            assertEquals(expected.size() + 2, sums.size(), "flush " + flush);
+        }
+    }
+
     private static Map<String, long[]> sum(Iterator<Row> partials) {
         Map<String, long[]> sums = new TreeMap<>();
         partials.forEachRemaining(r -> {

@@ -238,4 +238,37 @@ class RiskTableMapperTest {
             assertEquals(expected, r.getDouble(1), 1e-15);
         }
     }
+
+    @Test
+    void largeTablesGiveTheDefaultForUnseenAndNullKeysAndMatchLongAndNonAsciiKeysExactly() {
+        // 300 categories, short (at most 16 UTF-8 bytes: held in the probe's slot) and long (held
+        // apart): "k<i>" for i % 3 == 0, "Zürich-東京-<i>" (20+ bytes) for i % 3 == 1, "<i>-" + 17
+        // x's for i % 3 == 2. Each category on 20 rows, label 1 when i < 60: p = 0.2, m = 60 (0.01 of
+        // 6000 fitted rows), n = 20, so risky ones (20 + 12) / 80 = 0.4, the others 12 / 80 = 0.15.
+        String name = "CASE pmod(id, 3) WHEN 0 THEN concat('k', cast(id AS STRING))"
+                + " WHEN 1 THEN concat('Zürich-東京-', cast(id AS STRING)) ELSE concat(cast(id AS STRING), '-', repeat('x', 17)) END";
+        Dataset<Row> train = SparkTestSession.get().range(0, 6000).selectExpr("pmod(id, 300) AS id")
+                .selectExpr(name + " AS c", "CASE WHEN id < 60 THEN 1 ELSE 0 END AS label");
+        RiskTableMapperModel model = new RiskTableMapper().setInputCols("c").setOutputCols("r")
+                .setSmoothFactor(0.01).setCountThreshold(1).setMaxUniqueThreshold(1000).fit(train);
+        RiskTable table = model.riskTables().get("c");
+        assertEquals(300, table.bins().size());
+        assertEquals(0.2, table.defaultBin(), 1e-15);
+        // Known keys 0..299, unseen 300..449 (same shapes, so same lengths and prefixes), and nulls;
+        // one more unseen key differs from a known long key only in its last byte.
+        Dataset<Row> probe = SparkTestSession.get().range(0, 460)
+                .selectExpr("CASE WHEN id >= 450 THEN NULL ELSE id END AS id")
+                .selectExpr("id", name + " AS c")
+                .union(SparkTestSession.get().range(1).selectExpr("-1L AS id", "concat('1-', repeat('x', 16), 'y') AS c"));
+        List<Row> rows = model.transform(probe).select("id", "c", "r").collectAsList();
+        assertEquals(461, rows.size());
+        for (Row r : rows) {
+            double expected = r.isNullAt(0) || r.getLong(0) < 0 || r.getLong(0) >= 300 ? 0.2 : r.getLong(0) < 60 ? 0.4 : 0.15;
+            assertEquals(expected, r.getDouble(2), 1e-15, "category " + r.get(1));
+        }
+        // handleInvalid = error: an unseen long key through the large table is named in the error.
+        Exception e = assertThrows(Exception.class, () -> model.copy(new org.apache.spark.ml.param.ParamMap()).setHandleInvalid("error")
+                .transform(probe.filter("id = 302")).collectAsList());
+        assertTrue(String.valueOf(e.getMessage()).contains("unseen category '302-xxxxxxxxxxxxxxxxx'"), e.getMessage());
+    }
 }

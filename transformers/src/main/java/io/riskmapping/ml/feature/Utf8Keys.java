@@ -1,0 +1,84 @@
+package io.riskmapping.ml.feature;
+
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.array.ByteArrayMethods;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Text keys as the open-addressing tables of the fit ({@link PartialCounts}) and of the lookups
+ * ({@link Lookups.Table}) hold them: a slot starts with a head (32-bit hash, length + 1; 0 marks an
+ * empty slot) and keeps a key of at most {@link #INLINE_BYTES} UTF-8 bytes in two longs
+ * (little-endian, zero-padded; the length in the head tells "a" from "a\0"), a longer key as an
+ * offset into one byte array of long keys. A probe of a short key reads its slot and nothing else:
+ * the large tables' cost is their cache misses, and this is one (the slot) instead of one per
+ * object or array of a {@code HashMap} entry.
+ */
+final class Utf8Keys {
+
+    /** Keys up to this many UTF-8 bytes are held in the slot itself. */
+    static final int INLINE_BYTES = 16;
+
+    private Utf8Keys() {
+    }
+
+    /** The 32-bit hash of {@code len} bytes at {@code base + off} (a polynomial hash, then mixed). */
+    static int hash(Object base, long off, int len) {
+        int h = 1;
+        for (int i = 0; i < len; i++) {
+            h = 31 * h + Platform.getByte(base, off + i);
+        }
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 15);
+    }
+
+    static int hash(UTF8String key) {
+        return hash(key.getBaseObject(), key.getBaseOffset(), key.numBytes());
+    }
+
+    /** A slot's head: the hash and the length + 1 (never 0, which marks an empty slot). */
+    static long head(int hash, int length) {
+        return ((long) hash << 32) | (length + 1L);
+    }
+
+    /** Bytes {@code [from, from + 8)} of a key as a little-endian long, zero beyond its end. */
+    static long word(Object base, long off, int len, int from) {
+        int end = Math.min(len, from + 8);
+        long w = 0;
+        for (int i = end - 1; i >= from; i--) {
+            w = (w << 8) | (Platform.getByte(base, off + i) & 0xFF);
+        }
+        return w;
+    }
+
+    static long word(UTF8String key, int from) {
+        return word(key.getBaseObject(), key.getBaseOffset(), key.numBytes(), from);
+    }
+
+    /**
+     * Whether the slot at {@code slots[j]} (head, word 0, word 1 at {@code j + 1} and {@code j + 2}
+     * of the given positions) holds the key: the head, then the inline words or the long key's bytes.
+     */
+    static boolean matches(long[] slots, int j, int w0At, long head, UTF8String key, long w0, long w1, byte[] longKeys) {
+        if (slots[j] != head) {
+            return false;
+        }
+        int len = key.numBytes();
+        if (len <= INLINE_BYTES) {
+            return slots[w0At] == w0 && slots[w0At + 1] == w1;
+        }
+        return ByteArrayMethods.arrayEquals(longKeys, Platform.BYTE_ARRAY_OFFSET + slots[w0At], key.getBaseObject(), key.getBaseOffset(), len);
+    }
+
+    /** The key held by a slot, as a String: the inline words or the long key's bytes. */
+    static String text(long[] slots, int w0At, int len, byte[] longKeys) {
+        byte[] b = new byte[len];
+        if (len <= INLINE_BYTES) {
+            for (int i = 0; i < len; i++) {
+                b[i] = (byte) (slots[w0At + (i >>> 3)] >>> ((i & 7) * 8));
+            }
+        } else {
+            System.arraycopy(longKeys, (int) slots[w0At], b, 0, len);
+        }
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
