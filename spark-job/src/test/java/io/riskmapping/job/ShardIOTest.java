@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,9 +20,14 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Union;
 import org.junit.jupiter.api.AfterEach;
+import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.riskmapping.testing.SparkTestSession;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** The session settings of the transform passes: what they hold, and that they are undone. */
 class ShardIOTest {
@@ -71,6 +81,47 @@ class ShardIOTest {
         } finally {
             spark.conf().unset("spark.sql.files.maxPartitionBytes");
         }
+    }
+
+    /*
+     * Three shards read as three scans under a union: each scan is a code-generation stage. Under
+     * the settings the three stages generate the same code, so Spark compiles one class (its code
+     * cache is keyed by the code); by default each stage's class name carries its id.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void underTheSettingsTheShardsScansShareOneGeneratedClass(@TempDir Path dir) {
+        for (int i = 0; i < 3; i++) {
+            spark.range(i * 10, i * 10 + 10, 1, 1).selectExpr("id", "cast(id AS STRING) AS c")
+                    .write().parquet(dir.resolve("part-0000" + i).toString());
+        }
+        java.util.function.Supplier<Dataset<Row>> union = () -> {
+            Dataset<Row> u = null;
+            for (int i = 0; i < 3; i++) {
+                Dataset<Row> shard = spark.read().parquet(dir.resolve("part-0000" + i).toString());
+                u = u == null ? shard : u.union(shard);
+            }
+            return u.select(col("id").plus(1).as("next"), col("c"));
+        };
+        assertEquals(3, scanStageCodes(union.get()).size(), "by default, one class per stage");
+        Set<String>[] under = new Set[1];
+        ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> under[0] = scanStageCodes(union.get()));
+        assertEquals(1, under[0].size());
+        assertFalse(spark.conf().contains(ShardIO.USE_ID_IN_CLASS_NAME), "the setting is unset again");
+    }
+
+    /** The distinct generated code of the plan's code-generation stages that read files. */
+    private static Set<String> scanStageCodes(Dataset<Row> df) {
+        Set<String> codes = new HashSet<>();
+        List<SparkPlan> pending = new ArrayList<>(List.of(df.queryExecution().executedPlan()));
+        while (!pending.isEmpty()) {
+            SparkPlan node = pending.remove(pending.size() - 1);
+            if (node instanceof WholeStageCodegenExec stage && stage.child().collectLeaves().head() instanceof FileSourceScanExec) {
+                codes.add(stage.doCodeGen()._2().body());
+            }
+            pending.addAll(CollectionConverters.asJava(node.children()));
+        }
+        return codes;
     }
 
     private static LogicalPlan optimized(Dataset<Row> df) {
