@@ -31,15 +31,19 @@ import org.apache.spark.unsafe.types.UTF8String;
  * no unpivoted row is built per value. A text key costs one cache line to probe ({@link TextCounts});
  * the {@code HashMap<UTF8String, long[]>} it replaced cost several (entry, key object, key bytes,
  * counts), and measured on the same split the partial counts took about 30% less (docs/performance.md,
- * item 15). Memory is bounded like Spark's partial aggregation: after {@code flushEntries} keys
- * the tables are emitted and cleared, so a partition never holds more (64 to 171 bytes of slots
- * per key, depending on the table's fill).
+ * item 15). Memory is bounded like Spark's partial aggregation: once the tables hold more than
+ * {@code flushBytes} (by default 1/16 of the executor's heap: 64 to 171 bytes of slots per text key,
+ * depending on the table's fill, about 100 per numeric key) or {@code flushEntries} keys, they are
+ * emitted and cleared, so a task never holds more. With a 4 GiB heap the medium benchmark's
+ * partitions (about 570,000 keys each) are counted in one go; with 1 GiB they are flushed.
  */
 final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private static final long serialVersionUID = 1L;
 
-    /** Keys held per partition before the partial counts are emitted and the maps cleared. */
-    static final int FLUSH_ENTRIES = 250_000;
+    /** The share of the executor's heap that one task's tables may hold before they are emitted. */
+    static final int HEAP_SHARE = 16;
+    /** Estimated bytes of one numeric key in a {@code HashMap} (entry, boxed key, counts). */
+    private static final int NUMERIC_KEY_BYTES = 100;
 
     /** The partial rows: field index (-1: the label row), text key, numeric key, counts. */
     static final StructType SCHEMA = new StructType()
@@ -52,11 +56,22 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
             .add("nbad", DataTypes.LongType, false);
 
     private final boolean[] numeric;
-    private final int flushEntries;
+    private final long flushEntries;
+    private final long flushBytes;
 
-    PartialCounts(boolean[] numeric, int flushEntries) {
+    /** Counts flushed at 1/{@link #HEAP_SHARE} of the executor's heap. */
+    PartialCounts(boolean[] numeric) {
+        this(numeric, Long.MAX_VALUE, -1);
+    }
+
+    /**
+     * @param flushEntries keys held before a flush
+     * @param flushBytes bytes of tables held before a flush; -1: 1/{@link #HEAP_SHARE} of the executor's heap
+     */
+    PartialCounts(boolean[] numeric, long flushEntries, long flushBytes) {
         this.numeric = numeric.clone();
         this.flushEntries = flushEntries;
+        this.flushBytes = flushBytes;
     }
 
     @Override
@@ -124,8 +139,11 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
 
         private void fill() {
             long entries = 0; // the tables are empty: the previous Emitting replaced each one it drained
+            long numericEntries = 0;
+            long budget = flushBytes >= 0 ? flushBytes : Runtime.getRuntime().maxMemory() / HEAP_SHARE;
             int m = numeric.length;
             while (input.hasNext() && entries < flushEntries) {
+                long before = entries;
                 InternalRow row = input.next();
                 int y = row.getInt(0);
                 add(label, y);
@@ -146,11 +164,26 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
                         c = new long[4];
                         counts.put(key, c);
                         entries++;
+                        numericEntries++;
                     }
                     add(c, y);
                 }
+                if (entries != before && bytes(numericEntries) > budget) {
+                    break;
+                }
             }
             pending = new Emitting(texts, numbers);
+        }
+
+        /** The bytes the tables hold: text slots and long keys, an estimate per numeric key. */
+        private long bytes(long numericEntries) {
+            long b = numericEntries * NUMERIC_KEY_BYTES;
+            for (TextCounts t : texts) {
+                if (t != null) {
+                    b += t.bytes();
+                }
+            }
+            return b;
         }
     }
 
@@ -275,6 +308,11 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
 
         int size() {
             return size;
+        }
+
+        /** The bytes of the slots and of the long keys' array. */
+        long bytes() {
+            return 8L * slots.length + longKeys.length;
         }
 
         private void count(int j, int y) {

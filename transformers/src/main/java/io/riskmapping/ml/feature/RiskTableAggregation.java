@@ -69,7 +69,7 @@ final class RiskTableAggregation {
         }
         // Partial counts per partition (PartialCounts), then one hash aggregation of the partials.
         JavaRDD<Row> partials = df.select(keyed.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new PartialCounts(numericType, PartialCounts.FLUSH_ENTRIES));
+                .mapPartitions(new PartialCounts(numericType));
         Dataset<Row> byCategory = df.sparkSession().createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
                 sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
 

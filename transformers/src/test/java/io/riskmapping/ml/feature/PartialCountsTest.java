@@ -65,7 +65,7 @@ class PartialCountsTest {
     @Test
     void countsEachKeyOfEachFieldAndTheLabelClasses() throws Exception {
         for (int flush : new int[] {1, 2, 3, 1000}) {
-            Map<String, long[]> sums = sum(new PartialCounts(new boolean[] {false, true}, flush).call(rows(new byte[8], DATA)));
+            Map<String, long[]> sums = sum(new PartialCounts(new boolean[] {false, true}, flush, Long.MAX_VALUE).call(rows(new byte[8], DATA)));
             assertArrayEquals(new long[] {2, 1, 3, 0}, sums.get("0:A"), "flush " + flush);
             assertArrayEquals(new long[] {0, 1, 2, 0}, sums.get("0:BB"), "flush " + flush);
             assertArrayEquals(new long[] {0, 0, 1, 1}, sums.get("0:null"), "flush " + flush);
@@ -80,18 +80,18 @@ class PartialCountsTest {
     @Test
     void flushesBoundTheKeysHeldAndEmitEachKeyOncePerFlush() throws Exception {
         List<Row> out = new ArrayList<>();
-        new PartialCounts(new boolean[] {false, true}, 2).call(rows(new byte[8], DATA)).forEachRemaining(out::add);
+        new PartialCounts(new boolean[] {false, true}, 2, Long.MAX_VALUE).call(rows(new byte[8], DATA)).forEachRemaining(out::add);
         // Flushing every 2 new keys splits some keys over several partial rows; the sums stay the same (above).
         assertTrue(out.size() > 7, "expected split partial rows, got " + out.size());
         List<Row> whole = new ArrayList<>();
-        new PartialCounts(new boolean[] {false, true}, 1000).call(rows(new byte[8], DATA)).forEachRemaining(whole::add);
+        new PartialCounts(new boolean[] {false, true}, 1000, Long.MAX_VALUE).call(rows(new byte[8], DATA)).forEachRemaining(whole::add);
         assertEquals(7, whole.size());
     }
 
     @Test
     void anEmptyPartitionGivesOnlyTheLabelRow() throws Exception {
         List<Row> out = new ArrayList<>();
-        new PartialCounts(new boolean[] {false}, 10).call(List.<InternalRow>of().iterator()).forEachRemaining(out::add);
+        new PartialCounts(new boolean[] {false}).call(List.<InternalRow>of().iterator()).forEachRemaining(out::add);
         assertEquals(1, out.size());
         assertEquals(-1, out.get(0).getInt(0));
         assertEquals(0L, out.get(0).getLong(5));
@@ -115,14 +115,22 @@ class PartialCountsTest {
                 c[2]++;
             }
         }
-        for (int flush : new int[] {700, 1_000_000}) {
-            Map<String, long[]> sums = sum(new PartialCounts(new boolean[] {false, true}, flush)
-                    .call(rows(new byte[64], data.toArray(new Object[0][]))));
+        // flushes by keys (700), by bytes (the tables outgrow 300,000 bytes: 12 fields' worth of
+        // slots, about 4,000 keys of one field), and none
+        long[][] flushes = {{700, Long.MAX_VALUE}, {Long.MAX_VALUE, 300_000}, {Long.MAX_VALUE, Long.MAX_VALUE}};
+        for (long[] flush : flushes) {
+            List<Row> out = new ArrayList<>();
+            new PartialCounts(new boolean[] {false, true}, flush[0], flush[1])
+                    .call(rows(new byte[64], data.toArray(new Object[0][]))).forEachRemaining(out::add);
+            Map<String, long[]> sums = sum(out.iterator());
+            String how = "flush at " + flush[0] + " keys, " + flush[1] + " bytes";
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                assertArrayEquals(e.getValue(), sums.get(e.getKey()), "key " + e.getKey() + ", flush " + flush);
+                assertArrayEquals(e.getValue(), sums.get(e.getKey()), "key " + e.getKey() + ", " + how);
             }
             // the keys, the null key of the numeric field, and the label row
-            assertEquals(expected.size() + 2, sums.size(), "flush " + flush);
+            assertEquals(expected.size() + 2, sums.size(), how);
+            // a flush emits keys again: more partial rows than keys, unless nothing flushed
+            assertEquals(flush[0] == Long.MAX_VALUE && flush[1] == Long.MAX_VALUE, out.size() == expected.size() + 2, how + ": " + out.size() + " rows");
         }
     }
 
