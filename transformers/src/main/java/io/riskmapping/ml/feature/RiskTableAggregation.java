@@ -33,7 +33,7 @@ import io.riskmapping.artifacts.RiskTable;
  * The fit pass: one distributed aggregation that counts (column, category, label) for every input
  * column at once, in a single scan of the data.
  *
- * <p>Each partition counts its rows in one hash map per input column ({@link PartialCounts}), and
+ * <p>Each partition counts its rows in one table per input column ({@link PartialCounts}), and
  * the partial counts are summed by (column, category) in one hash aggregation: one scan and one
  * shuffle, whatever the number of columns. The grouped result (one row per distinct
  * category) streams to the driver a partition at a time, and the driver finishes in one pass over

@@ -64,7 +64,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     private static final long serialVersionUID = 1L;
 
-    /** Tables up to this many bins are applied as a native CASE WHEN; larger ones through a broadcast hash map. */
+    /** Tables up to this many bins are applied as a native CASE WHEN; larger ones through a broadcast hash table. */
     public static final int NATIVE_LOOKUP_MAX_BINS = Lookups.NATIVE_LOOKUP_MAX_BINS;
 
     /** Version of the saved {@code data/} layout; readers refuse newer ones. */
