@@ -76,11 +76,16 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> input) {
-        return new Counting(input);
+        return new RowCounting(input, numeric, flushEntries, budget(flushBytes));
+    }
+
+    /** The byte budget of one task's tables: {@code flushBytes}, or 1/{@link #HEAP_SHARE} of the heap when -1. */
+    static long budget(long flushBytes) {
+        return flushBytes >= 0 ? flushBytes : Runtime.getRuntime().maxMemory() / HEAP_SHARE;
     }
 
     /** Counts {n0, n1, rows, invalid} of one key. */
-    private static void add(long[] c, int y) {
+    static void add(long[] c, int y) {
         if (y == 0) {
             c[0]++;
         } else if (y == 1) {
@@ -91,17 +96,23 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
         c[2]++;
     }
 
-    /** Reads input until the maps are full or the input ends, then emits their rows; repeats. */
-    private final class Counting implements Iterator<Row> {
-        private final Iterator<InternalRow> input;
-        private final TextCounts[] texts;
-        private final Map<Object, long[]>[] numbers;
-        private final long[] label = new long[4];
+    /**
+     * One partition's counting: {@link #fill} counts input into the tables until the input ends or
+     * the tables outgrow the budget, then their rows are emitted and the tables cleared; repeated
+     * until the input ends, then the label row.
+     */
+    abstract static class Counting implements Iterator<Row> {
+        final boolean[] numeric;
+        final TextCounts[] texts;
+        final Map<Object, long[]>[] numbers;
+        final long[] label = new long[4];
+        final long budget;
         private Iterator<Row> pending = java.util.Collections.emptyIterator();
         private boolean labelEmitted;
 
-        Counting(Iterator<InternalRow> input) {
-            this.input = input;
+        Counting(boolean[] numeric, long budget) {
+            this.numeric = numeric;
+            this.budget = budget;
             texts = new TextCounts[numeric.length];
             numbers = newMaps(numeric.length);
             for (int i = 0; i < numeric.length; i++) {
@@ -113,10 +124,16 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
             }
         }
 
+        /** Whether input is left to count. */
+        abstract boolean more();
+
+        /** Counts input into the (empty) tables until the input ends or they outgrow {@link #budget}. */
+        abstract void fill();
+
         @Override
-        public boolean hasNext() {
+        public final boolean hasNext() {
             while (!pending.hasNext()) {
-                if (!input.hasNext()) {
+                if (!more()) {
                     if (labelEmitted) {
                         return false;
                     }
@@ -125,22 +142,51 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
                     return true;
                 }
                 fill();
+                pending = new Emitting(texts, numbers);
             }
             return true;
         }
 
         @Override
-        public Row next() {
+        public final Row next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             return pending.next();
         }
 
-        private void fill() {
+        /** The bytes the tables hold: text slots and long keys, an estimate per numeric key. */
+        long bytes(long numericEntries) {
+            long b = numericEntries * NUMERIC_KEY_BYTES;
+            for (TextCounts t : texts) {
+                if (t != null) {
+                    b += t.bytes();
+                }
+            }
+            return b;
+        }
+    }
+
+    /** Counting of internal rows {@code (y, k_0 .. k_{m-1})}. */
+    private static final class RowCounting extends Counting {
+        private final Iterator<InternalRow> input;
+        private final long flushEntries;
+
+        RowCounting(Iterator<InternalRow> input, boolean[] numeric, long flushEntries, long budget) {
+            super(numeric, budget);
+            this.input = input;
+            this.flushEntries = flushEntries;
+        }
+
+        @Override
+        boolean more() {
+            return input.hasNext();
+        }
+
+        @Override
+        void fill() {
             long entries = 0; // the tables are empty: the previous Emitting replaced each one it drained
             long numericEntries = 0;
-            long budget = flushBytes >= 0 ? flushBytes : Runtime.getRuntime().maxMemory() / HEAP_SHARE;
             int m = numeric.length;
             while (input.hasNext() && entries < flushEntries) {
                 long before = entries;
@@ -172,18 +218,6 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
                     break;
                 }
             }
-            pending = new Emitting(texts, numbers);
-        }
-
-        /** The bytes the tables hold: text slots and long keys, an estimate per numeric key. */
-        private long bytes(long numericEntries) {
-            long b = numericEntries * NUMERIC_KEY_BYTES;
-            for (TextCounts t : texts) {
-                if (t != null) {
-                    b += t.bytes();
-                }
-            }
-            return b;
         }
     }
 
@@ -269,14 +303,41 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
         private int longKeysUsed;
         private final long[] nulls = new long[4];
         private boolean anyNull;
+        /** Whether the last {@link #slot} call inserted its key. */
+        private boolean inserted;
 
         void addNull(int y) {
             anyNull = true;
             PartialCounts.add(nulls, y);
         }
 
+        /** Counts {@code n0, n1, rows, invalid} rows of null keys at once. */
+        void addNulls(long n0, long n1, long rows, long invalid) {
+            anyNull = true;
+            nulls[0] += n0;
+            nulls[1] += n1;
+            nulls[2] += rows;
+            nulls[3] += invalid;
+        }
+
         /** Counts one row of the key; true when the key is new to this table. */
         boolean add(UTF8String key, int y) {
+            count(slot(key), y);
+            return settle();
+        }
+
+        /** Counts {@code n0, n1, rows, invalid} rows of the key at once; true when the key is new to this table. */
+        boolean add(UTF8String key, long n0, long n1, long rows, long invalid) {
+            int j = slot(key);
+            slots[j + 3] += n0;
+            slots[j + 4] += n1;
+            slots[j + 5] += rows;
+            slots[j + 6] += invalid;
+            return settle();
+        }
+
+        /** The key's slot (the index of its head), a new one when the key is new ({@link #inserted}). */
+        private int slot(UTF8String key) {
             int len = key.numBytes();
             int h = Utf8Keys.hash(key);
             long head = Utf8Keys.head(h, len);
@@ -293,17 +354,28 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
                     } else {
                         slots[j + 1] = appendLongKey(key);
                     }
-                    count(j, y);
-                    if (++size > (mask + 1) / 4 * 3) {
-                        grow();
-                    }
-                    return true;
+                    inserted = true;
+                    return j;
                 }
                 if (Utf8Keys.matches(slots, j, j + 1, head, key, w0, w1, longKeys)) {
-                    count(j, y);
-                    return false;
+                    return j;
                 }
             }
+        }
+
+        /**
+         * Once the slot {@link #slot} returned holds its counts: true when it was a new key, and then
+         * the table doubles if it is more than 3/4 full (which moves the slots).
+         */
+        private boolean settle() {
+            if (!inserted) {
+                return false;
+            }
+            inserted = false;
+            if (++size > (mask + 1) / 4 * 3) {
+                grow();
+            }
+            return true;
         }
 
         int size() {

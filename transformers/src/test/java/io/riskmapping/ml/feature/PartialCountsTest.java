@@ -134,7 +134,8 @@ class PartialCountsTest {
         }
     }
 
-    private static Map<String, long[]> sum(Iterator<Row> partials) {
+    /** Partial rows summed by "field:key" (the label row is "-1:null"): {n0, n1, rows, invalid}. */
+    static Map<String, long[]> sum(Iterator<Row> partials) {
         Map<String, long[]> sums = new TreeMap<>();
         partials.forEachRemaining(r -> {
             String key = r.getInt(0) + ":" + (!r.isNullAt(1) ? r.getString(1) : !r.isNullAt(2) ? String.valueOf(r.getDouble(2)) : "null");
