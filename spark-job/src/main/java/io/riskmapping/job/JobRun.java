@@ -32,6 +32,7 @@ import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
 import io.riskmapping.job.report.FitReport;
+import io.riskmapping.ml.feature.ColumnarMapping;
 import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.InformationValues;
 import io.riskmapping.ml.feature.WoeEncoder;
@@ -420,25 +421,33 @@ final class JobRun {
 
     private void transformSplit(FieldEncoding encoding, Split split, List<ShardIO.ShardFrame> frames, boolean outOfFoldSplit,
             Path target, Path work) {
-        progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
-                outOfFoldSplit ? ", encoded out of fold" : "");
         long t0 = System.nanoTime();
         ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
+        boolean driftCounted = !o.noReport && !"train".equals(split.name());
+        List<ShardIO.ShardFrame> batches = driftCounted || outOfFoldSplit ? null : mappedFromBatches(encoding, frames);
+        if (batches != null) {
+            ShardIO.checkOnePartitionPerShard(ShardIO.union(batches), split);
+        }
+        progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
+                outOfFoldSplit ? ", encoded out of fold" : batches != null ? ", mapped from column batches" : "");
         List<ShardIO.ShardFrame> observed = new ArrayList<>();
-        List<Observation> counters = ShardIO.observeRows(frames, split, observed);
-        Dataset<Row> data = ShardIO.union(observed);
-        if (imputer != null) {
-            data = imputer.transform(data);
-        }
-        if (binner != null) {
-            data = binner.transform(data);
-        }
+        List<Observation> counters = ShardIO.observeRows(batches != null ? batches : frames, split, observed);
+        Dataset<Row> mapped = ShardIO.union(observed);
         DriftProbe probe = null;
-        if (!o.noReport && !"train".equals(split.name())) {
-            probe = new DriftProbe(encoding, data, split.name());
-            data = probe.attach(data);
+        if (batches == null) {
+            Dataset<Row> data = mapped;
+            if (imputer != null) {
+                data = imputer.transform(data);
+            }
+            if (binner != null) {
+                data = binner.transform(data);
+            }
+            if (driftCounted) {
+                probe = new DriftProbe(encoding, data, split.name());
+                data = probe.attach(data);
+            }
+            mapped = encoding.apply(data, outOfFoldSplit);
         }
-        Dataset<Row> mapped = encoding.apply(data, outOfFoldSplit);
         ShardIO.write(mapped, split, target, work);
         ShardIO.requireValidText(split, ShardIO.union(frames).columns(), counters, mapped.sparkSession().sparkContext().hadoopConfiguration());
         List<Long> rows = new ArrayList<>();
@@ -454,6 +463,28 @@ final class JobRun {
         double s = seconds(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
         progress("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
+    }
+
+    /**
+     * Each shard mapped by {@link ColumnarMapping} (Parquet column batches, mapped by dictionary id),
+     * or null when a shard does not qualify: the split is CSV/TSV, the fields are imputed or binned
+     * first, the encoding is WOE, a table is numeric, or {@code spark.riskmapping.parquetBatches}
+     * is false. Same output as {@link FieldEncoding#apply}; the drift report and out-of-fold
+     * encoding keep that path.
+     */
+    private List<ShardIO.ShardFrame> mappedFromBatches(FieldEncoding encoding, List<ShardIO.ShardFrame> frames) {
+        if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
+            return null;
+        }
+        List<ShardIO.ShardFrame> out = new ArrayList<>();
+        for (ShardIO.ShardFrame f : frames) {
+            Dataset<Row> mapped = ColumnarMapping.transform(risk.model(), f.data());
+            if (mapped == null) {
+                return null;
+            }
+            out.add(new ShardIO.ShardFrame(f.shard(), mapped));
+        }
+        return out;
     }
 
     private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, FieldEncoding encoding, Hyperparameters hp) {

@@ -92,6 +92,42 @@ class FormatRoundTripTest {
         Path out = tmp.resolve("parquet-out");
         JobHarness.Result r = JobHarness.run(JobHarness.training(in, out));
         assertEquals(0, r.exitCode(), r.toString());
+        assertParquetMatchesCsv(in, out);
+    }
+
+    /*
+     * Without the report (whose drift counts need the keys), every Parquet split is mapped from its
+     * column batches (ColumnarMapping, by dictionary id) and the fit counts them (ColumnarCounts);
+     * with spark.riskmapping.parquetBatches=false the job takes Spark's rows. Both give the CSV run's
+     * values, shard for shard.
+     */
+    @Test
+    void parquetMappedFromColumnBatchesOrFromRowsGivesTheSameValues() throws IOException {
+        Path in = SparkTestSession.germanCredit("parquet");
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+        for (boolean batches : new boolean[] {true, false}) {
+            Path out = tmp.resolve("parquet-batches-" + batches);
+            if (!batches) {
+                spark.conf().set(io.riskmapping.ml.feature.ParquetBatches.ENABLED, "false");
+            }
+            try {
+                String[] args = JobHarness.training(in, out);
+                String[] noReport = java.util.Arrays.copyOf(args, args.length + 1);
+                noReport[args.length] = "--no-report";
+                JobHarness.Result r = JobHarness.run(noReport);
+                assertEquals(0, r.exitCode(), r.toString());
+                for (String split : TrainingJobTest.SPLITS) {
+                    assertEquals(batches, r.err().contains("transform " + split + ": 3 shards (parquet), mapped from column batches"), r.err());
+                }
+            } finally {
+                spark.conf().unset(io.riskmapping.ml.feature.ParquetBatches.ENABLED);
+            }
+            assertParquetMatchesCsv(in, out);
+        }
+    }
+
+    /** Each Parquet output shard has its input's rows and types, with the CSV run's values in the mapped fields. */
+    private static void assertParquetMatchesCsv(Path in, Path out) {
         for (String split : TrainingJobTest.SPLITS) {
             List<String> names = JobHarness.names(in.resolve(split));
             assertEquals(names, JobHarness.names(out.resolve(split)));

@@ -1,6 +1,5 @@
 package io.riskmapping.ml.feature;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,17 +9,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.AttributeReference;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FileSourceScanExec;
-import org.apache.spark.sql.execution.InputAdapter;
-import org.apache.spark.sql.execution.ProjectExec;
-import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.WholeStageCodegenExec;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetDictionary;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.vectorized.Dictionary;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.ByteType;
@@ -34,8 +23,6 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
-
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The map side of the fit read straight from a Parquet scan's column batches: each text column is
@@ -57,16 +44,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * (Spark's {@code getUTF8String} copies it out of the dictionary page) cost as many CPU samples as
  * all the counting (docs/performance.md, item 19).
  *
- * <p>Spark internals: the dictionary of a vector is read by reflection
- * ({@code WritableColumnVector.dictionary}, and {@code ParquetDictionary.dictionary} for its
- * identity: Spark wraps the same Parquet dictionary anew for each batch). If a Spark version lacks
- * them, {@link #plan} returns null and the fit takes the row path.
+ * <p>The scan and its dictionaries are found by {@link ParquetBatches} (which reads Spark internals
+ * by reflection; without them {@link #plan} returns null and the fit takes the row path).
  */
 final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, Row> {
     private static final long serialVersionUID = 1L;
-
-    private static final Field VECTOR_DICTIONARY = field(WritableColumnVector.class, "dictionary");
-    private static final Field PARQUET_DICTIONARY = field(ParquetDictionary.class, "dictionary");
 
     /** A dictionary is drained before its int counts could overflow. */
     private static final long MAX_ROWS_PER_DICTIONARY = Integer.MAX_VALUE / 2;
@@ -102,9 +84,6 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
      * columnar path does not apply (see the class comment) and the rows must be counted instead.
      */
     static Plan plan(Dataset<Row> data, String labelCol, String[] inputCols) {
-        if (VECTOR_DICTIONARY == null || PARQUET_DICTIONARY == null) {
-            return null;
-        }
         DataType labelType = data.schema().apply(labelCol).dataType();
         if (!isNumericLabel(labelType)) {
             return null;
@@ -117,64 +96,17 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
             }
             columns.add(RiskTableAggregation.quoted(c));
         }
-        SparkPlan root = data.select(columns.toArray(new Column[0])).queryExecution().executedPlan();
-        List<Attribute> wanted = CollectionConverters.asJava(root.output());
-        SparkPlan p = root;
-        while (true) {
-            if (p instanceof WholeStageCodegenExec w) {
-                p = w.child();
-            } else if (p instanceof InputAdapter a) {
-                p = a.child();
-            } else if (p instanceof ColumnarToRowExec c) {
-                p = c.child();
-            } else if (p instanceof ProjectExec pr && onlyAttributes(pr)) {
-                p = pr.child();
-            } else {
-                break;
-            }
-        }
-        if (!(p instanceof FileSourceScanExec scan) || !scan.supportsColumnar()
-                || !(scan.relation().fileFormat() instanceof ParquetFileFormat)) {
+        ParquetBatches.Scan scan = ParquetBatches.scan(data.select(columns.toArray(new Column[0])));
+        if (scan == null) {
             return null;
         }
-        List<Attribute> scanned = CollectionConverters.asJava(scan.output());
-        int[] at = new int[wanted.size()];
-        for (int i = 0; i < at.length; i++) {
-            at[i] = -1;
-            for (int j = 0; j < scanned.size(); j++) {
-                if (scanned.get(j).exprId().equals(wanted.get(i).exprId())) {
-                    at[i] = j;
-                }
-            }
-            if (at[i] < 0) {
-                return null;
-            }
-        }
-        return new Plan(scan, at[0], labelType, java.util.Arrays.copyOfRange(at, 1, at.length));
-    }
-
-    private static boolean onlyAttributes(ProjectExec p) {
-        for (NamedExpression e : CollectionConverters.asJava(p.projectList())) {
-            if (!(e instanceof AttributeReference)) {
-                return false;
-            }
-        }
-        return true;
+        int[] at = scan.columns();
+        return new Plan(scan.exec(), at[0], labelType, java.util.Arrays.copyOfRange(at, 1, at.length));
     }
 
     private static boolean isNumericLabel(DataType t) {
         return t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType
                 || t instanceof FloatType || t instanceof DoubleType;
-    }
-
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field f = owner.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 
     @Override
@@ -347,12 +279,10 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
         /** Counts column {@code i} of a batch; true when its table may have grown. */
         private boolean count(int i, ColumnVector v, int n) {
             if (v instanceof WritableColumnVector w && w.hasDictionary()) {
-                Dictionary d = dictionary(w);
-                Object identity = d instanceof ParquetDictionary ? parquetDictionary(d) : null;
-                if (identity != null) {
-                    int ids = ((org.apache.parquet.column.Dictionary) identity).getMaxId() + 1;
-                    boolean changed = byDictionary[i].identity != identity;
-                    byDictionary[i].use(identity, d, ids, texts[i]);
+                ParquetBatches.Ids ids = ParquetBatches.ids(w);
+                if (ids != null) {
+                    boolean changed = byDictionary[i].identity != ids.identity();
+                    byDictionary[i].use(ids.identity(), ids.decoder(), ids.size(), texts[i]);
                     byDictionary[i].count(w, n, ys);
                     return changed;
                 }
@@ -375,22 +305,6 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
                 b += d.bytes();
             }
             return b;
-        }
-    }
-
-    private static Dictionary dictionary(WritableColumnVector v) {
-        try {
-            return (Dictionary) VECTOR_DICTIONARY.get(v);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Object parquetDictionary(Dictionary d) {
-        try {
-            return PARQUET_DICTIONARY.get(d);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

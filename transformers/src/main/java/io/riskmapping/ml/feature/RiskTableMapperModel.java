@@ -79,7 +79,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     /** Broadcast copies of the large tables, made on the first transform; neither persisted nor serialized. */
     private transient Lookups.Broadcasts broadcasts;
 
-    private synchronized Lookups.Broadcasts broadcasts() {
+    synchronized Lookups.Broadcasts broadcasts() {
         if (broadcasts == null) {
             broadcasts = new Lookups.Broadcasts();
         }
