@@ -241,6 +241,44 @@ class RiskTableMapCodecJsonTest {
     }
 
     @Test
+    void refusesADuplicateKeyAtEveryLevelNamingIt() {
+        String[] docs = {
+            """
+            {"format": "risk_table_map", "format_version": 1, "format": "risk_table_map", "risk_tables": {}}""",
+            """
+            {"format": "risk_table_map", "format_version": 1, "risk_tables": {
+              "color": {"mode": "categorical", "default_bin": 0.5, "bins": {}},
+              "color": {"mode": "categorical", "default_bin": 0.5, "bins": {}}}}""",
+            """
+            {"format": "risk_table_map", "format_version": 1, "risk_tables": {
+              "color": {"mode": "categorical", "mode": "numeric", "default_bin": 0.5, "bins": {}}}}""",
+            """
+            {"format": "risk_table_map", "format_version": 1, "risk_tables": {
+              "color": {"mode": "categorical", "default_bin": 0.5, "bins": {"red": 0.1, "blue": 0.2, "red": 0.3}}}}""",
+        };
+        String[] named = {"format", "color", "mode", "red"};
+        for (int i = 0; i < docs.length; i++) {
+            byte[] json = utf8(docs[i]);
+            ArtifactFormatException e = assertThrows(ArtifactFormatException.class,
+                    () -> RiskTableMapCodec.fromJson(json, "dup.json"));
+            assertTrue(e.getMessage().startsWith("dup.json: not valid JSON (Duplicate field '" + named[i] + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readsLargeTablesWithEveryBinInOrder() {
+        // 50,000 bins written by toJson: read back equal, in the same (sorted) order
+        Map<Object, Double> bins = new java.util.TreeMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            bins.put("k" + i, i / 50_000.0);
+        }
+        RiskTableMap map = new RiskTableMap(List.of(new RiskTable("big", RiskTable.Mode.CATEGORICAL, 0.25, bins)));
+        RiskTableMap back = RiskTableMapCodec.fromJson(RiskTableMapCodec.toJson(map), "big.json");
+        assertEquals(map, back);
+        assertEquals(List.copyOf(bins.keySet()), List.copyOf(back.get("big").bins().keySet()));
+    }
+
+    @Test
     void refusesTrailingContentAfterTheDocument() {
         byte[] json = utf8("""
                 {"format": "risk_table_map", "format_version": 1, "risk_tables": {}} garbage""");

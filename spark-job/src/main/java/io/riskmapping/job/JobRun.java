@@ -422,12 +422,10 @@ final class JobRun {
     private void transformSplit(FieldEncoding encoding, Split split, List<ShardIO.ShardFrame> frames, boolean outOfFoldSplit,
             Path target, Path work) {
         long t0 = System.nanoTime();
-        ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         boolean driftCounted = !o.noReport && !"train".equals(split.name());
         List<ShardIO.ShardFrame> batches = driftCounted || outOfFoldSplit ? null : mappedFromBatches(encoding, frames);
-        if (batches != null) {
-            ShardIO.checkOnePartitionPerShard(ShardIO.union(batches), split);
-        }
+        // one partition per shard: checked on what the write reads (planning the scans' union again costs 0.2-0.6 s)
+        ShardIO.checkOnePartitionPerShard(ShardIO.union(batches != null ? batches : frames), split);
         progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
                 outOfFoldSplit ? ", encoded out of fold" : batches != null ? ", mapped from column batches" : "");
         List<ShardIO.ShardFrame> observed = new ArrayList<>();

@@ -219,7 +219,8 @@ final class ShardIO {
      * observations: planning it as an RDD completes them).
      */
     static void checkOnePartitionPerShard(Dataset<Row> union, Split split) {
-        int partitions = union.rdd().getNumPartitions();
+        // the plan's internal rows: Dataset.rdd() would also generate and compile a Row deserializer
+        int partitions = union.queryExecution().toRdd().getNumPartitions();
         if (partitions != split.shards().size()) {
             throw new IllegalStateException("split " + split.name() + ": " + partitions + " partitions for "
                     + split.shards().size() + " shards");
