@@ -424,8 +424,12 @@ final class JobRun {
         long t0 = System.nanoTime();
         boolean driftCounted = !o.noReport && !"train".equals(split.name());
         List<ShardIO.ShardFrame> batches = driftCounted || outOfFoldSplit ? null : mappedFromBatches(encoding, frames);
-        // one partition per shard: checked on what the write reads (planning the scans' union again costs 0.2-0.6 s)
-        ShardIO.checkOnePartitionPerShard(ShardIO.union(batches != null ? batches : frames), split);
+        // one partition per shard, checked on what the write reads (mapped shards: without planning them again)
+        if (batches != null) {
+            ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> ColumnarMapping.partitions(f.data())).sum(), split);
+        } else {
+            ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
+        }
         progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
                 outOfFoldSplit ? ", encoded out of fold" : batches != null ? ", mapped from column batches" : "");
         List<ShardIO.ShardFrame> observed = new ArrayList<>();

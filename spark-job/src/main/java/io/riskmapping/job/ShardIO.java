@@ -220,7 +220,11 @@ final class ShardIO {
      */
     static void checkOnePartitionPerShard(Dataset<Row> union, Split split) {
         // the plan's internal rows: Dataset.rdd() would also generate and compile a Row deserializer
-        int partitions = union.queryExecution().toRdd().getNumPartitions();
+        checkOnePartitionPerShard(union.queryExecution().toRdd().getNumPartitions(), split);
+    }
+
+    /** Checks that the shards' DataFrames have one partition per shard in all. */
+    static void checkOnePartitionPerShard(int partitions, Split split) {
         if (partitions != split.shards().size()) {
             throw new IllegalStateException("split " + split.name() + ": " + partitions + " partitions for "
                     + split.shards().size() + " shards");

@@ -121,6 +121,17 @@ public final class ColumnarMapping {
         return ((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(), schema, false);
     }
 
+    /**
+     * The number of partitions of a DataFrame that {@link #transform} returned (those of its Parquet
+     * scan), read from its plan without planning it.
+     */
+    public static int partitions(Dataset<Row> mapped) {
+        if (mapped.queryExecution().logical() instanceof org.apache.spark.sql.execution.LogicalRDD rdd) {
+            return rdd.rdd().getNumPartitions();
+        }
+        return mapped.queryExecution().toRdd().getNumPartitions();
+    }
+
     private static int indexOf(List<StructField> fields, String name) {
         for (int j = 0; j < fields.size(); j++) {
             if (fields.get(j).name().equals(name)) {

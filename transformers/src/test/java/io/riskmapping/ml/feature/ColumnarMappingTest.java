@@ -95,6 +95,9 @@ class ColumnarMappingTest {
             assertEquals(id * 0.5, r.getDouble(3), 0.0, "n of " + id);
         }
         assertEquals(0, catalyst.exceptAll(columnar).count() + columnar.exceptAll(catalyst).count());
+        // one partition per scan partition, read without planning the mapped frame
+        assertEquals(parquet.rdd().getNumPartitions(), ColumnarMapping.partitions(columnar));
+        assertEquals(columnar.queryExecution().toRdd().getNumPartitions(), ColumnarMapping.partitions(columnar));
     }
 
     @Test
