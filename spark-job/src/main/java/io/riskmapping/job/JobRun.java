@@ -423,7 +423,11 @@ final class JobRun {
             Path target, Path work) {
         long t0 = System.nanoTime();
         boolean driftCounted = !o.noReport && !"train".equals(split.name());
-        List<ShardIO.ShardFrame> batches = driftCounted || outOfFoldSplit ? null : mappedFromBatches(encoding, frames);
+        // the drift counts of a split mapped from column batches are made by the mapping itself
+        DriftProbe batchProbe = driftCounted && !outOfFoldSplit && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk
+                ? new DriftProbe(encoding, ShardIO.union(frames), split.name()) : null;
+        List<ShardIO.ShardFrame> batches = outOfFoldSplit || (driftCounted && batchProbe == null) ? null
+                : mappedFromBatches(encoding, frames, batchProbe == null ? Map.of() : batchProbe.buckets());
         // one partition per shard, checked on what the write reads (mapped shards: without planning them again)
         if (batches != null) {
             ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> ColumnarMapping.partitions(f.data())).sum(), split);
@@ -435,7 +439,7 @@ final class JobRun {
         List<ShardIO.ShardFrame> observed = new ArrayList<>();
         List<Observation> counters = ShardIO.observeRows(batches != null ? batches : frames, split, observed);
         Dataset<Row> mapped = ShardIO.union(observed);
-        DriftProbe probe = null;
+        DriftProbe probe = batches != null ? batchProbe : null;
         if (batches == null) {
             Dataset<Row> data = mapped;
             if (imputer != null) {
@@ -471,16 +475,18 @@ final class JobRun {
      * Each shard mapped by {@link ColumnarMapping} (Parquet column batches, mapped by dictionary id),
      * or null when a shard does not qualify: the split is CSV/TSV, the fields are imputed or binned
      * first, the encoding is WOE, a table is numeric, or {@code spark.riskmapping.parquetBatches}
-     * is false. Same output as {@link FieldEncoding#apply}; the drift report and out-of-fold
-     * encoding keep that path.
+     * is false. Same output as {@link FieldEncoding#apply}; out-of-fold encoding keeps that path.
+     *
+     * @param drift the report's drift buckets per column (a {@link DriftProbe}'s), or empty
      */
-    private List<ShardIO.ShardFrame> mappedFromBatches(FieldEncoding encoding, List<ShardIO.ShardFrame> frames) {
+    private List<ShardIO.ShardFrame> mappedFromBatches(FieldEncoding encoding, List<ShardIO.ShardFrame> frames,
+            Map<String, ColumnarMapping.Buckets> drift) {
         if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
             return null;
         }
         List<ShardIO.ShardFrame> out = new ArrayList<>();
         for (ShardIO.ShardFrame f : frames) {
-            Dataset<Row> mapped = ColumnarMapping.transform(risk.model(), f.data());
+            Dataset<Row> mapped = ColumnarMapping.transform(risk.model(), f.data(), drift);
             if (mapped == null) {
                 return null;
             }

@@ -141,8 +141,57 @@ class StandaloneClusterIT {
         assertRanOnExecutors(run.appId());
     }
 
+    /*
+     * German Credit as Parquet, with the report: the fit counts the column batches and every split
+     * is mapped from them (drift buckets included) in the executors' JVMs, which read Spark's
+     * dictionaries there, receive the tables through the cluster's serializer, and send the drift
+     * counts back as accumulator updates. Same shards, tables and drift figures as a local run.
+     */
     @Test
     @Order(2)
+    void germanCreditParquetIsMappedFromColumnBatchesOnTheExecutorsAsLocally() throws Exception {
+        Path input = SparkTestSession.germanCredit("parquet");
+        Path clusterOut = tmp.resolve("german-credit-parquet-cluster");
+        Path localOut = tmp.resolve("german-credit-parquet-local");
+
+        Submission run = Submission.start("german-credit-parquet", Map.of(), JobHarness.training(input, clusterOut));
+        CompletableFuture<Timed> local = runLocally(JobHarness.training(input, localOut));
+        assertEquals(0, run.await(Duration.ofMinutes(5)), run.describe());
+        Timed l = local.get(5, TimeUnit.MINUTES);
+        assertEquals(0, l.result.exitCode(), l.result.toString());
+        report("German Credit, Parquet: cluster run %.1f s (%s), local run %.1f s", run.seconds(), run.appId(), l.seconds);
+        String driver;
+        synchronized (run.lines) {
+            driver = String.join("\n", run.lines);
+        }
+        for (String split : SPLITS) {
+            assertTrue(driver.contains("transform " + split + ": 3 shards (parquet), mapped from column batches"), driver);
+        }
+
+        long rows = 0;
+        for (String split : SPLITS) {
+            List<String> shards = JobHarness.names(localOut.resolve(split));
+            assertEquals(shards, JobHarness.names(clusterOut.resolve(split)), split);
+            for (String shard : shards) {
+                List<org.apache.spark.sql.Row> e = SparkTestSession.get().read().parquet(localOut.resolve(split).resolve(shard).toString()).collectAsList();
+                List<org.apache.spark.sql.Row> a = SparkTestSession.get().read().parquet(clusterOut.resolve(split).resolve(shard).toString()).collectAsList();
+                assertEquals(e, a, split + "/" + shard);
+                rows += e.size();
+            }
+        }
+        for (String name : SAME_BYTES) {
+            assertArrayEquals(Files.readAllBytes(localOut.resolve("model_artifacts").resolve(name)),
+                    Files.readAllBytes(clusterOut.resolve("model_artifacts").resolve(name)), name);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.readTree(localOut.resolve("model_artifacts/run_summary.json").toFile()).get("drift"),
+                json.readTree(clusterOut.resolve("model_artifacts/run_summary.json").toFile()).get("drift"), "drift figures");
+        report("  same output: %,d rows, %s byte for byte, the same drift figures", rows, SAME_BYTES);
+        assertRanOnExecutors(run.appId());
+    }
+
+    @Test
+    @Order(3)
     void killingAnExecutorInTheMiddleOfAPassStillGivesTheSameOutput() throws Exception {
         Path data = tmp.resolve("bench");
         long t = System.nanoTime();

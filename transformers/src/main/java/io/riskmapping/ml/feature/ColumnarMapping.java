@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -57,6 +58,37 @@ public final class ColumnarMapping {
      *         input column or a clash of output columns
      */
     public static Dataset<Row> transform(RiskTableMapperModel model, Dataset<?> dataset) {
+        return transform(model, dataset, Map.of());
+    }
+
+    /**
+     * Counts of a mapped column's rows per bucket of its categories, made while the batches are
+     * mapped (the job's drift figures of a split against train): the bucket of each distinct
+     * category is decided once per dictionary id, and each row adds one to its bucket.
+     * Implementations travel to the executors (serializable) and pass the counts on, e.g. to an
+     * accumulator.
+     */
+    public interface Buckets extends java.io.Serializable {
+        /** The number of buckets; buckets are 0 .. size - 1. */
+        int size();
+
+        /** The bucket of a non-null category. */
+        int of(String category);
+
+        /** The bucket of a null. */
+        int ofNull();
+
+        /** Adds rows counted in one task: {@code counts[b]} rows in bucket b. */
+        void add(long[] counts);
+    }
+
+    /**
+     * As {@link #transform(RiskTableMapperModel, Dataset)}, also counting each listed input
+     * column's rows per bucket ({@link Buckets}) as the rows are mapped.
+     *
+     * @param buckets input column &rarr; its buckets (columns without a table are not counted)
+     */
+    public static Dataset<Row> transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, Buckets> buckets) {
         Dataset<Row> data = dataset.toDF();
         model.transformSchema(data.schema());
         if (RiskTableMapperParams.ERROR_INVALID.equals(model.getHandleInvalid())) {
@@ -72,10 +104,12 @@ public final class ColumnarMapping {
         List<Integer> source = new ArrayList<>();
         List<Broadcast<Lookups.Table>> tables = new ArrayList<>();
         List<Double> defaults = new ArrayList<>();
+        List<Buckets> counted = new ArrayList<>();
         for (int j = 0; j < fields.size(); j++) {
             source.add(j);
             tables.add(null);
             defaults.add(0.0);
+            counted.add(null);
         }
         for (int i = 0; i < inputCols.length; i++) {
             RiskTable t = model.riskTables().get(inputCols[i]);
@@ -94,12 +128,14 @@ public final class ColumnarMapping {
                 source.add(from);
                 tables.add(null);
                 defaults.add(0.0);
+                counted.add(null);
             } else {
                 fields.set(j, out);
                 source.set(j, from);
             }
             tables.set(j, model.broadcasts().of(t.bins(), jsc));
             defaults.set(j, t.defaultBin());
+            counted.set(j, buckets.get(inputCols[i]));
         }
         ParquetBatches.Scan scan = ParquetBatches.scan(data);
         if (scan == null) {
@@ -116,7 +152,7 @@ public final class ColumnarMapping {
             defaultValue[j] = defaults.get(j);
         }
         JavaRDD<InternalRow> rows = scan.exec().executeColumnar().toJavaRDD()
-                .mapPartitions(new Mapping(batchColumn, byColumn, defaultValue));
+                .mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted.toArray(new Buckets[0])));
         StructType schema = new StructType(fields.toArray(new StructField[0]));
         return ((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(), schema, false);
     }
@@ -147,11 +183,13 @@ public final class ColumnarMapping {
         private final int[] batchColumn;
         private final Broadcast<Lookups.Table>[] tables;
         private final double[] defaults;
+        private final Buckets[] buckets;
 
-        Mapping(int[] batchColumn, Broadcast<Lookups.Table>[] tables, double[] defaults) {
+        Mapping(int[] batchColumn, Broadcast<Lookups.Table>[] tables, double[] defaults, Buckets[] buckets) {
             this.batchColumn = batchColumn;
             this.tables = tables;
             this.defaults = defaults;
+            this.buckets = buckets;
         }
 
         @Override
@@ -166,6 +204,9 @@ public final class ColumnarMapping {
                 private final int[] capacity = new int[n];
                 private final Object[] identity = new Object[n];
                 private final double[][] byId = new double[n][];
+                private final int[][] bucketById = new int[n][];
+                private final Object[] bucketIdentity = new Object[n];
+                private final long[][] counts = new long[n][];
                 private Iterator<InternalRow> rows = Collections.emptyIterator();
 
                 @Override
@@ -202,11 +243,44 @@ public final class ColumnarMapping {
                             mapped[j] = new OnHeapColumnVector(capacity[j], DataTypes.DoubleType);
                         }
                         map(j, v, rowsIn, mapped[j]);
+                        if (buckets[j] != null) {
+                            count(j, v, rowsIn);
+                        }
                         out[j] = mapped[j];
                     }
                     ColumnarBatch result = new ColumnarBatch(out);
                     result.setNumRows(rowsIn);
                     return result;
+                }
+
+                /** Counts the batch's rows of column j per bucket (each dictionary id's bucket decided once), then passes the counts on. */
+                private void count(int j, ColumnVector v, int rowsIn) {
+                    Buckets b = buckets[j];
+                    long[] c = counts[j] == null ? counts[j] = new long[b.size()] : counts[j];
+                    java.util.Arrays.fill(c, 0);
+                    int ofNull = b.ofNull();
+                    ParquetBatches.Ids ids = v instanceof WritableColumnVector w && w.hasDictionary() ? ParquetBatches.ids(w) : null;
+                    if (ids != null) {
+                        WritableColumnVector w = (WritableColumnVector) v;
+                        if (bucketIdentity[j] != ids.identity()) {
+                            int[] bucket = new int[ids.size()];
+                            for (int id = 0; id < bucket.length; id++) {
+                                bucket[id] = b.of(UTF8String.fromBytes(ids.decoder().decodeToBinary(id)).toString());
+                            }
+                            bucketById[j] = bucket;
+                            bucketIdentity[j] = ids.identity();
+                        }
+                        int[] bucket = bucketById[j];
+                        WritableColumnVector dictIds = w.getDictionaryIds();
+                        for (int k = 0; k < rowsIn; k++) {
+                            c[w.isNullAt(k) ? ofNull : bucket[dictIds.getDictId(k)]]++;
+                        }
+                    } else {
+                        for (int k = 0; k < rowsIn; k++) {
+                            c[v.isNullAt(k) ? ofNull : b.of(v.getUTF8String(k).toString())]++;
+                        }
+                    }
+                    b.add(c);
                 }
 
                 private void map(int j, ColumnVector v, int rowsIn, OnHeapColumnVector to) {
