@@ -125,17 +125,9 @@ class StandaloneClusterIT {
     @Test
     @Order(1)
     void germanCreditOnTheClusterGivesTheSameOutputAsALocalRun() throws Exception {
-        Path input = SparkTestSession.germanCredit("csv");
         Path clusterOut = tmp.resolve("german-credit-cluster");
         Path localOut = tmp.resolve("german-credit-local");
-
-        Submission run = Submission.start("german-credit", Map.of(), JobHarness.training(input, clusterOut));
-        CompletableFuture<Timed> local = runLocally(JobHarness.training(input, localOut));
-        assertEquals(0, run.await(Duration.ofMinutes(5)), run.describe());
-        Timed l = local.get(5, TimeUnit.MINUTES);
-        assertEquals(0, l.result.exitCode(), l.result.toString());
-        report("German Credit: cluster run %.1f s (%s), local run %.1f s (at the same time, in this JVM)",
-                run.seconds(), run.appId(), l.seconds);
+        Submission run = trainOnClusterAndLocally("german-credit", SparkTestSession.germanCredit("csv"), clusterOut, localOut);
 
         assertSameOutput(localOut, clusterOut);
         assertRanOnExecutors(run.appId());
@@ -150,16 +142,9 @@ class StandaloneClusterIT {
     @Test
     @Order(2)
     void germanCreditParquetIsMappedFromColumnBatchesOnTheExecutorsAsLocally() throws Exception {
-        Path input = SparkTestSession.germanCredit("parquet");
         Path clusterOut = tmp.resolve("german-credit-parquet-cluster");
         Path localOut = tmp.resolve("german-credit-parquet-local");
-
-        Submission run = Submission.start("german-credit-parquet", Map.of(), JobHarness.training(input, clusterOut));
-        CompletableFuture<Timed> local = runLocally(JobHarness.training(input, localOut));
-        assertEquals(0, run.await(Duration.ofMinutes(5)), run.describe());
-        Timed l = local.get(5, TimeUnit.MINUTES);
-        assertEquals(0, l.result.exitCode(), l.result.toString());
-        report("German Credit, Parquet: cluster run %.1f s (%s), local run %.1f s", run.seconds(), run.appId(), l.seconds);
+        Submission run = trainOnClusterAndLocally("german-credit-parquet", SparkTestSession.germanCredit("parquet"), clusterOut, localOut);
         String driver;
         synchronized (run.lines) {
             driver = String.join("\n", run.lines);
@@ -188,6 +173,17 @@ class StandaloneClusterIT {
                 json.readTree(clusterOut.resolve("model_artifacts/run_summary.json").toFile()).get("drift"), "drift figures");
         report("  same output: %,d rows, %s byte for byte, the same drift figures", rows, SAME_BYTES);
         assertRanOnExecutors(run.appId());
+    }
+
+    /** The training job on {@code input}, submitted to the cluster and run locally in this JVM at the same time; both must succeed. */
+    static Submission trainOnClusterAndLocally(String name, Path input, Path clusterOut, Path localOut) throws Exception {
+        Submission run = Submission.start(name, Map.of(), JobHarness.training(input, clusterOut));
+        CompletableFuture<Timed> local = runLocally(JobHarness.training(input, localOut));
+        assertEquals(0, run.await(Duration.ofMinutes(5)), run.describe());
+        Timed l = local.get(5, TimeUnit.MINUTES);
+        assertEquals(0, l.result.exitCode(), l.result.toString());
+        report("%s: cluster run %.1f s (%s), local run %.1f s (at the same time, in this JVM)", name, run.seconds(), run.appId(), l.seconds);
+        return run;
     }
 
     @Test
