@@ -94,67 +94,60 @@ public final class ColumnarMapping {
         if (RiskTableMapperParams.ERROR_INVALID.equals(model.getHandleInvalid())) {
             return null;
         }
+        ParquetBatches.Scan scan = ParquetBatches.scan(data);
+        if (scan == null) {
+            return null;
+        }
         StructType in = data.schema();
         String[] inputCols = model.getInputCols();
         String[] outputCols = model.getOutputCols();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        // output column j: source column source[j] of the input, mapped by table tables[j] (null: passed through)
-        List<StructField> fields = new ArrayList<>(List.of(in.fields()));
-        int inputs = fields.size();
-        List<Integer> source = new ArrayList<>();
-        List<Broadcast<Lookups.Table>> tables = new ArrayList<>();
-        List<Double> defaults = new ArrayList<>();
-        List<Buckets> counted = new ArrayList<>();
-        for (int j = 0; j < fields.size(); j++) {
-            source.add(j);
-            tables.add(null);
-            defaults.add(0.0);
-            counted.add(null);
+        // the output columns: the input's, each passed through, then mapped ones in place or appended
+        List<Out> out = new ArrayList<>();
+        for (int c = 0; c < in.fields().length; c++) {
+            out.add(new Out(in.fields()[c], c, null, 0.0, null));
         }
+        int inputs = out.size();
         for (int i = 0; i < inputCols.length; i++) {
             RiskTable t = model.riskTables().get(inputCols[i]);
             if (t == null) {
                 continue;
             }
-            int from = indexOf(fields.subList(0, inputs), inputCols[i]);
+            int from = indexOf(out.subList(0, inputs), inputCols[i]);
             if (from < 0 || t.mode() != RiskTable.Mode.CATEGORICAL || !(in.fields()[from].dataType() instanceof StringType)) {
                 return null;
             }
-            StructField out = new StructField(outputCols[i], DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty());
-            int j = indexOf(fields, outputCols[i]);
+            Out mapped = new Out(new StructField(outputCols[i], DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()),
+                    from, model.broadcasts().of(t.bins(), jsc), t.defaultBin(), buckets.get(inputCols[i]));
+            int j = indexOf(out, outputCols[i]);
             if (j < 0) {
-                j = fields.size();
-                fields.add(out);
-                source.add(from);
-                tables.add(null);
-                defaults.add(0.0);
-                counted.add(null);
+                out.add(mapped);
             } else {
-                fields.set(j, out);
-                source.set(j, from);
+                out.set(j, mapped);
             }
-            tables.set(j, model.broadcasts().of(t.bins(), jsc));
-            defaults.set(j, t.defaultBin());
-            counted.set(j, buckets.get(inputCols[i]));
         }
-        ParquetBatches.Scan scan = ParquetBatches.scan(data);
-        if (scan == null) {
-            return null;
-        }
-        int n = fields.size();
+        int n = out.size();
         int[] batchColumn = new int[n];
         double[] defaultValue = new double[n];
         @SuppressWarnings("unchecked")
         Broadcast<Lookups.Table>[] byColumn = new Broadcast[n];
+        Buckets[] counted = new Buckets[n];
+        StructField[] fields = new StructField[n];
         for (int j = 0; j < n; j++) {
-            batchColumn[j] = scan.columns()[source.get(j)];
-            byColumn[j] = tables.get(j);
-            defaultValue[j] = defaults.get(j);
+            Out o = out.get(j);
+            fields[j] = o.field();
+            batchColumn[j] = scan.columns()[o.source()];
+            byColumn[j] = o.table();
+            defaultValue[j] = o.absent();
+            counted[j] = o.buckets();
         }
         JavaRDD<InternalRow> rows = scan.exec().executeColumnar().toJavaRDD()
-                .mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted.toArray(new Buckets[0])));
-        StructType schema = new StructType(fields.toArray(new StructField[0]));
-        return ((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(), schema, false);
+                .mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted));
+        return ((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(), new StructType(fields), false);
+    }
+
+    /** An output column: its field, the input column it comes from, and (mapped) its table, default and buckets. */
+    private record Out(StructField field, int source, Broadcast<Lookups.Table> table, double absent, Buckets buckets) {
     }
 
     /**
@@ -168,9 +161,9 @@ public final class ColumnarMapping {
         return mapped.queryExecution().toRdd().getNumPartitions();
     }
 
-    private static int indexOf(List<StructField> fields, String name) {
-        for (int j = 0; j < fields.size(); j++) {
-            if (fields.get(j).name().equals(name)) {
+    private static int indexOf(List<Out> columns, String name) {
+        for (int j = 0; j < columns.size(); j++) {
+            if (columns.get(j).field().name().equals(name)) {
                 return j;
             }
         }
@@ -242,9 +235,10 @@ public final class ColumnarMapping {
                             capacity[j] = Math.max(rowsIn, 4096);
                             mapped[j] = new OnHeapColumnVector(capacity[j], DataTypes.DoubleType);
                         }
-                        map(j, v, rowsIn, mapped[j]);
+                        ParquetBatches.Ids ids = v instanceof WritableColumnVector w && w.hasDictionary() ? ParquetBatches.ids(w) : null;
+                        map(j, v, ids, rowsIn, mapped[j]);
                         if (buckets[j] != null) {
-                            count(j, v, rowsIn);
+                            count(j, v, ids, rowsIn);
                         }
                         out[j] = mapped[j];
                     }
@@ -254,12 +248,11 @@ public final class ColumnarMapping {
                 }
 
                 /** Counts the batch's rows of column j per bucket (each dictionary id's bucket decided once), then passes the counts on. */
-                private void count(int j, ColumnVector v, int rowsIn) {
+                private void count(int j, ColumnVector v, ParquetBatches.Ids ids, int rowsIn) {
                     Buckets b = buckets[j];
                     long[] c = counts[j] == null ? counts[j] = new long[b.size()] : counts[j];
                     java.util.Arrays.fill(c, 0);
                     int ofNull = b.ofNull();
-                    ParquetBatches.Ids ids = v instanceof WritableColumnVector w && w.hasDictionary() ? ParquetBatches.ids(w) : null;
                     if (ids != null) {
                         WritableColumnVector w = (WritableColumnVector) v;
                         if (bucketIdentity[j] != ids.identity()) {
@@ -283,28 +276,27 @@ public final class ColumnarMapping {
                     b.add(c);
                 }
 
-                private void map(int j, ColumnVector v, int rowsIn, OnHeapColumnVector to) {
+                /** Maps the batch's rows of column j: by dictionary id when {@code ids} (the vector's Parquet dictionary) is given. */
+                private void map(int j, ColumnVector v, ParquetBatches.Ids ids, int rowsIn, OnHeapColumnVector to) {
                     Lookups.Table t = table[j];
                     double absent = defaults[j];
-                    if (v instanceof WritableColumnVector w && w.hasDictionary()) {
-                        ParquetBatches.Ids ids = ParquetBatches.ids(w);
-                        if (ids != null) {
-                            if (identity[j] != ids.identity()) {
-                                double[] values = new double[ids.size()];
-                                for (int id = 0; id < values.length; id++) {
-                                    values[id] = t.getText(UTF8String.fromBytes(ids.decoder().decodeToBinary(id)), absent);
-                                }
-                                byId[j] = values;
-                                identity[j] = ids.identity();
+                    if (ids != null) {
+                        WritableColumnVector w = (WritableColumnVector) v;
+                        if (identity[j] != ids.identity()) {
+                            double[] values = new double[ids.size()];
+                            for (int id = 0; id < values.length; id++) {
+                                values[id] = t.getText(UTF8String.fromBytes(ids.decoder().decodeToBinary(id)), absent);
                             }
-                            double[] values = byId[j];
-                            WritableColumnVector dictIds = w.getDictionaryIds();
-                            boolean nulls = w.numNulls() > 0;
-                            for (int k = 0; k < rowsIn; k++) {
-                                to.putDouble(k, nulls && w.isNullAt(k) ? absent : values[dictIds.getDictId(k)]);
-                            }
-                            return;
+                            byId[j] = values;
+                            identity[j] = ids.identity();
                         }
+                        double[] values = byId[j];
+                        WritableColumnVector dictIds = w.getDictionaryIds();
+                        boolean nulls = w.numNulls() > 0;
+                        for (int k = 0; k < rowsIn; k++) {
+                            to.putDouble(k, nulls && w.isNullAt(k) ? absent : values[dictIds.getDictId(k)]);
+                        }
+                        return;
                     }
                     for (int k = 0; k < rowsIn; k++) {
                         to.putDouble(k, v.isNullAt(k) ? absent : t.getText(v.getUTF8String(k), absent));
