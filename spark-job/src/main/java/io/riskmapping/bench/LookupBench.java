@@ -89,7 +89,8 @@ public final class LookupBench {
     static Dataset<Row> read(SparkSession spark, String path, String format) {
         return switch (format) {
             case "parquet" -> spark.read().parquet(path);
-            case "csv" -> spark.read().option("header", "true").csv(path);
+            // as the job reads CSV: each file parsed whole (quoted line breaks), every column a string
+            case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("mode", "FAILFAST").csv(path);
             default -> throw new IllegalArgumentException(format);
         };
     }

@@ -33,6 +33,7 @@ import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
 import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.ColumnarMapping;
+import io.riskmapping.ml.feature.CsvMapping;
 import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.InformationValues;
 import io.riskmapping.ml.feature.WoeEncoder;
@@ -423,52 +424,96 @@ final class JobRun {
             Path target, Path work) {
         long t0 = System.nanoTime();
         boolean driftCounted = !o.noReport && !"train".equals(split.name());
-        // the drift counts of a split mapped from column batches are made by the mapping itself
-        DriftProbe batchProbe = driftCounted && !outOfFoldSplit && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk
+        // the drift counts of a split mapped from column batches or CSV records are made by the mapping itself
+        DriftProbe directProbe = driftCounted && !outOfFoldSplit && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk
                 ? new DriftProbe(encoding, ShardIO.union(frames), split.name()) : null;
-        List<ShardIO.ShardFrame> batches = outOfFoldSplit || (driftCounted && batchProbe == null) ? null
-                : mappedFromBatches(encoding, frames, batchProbe == null ? Map.of() : batchProbe.buckets());
+        boolean direct = !outOfFoldSplit && (!driftCounted || directProbe != null);
+        Map<String, ColumnarMapping.Buckets> directDrift = directProbe == null ? Map.of() : directProbe.buckets();
+        List<ShardIO.ShardFrame> batches = direct && !split.format().isText() ? mappedFromBatches(encoding, frames, directDrift) : null;
+        List<CsvMapping.Lines> lines = direct && split.format().isText() ? mappedFromRecords(encoding, frames, split, directDrift) : null;
         // one partition per shard, checked on what the write reads (mapped shards: without planning them again)
         if (batches != null) {
             ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> ColumnarMapping.partitions(f.data())).sum(), split);
+        } else if (lines != null) {
+            ShardIO.checkOnePartitionPerShard(lines.stream().mapToInt(l -> ColumnarMapping.partitions(l.text())).sum(), split);
         } else {
             ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         }
         progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
-                outOfFoldSplit ? ", encoded out of fold" : batches != null ? ", mapped from column batches" : "");
-        List<ShardIO.ShardFrame> observed = new ArrayList<>();
-        List<Observation> counters = ShardIO.observeRows(batches != null ? batches : frames, split, observed);
-        Dataset<Row> mapped = ShardIO.union(observed);
-        DriftProbe probe = batches != null ? batchProbe : null;
-        if (batches == null) {
-            Dataset<Row> data = mapped;
-            if (imputer != null) {
-                data = imputer.transform(data);
-            }
-            if (binner != null) {
-                data = binner.transform(data);
-            }
-            if (driftCounted) {
-                probe = new DriftProbe(encoding, data, split.name());
-                data = probe.attach(data);
-            }
-            mapped = encoding.apply(data, outOfFoldSplit);
-        }
-        ShardIO.write(mapped, split, target, work);
-        ShardIO.requireValidText(split, ShardIO.union(frames).columns(), counters, mapped.sparkSession().sparkContext().hadoopConfiguration());
+                outOfFoldSplit ? ", encoded out of fold" : batches != null ? ", mapped from column batches"
+                        : lines != null ? ", mapped from CSV records" : "");
         List<Long> rows = new ArrayList<>();
-        long total = 0;
-        for (Observation c : counters) {
-            long n = ShardIO.rows(c);
-            rows.add(n);
-            total += n;
+        DriftProbe probe = batches != null || lines != null ? directProbe : null;
+        if (lines != null) {
+            Dataset<Row> all = null;
+            for (CsvMapping.Lines l : lines) {
+                all = all == null ? l.text() : all.union(l.text());
+            }
+            ShardIO.writeLines(all, split, target, work);
+            List<ShardIO.TextCheck> checks = new ArrayList<>();
+            for (CsvMapping.Lines l : lines) {
+                checks.add(new ShardIO.TextCheck(l.metrics().badRows().sum(), l.metrics().firstBadColumn()));
+                rows.add(l.metrics().rows().sum());
+            }
+            ShardIO.requireValidText(split, ShardIO.union(frames).columns(), checks, all.sparkSession().sparkContext().hadoopConfiguration());
+        } else {
+            List<ShardIO.ShardFrame> observed = new ArrayList<>();
+            List<Observation> counters = ShardIO.observeRows(batches != null ? batches : frames, split, observed);
+            Dataset<Row> mapped = ShardIO.union(observed);
+            if (batches == null) {
+                Dataset<Row> data = mapped;
+                if (imputer != null) {
+                    data = imputer.transform(data);
+                }
+                if (binner != null) {
+                    data = binner.transform(data);
+                }
+                if (driftCounted) {
+                    probe = new DriftProbe(encoding, data, split.name());
+                    data = probe.attach(data);
+                }
+                mapped = encoding.apply(data, outOfFoldSplit);
+            }
+            ShardIO.write(mapped, split, target, work);
+            ShardIO.requireValidText(split, ShardIO.union(frames).columns(), ShardIO.textChecks(split, counters),
+                    mapped.sparkSession().sparkContext().hadoopConfiguration());
+            for (Observation c : counters) {
+                rows.add(ShardIO.rows(c));
+            }
         }
+        long total = rows.stream().mapToLong(Long::longValue).sum();
         if (probe != null) {
             drift.add(new FitReport.SplitDrift(split.name(), probe.result(total)));
         }
         double s = seconds(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
         progress("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
+    }
+
+    /**
+     * Each CSV/TSV shard mapped by {@link CsvMapping} (the CSV parser's records, written back as the
+     * lines Spark's CSV writer would write), or null when a shard does not qualify: the split is
+     * Parquet, the fields are imputed or binned first, the encoding is WOE, a table is numeric, or
+     * {@code spark.riskmapping.csvFiles} is false. Same output as {@link FieldEncoding#apply}
+     * written by {@link ShardIO#write}; out-of-fold encoding keeps that path.
+     *
+     * @param drift the report's drift buckets per column (a {@link DriftProbe}'s), or empty
+     */
+    private List<CsvMapping.Lines> mappedFromRecords(FieldEncoding encoding, List<ShardIO.ShardFrame> frames, Split split,
+            Map<String, ColumnarMapping.Buckets> drift) {
+        if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
+            return null;
+        }
+        Map<String, String> writeOptions = ShardIO.csvWriteOptions(split.format(), split.gzip());
+        List<CsvMapping.Lines> out = new ArrayList<>();
+        for (ShardIO.ShardFrame f : frames) {
+            CsvMapping.Lines mapped = CsvMapping.transform(risk.model(), f.data(), writeOptions, drift);
+            if (mapped == null) {
+                return null;
+            }
+            out.add(mapped);
+        }
+        return out;
     }
 
     /**

@@ -388,25 +388,42 @@ final class ShardIO {
         }
     }
 
+    /** What a text shard's write counted: its rows holding U+FFFD, and the first column (index) holding it, or -1. */
+    record TextCheck(long badRows, int firstColumn) {
+    }
+
+    /** The text checks of a split's shards from their observations (see {@link #observeRows}); empty for Parquet. */
+    static List<TextCheck> textChecks(Split split, List<Observation> observations) {
+        List<TextCheck> checks = new ArrayList<>();
+        if (split.format().isText()) {
+            for (Observation o : observations) {
+                Map<String, Object> m = metrics(o);
+                Object column = m.get(BAD_TEXT_COLUMN);
+                checks.add(new TextCheck(((Number) m.get(BAD_TEXT_ROWS)).longValue(), column == null ? -1 : ((Number) column).intValue()));
+            }
+        }
+        return checks;
+    }
+
     /**
      * After the write of a CSV/TSV split: fails when a shard held bytes that are not valid UTF-8.
-     * Spark's reader silently turns each such byte sequence into U+FFFD, which the write would store
-     * in place of the original bytes. Only a shard whose values hold U+FFFD is then decoded strictly
-     * (on the driver), so real U+FFFD characters in valid UTF-8 pass.
+     * Spark's reader (and the CSV parser it uses) silently turns each such byte sequence into
+     * U+FFFD, which the write would store in place of the original bytes. Only a shard whose values
+     * hold U+FFFD is then decoded strictly (on the driver), so real U+FFFD characters in valid UTF-8 pass.
      *
      * @param columns the split's column names (the header)
+     * @param checks one per shard, in shard order
      * @throws JobException (invalid) naming the split, the shard file and the first field at fault
      */
-    static void requireValidText(Split split, String[] columns, List<Observation> observations, Configuration conf) {
+    static void requireValidText(Split split, String[] columns, List<TextCheck> checks, Configuration conf) {
         if (!split.format().isText()) {
             return;
         }
-        for (int i = 0; i < observations.size(); i++) {
-            Map<String, Object> m = metrics(observations.get(i));
-            long bad = ((Number) m.get(BAD_TEXT_ROWS)).longValue();
+        for (int i = 0; i < checks.size(); i++) {
+            long bad = checks.get(i).badRows();
             Path shard = split.shards().get(i).path();
             if (bad > 0 && !decodesAsUtf8(shard, conf)) {
-                String field = ColumnNames.field(columns[((Number) m.get(BAD_TEXT_COLUMN)).intValue()]);
+                String field = ColumnNames.field(columns[checks.get(i).firstColumn()]);
                 throw JobException.invalid("split " + split.name() + ": field '" + field + "' of " + shard
                         + " holds bytes that are not valid UTF-8 (" + bad + " row(s) of the shard; CSV and TSV shards must be UTF-8)");
             }
@@ -438,14 +455,34 @@ final class ShardIO {
      * @param work a scratch folder for Spark's writer, deleted afterwards
      */
     static void write(Dataset<Row> out, Split split, Path target, Path work) {
-        int partitions = split.shards().size();
         if (split.format().isText()) {
             out.write().mode(SaveMode.ErrorIfExists).format("csv").options(csvWriteOptions(split.format(), split.gzip()))
                     .save(work.toString());
         } else {
             out.write().mode(SaveMode.ErrorIfExists).parquet(work.toString());
         }
-        Configuration conf = out.sparkSession().sparkContext().hadoopConfiguration();
+        publishShards(out.sparkSession().sparkContext().hadoopConfiguration(), out, split, target, work);
+    }
+
+    /**
+     * Writes CSV/TSV lines (one string column; partition i = shard i, each partition's lines a
+     * whole file, header first, as {@code CsvMapping} makes them) into {@code target} as one file
+     * per shard, named like the input shard, with Spark's text writer.
+     *
+     * @param work a scratch folder for Spark's writer, deleted afterwards
+     */
+    static void writeLines(Dataset<Row> lines, Split split, Path target, Path work) {
+        lines.write().mode(SaveMode.ErrorIfExists).format("text").option("compression", split.gzip() ? "gzip" : "none")
+                .option("lineSep", "\n").save(work.toString());
+        publishShards(lines.sparkSession().sparkContext().hadoopConfiguration(), null, split, target, work);
+    }
+
+    /**
+     * Moves Spark's part files from {@code work} to the shards' names in {@code target}; an empty
+     * shard gets a file of its own, with {@code out}'s columns (null: every shard must have a part file).
+     */
+    private static void publishShards(Configuration conf, Dataset<Row> out, Split split, Path target, Path work) {
+        int partitions = split.shards().size();
         try {
             FileSystem fs = ArtifactStore.fileSystem(target, conf);
             fs.mkdirs(target);
@@ -464,6 +501,9 @@ final class ShardIO {
             }
             for (int i = 0; i < partitions; i++) {
                 if (!written[i]) {
+                    if (out == null) {
+                        throw new IllegalStateException("Spark wrote no file for shard " + i + " in " + work);
+                    }
                     writeEmptyShard(out, split, new Path(target, split.shards().get(i).name()), new Path(work, "empty-" + i), fs);
                 }
             }

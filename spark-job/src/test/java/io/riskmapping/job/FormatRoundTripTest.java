@@ -279,6 +279,112 @@ class FormatRoundTripTest {
         assertEquals(0.5, ((Number) bins.get(1)).doubleValue(), 1e-15);
     }
 
+    /**
+     * Text the CSV record path (CsvFiles, CsvCounts, CsvMapping) must read and write exactly as
+     * Spark's CSV reader and writer do: quoted separators, doubled quotes, a quoted line break, CRLF
+     * line ends, quoted and unquoted empty values, spaces, non-ASCII text and a real U+FFFD, an
+     * all-empty record, a header with a space, labels spelled " 1", "1.0", "1d", "-1", "0e0" and empty,
+     * and in val a category train never saw.
+     */
+    static final String TRICKY_TRAIN = "id,\"the city\",colour,label\r\n"
+            + "1,\"Paris, FR\",red,1\r\n"
+            + "2,\"say \"\"hi\"\"\",\"re\nd\", 1\r\n"
+            + "3,\"\",,0\r\n"
+            + "4,,\"\",1.0\r\n"
+            + "5,  Zürich  ,blue,1d\r\n"
+            + "6,K\u00f8benhavn \uFFFD,blue,-1\r\n"
+            + ",,,\r\n"
+            + "8,Paris,\"red\",0e0\r\n"
+            + "9,Paris,green,0\r\n";
+    static final String TRICKY_VAL = "id,\"the city\",colour,label\r\n"
+            + "1,\"Paris, FR\",purple,1\r\n"
+            + "2,Paris,\"re\nd\",0\r\n"
+            + "3,,\"\",\r\n"
+            + ",,,\r\n";
+
+    /**
+     * The CSV record path (the default) and Spark's rows ({@code spark.riskmapping.csvFiles=false})
+     * write the same bytes, shard for shard, and the same tables, for CSV, TSV and gzipped CSV.
+     */
+    @Test
+    void csvMappedFromRecordsOrFromRowsGivesTheSameBytes() throws IOException {
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+        for (String ext : new String[] {".csv", ".tsv", ".csv.gz"}) {
+            Path in = tmp.resolve("tricky-in" + ext);
+            for (String split : TrainingJobTest.SPLITS) {
+                String text = "train".equals(split) ? TRICKY_TRAIN : TRICKY_VAL;
+                if (ext.equals(".tsv")) {
+                    text = text.replace(",", "\t").replace("Paris\t FR", "Paris, FR");
+                }
+                byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (ext.endsWith(".gz")) {
+                    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+                    try (OutputStream o = new GZIPOutputStream(gz)) {
+                        o.write(bytes);
+                    }
+                    bytes = gz.toByteArray();
+                }
+                Files.createDirectories(in.resolve(split));
+                Files.write(in.resolve(split).resolve("part-00000" + ext), bytes);
+                Files.write(in.resolve(split).resolve("part-00001" + ext), bytes);
+            }
+            Path hp = tmp.resolve("tricky-hp.json");
+            JobHarness.write(hp, "{\"cat_field_list\": [\"the city\", \"colour\"], \"label_name\": \"label\"}");
+            Map<Boolean, Path> outs = new java.util.HashMap<>();
+            for (boolean records : new boolean[] {true, false}) {
+                Path out = tmp.resolve("tricky-out" + ext + "-" + records);
+                outs.put(records, out);
+                if (!records) {
+                    spark.conf().set(io.riskmapping.ml.feature.CsvFiles.ENABLED, "false");
+                }
+                try {
+                    JobHarness.Result r = JobHarness.run(Map.of("SMOOTH_FACTOR", "0.1", "COUNT_THRESHOLD", "1"), "--job-type", "training",
+                            "--input-dir", in.toString(), "--output-dir", out.toString(), "--hyperparameters", hp.toString());
+                    assertEquals(0, r.exitCode(), r.toString());
+                    for (String split : TrainingJobTest.SPLITS) {
+                        assertEquals(records, r.err().contains("transform " + split + ": 2 shards (" + ext.substring(1) + "), mapped from CSV records"),
+                                r.err());
+                    }
+                } finally {
+                    spark.conf().unset(io.riskmapping.ml.feature.CsvFiles.ENABLED);
+                }
+            }
+            for (String split : TrainingJobTest.SPLITS) {
+                for (String shard : List.of("part-00000" + ext, "part-00001" + ext)) {
+                    byte[] a = readMaybeGzipped(outs.get(true).resolve(split).resolve(shard));
+                    byte[] b = readMaybeGzipped(outs.get(false).resolve(split).resolve(shard));
+                    assertEquals(new String(b, java.nio.charset.StandardCharsets.UTF_8), new String(a, java.nio.charset.StandardCharsets.UTF_8),
+                            ext + " " + split + " " + shard);
+                }
+            }
+            assertEquals(Files.readString(outs.get(false).resolve("model_artifacts/risk_table_map.json")),
+                    Files.readString(outs.get(true).resolve("model_artifacts/risk_table_map.json")), ext + " tables");
+        }
+        // Hand-computed: per shard the labelled rows are ids 1, 2 (" 1"), 3, 4 ("1.0"), 5 ("1d"), 8 ("0e0"), 9;
+        // id 6 (-1) and the empty record are unlabelled: 14 fitted rows, 8 events, prior 8/14, m = floor(14 * 0.1) = 1.
+        // red: ids 1 (event) and 8 in both shards: (2 + 1 * 8/14) / (4 + 1).
+        JsonNode t = new ObjectMapper().readTree(tmp.resolve("tricky-out.csv-true/model_artifacts/risk_table_map.json").toFile())
+                .get("risk_tables").get("colour").get("bins");
+        assertEquals(List.of("blue", "green", "re\nd", "red"), fieldNames(t), "categories; empty values are null");
+        assertEquals((2 + 8.0 / 14) / 5, t.get("red").asDouble(), 1e-15);
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static byte[] readMaybeGzipped(Path p) throws IOException {
+        byte[] raw = Files.readAllBytes(p);
+        if (p.toString().endsWith(".gz")) {
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+                return in.readAllBytes();
+            }
+        }
+        return raw;
+    }
+
     private static void assertSameTextValues(Path refOut, String refExt, Path out, String ext) {
         for (String split : TrainingJobTest.SPLITS) {
             for (int s = 0; s < 3; s++) {

@@ -258,6 +258,22 @@ final class Lookups {
             return j < 0 ? absent : Double.longBitsToDouble(slots[j + 1]);
         }
 
+        /** The number of slots of a text table (0 otherwise): slots are 0 .. capacity - 1. */
+        int capacity() {
+            return slots == null ? 0 : slots.length / STRIDE;
+        }
+
+        /** The slot of a text key, or -1 when the table does not hold it (or its keys are not text). */
+        int slotOf(UTF8String key) {
+            int j = find(key);
+            return j < 0 ? -1 : j / STRIDE;
+        }
+
+        /** The value in a slot {@link #slotOf} returned. */
+        double valueAt(int slot) {
+            return Double.longBitsToDouble(slots[slot * STRIDE + 1]);
+        }
+
         /** The first long of the key's slot; -1 when the table does not hold the key (or its keys are not text). */
         private int find(UTF8String key) {
             if (!isText()) {

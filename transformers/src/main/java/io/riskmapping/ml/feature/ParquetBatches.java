@@ -1,25 +1,14 @@
 package io.riskmapping.ml.feature;
 
 import java.lang.reflect.Field;
-import java.util.List;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.AttributeReference;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FileSourceScanExec;
-import org.apache.spark.sql.execution.InputAdapter;
-import org.apache.spark.sql.execution.ProjectExec;
-import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetDictionary;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.vectorized.Dictionary;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
-
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * A DataFrame's Parquet scan read as Spark's column batches, and the dictionaries behind them: what
@@ -62,49 +51,11 @@ public final class ParquetBatches {
                 || !Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
             return null;
         }
-        SparkPlan root = data.queryExecution().executedPlan();
-        List<Attribute> wanted = CollectionConverters.asJava(root.output());
-        SparkPlan p = root;
-        while (true) {
-            if (p instanceof WholeStageCodegenExec w) {
-                p = w.child();
-            } else if (p instanceof InputAdapter a) {
-                p = a.child();
-            } else if (p instanceof ColumnarToRowExec c) {
-                p = c.child();
-            } else if (p instanceof ProjectExec pr && onlyAttributes(pr)) {
-                p = pr.child();
-            } else {
-                break;
-            }
-        }
-        if (!(p instanceof FileSourceScanExec scan) || !scan.supportsColumnar()
-                || !(scan.relation().fileFormat() instanceof ParquetFileFormat)) {
+        FileScans.Found found = FileScans.of(data);
+        if (found == null || !found.scan().supportsColumnar() || !(found.scan().relation().fileFormat() instanceof ParquetFileFormat)) {
             return null;
         }
-        List<Attribute> scanned = CollectionConverters.asJava(scan.output());
-        int[] at = new int[wanted.size()];
-        for (int i = 0; i < at.length; i++) {
-            at[i] = -1;
-            for (int j = 0; j < scanned.size(); j++) {
-                if (scanned.get(j).exprId().equals(wanted.get(i).exprId())) {
-                    at[i] = j;
-                }
-            }
-            if (at[i] < 0) {
-                return null;
-            }
-        }
-        return new Scan(scan, at);
-    }
-
-    private static boolean onlyAttributes(ProjectExec p) {
-        for (NamedExpression e : CollectionConverters.asJava(p.projectList())) {
-            if (!(e instanceof AttributeReference)) {
-                return false;
-            }
-        }
-        return true;
+        return new Scan(found.scan(), found.outputs());
     }
 
     /**

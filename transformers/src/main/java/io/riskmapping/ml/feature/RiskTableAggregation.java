@@ -68,10 +68,13 @@ final class RiskTableAggregation {
             keyed.add((numericType[i] ? numericKey(c, t) : c.cast(DataTypes.StringType)).as("k" + i));
         }
         // Partial counts per partition, from a Parquet scan's column batches when it can (ColumnarCounts),
-        // else from Spark's rows (PartialCounts); then one hash aggregation of the partials.
+        // from a CSV scan's records (CsvCounts), else from Spark's rows (PartialCounts); then one hash
+        // aggregation of the partials.
         ColumnarCounts.Plan columnar = ColumnarCounts.plan(df, labelCol, inputCols);
-        JavaRDD<Row> partials = columnar != null ? columnar.partials(-1)
-                : df.select(keyed.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD().mapPartitions(new PartialCounts(numericType));
+        JavaRDD<Row> partials = columnar != null ? columnar.partials(-1) : CsvCounts.partials(df, labelCol, inputCols, -1);
+        if (partials == null) {
+            partials = df.select(keyed.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD().mapPartitions(new PartialCounts(numericType));
+        }
         Dataset<Row> byCategory = df.sparkSession().createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
                 sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
 

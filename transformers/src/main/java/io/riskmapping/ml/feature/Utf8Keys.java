@@ -21,14 +21,30 @@ final class Utf8Keys {
     private Utf8Keys() {
     }
 
-    /** The 32-bit hash of {@code len} bytes at {@code base + off} (a polynomial hash, then mixed). */
+    /** Whether the platform reads a long's bytes little-endian (the words are little-endian on every platform). */
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
+    /**
+     * The 32-bit hash of {@code len} bytes at {@code base + off}: the key's little-endian words
+     * ({@link #word}), 8 bytes at a time, each xored in and multiplied, then MurmurHash3's 64-bit
+     * finalizer. Per key, the same on every platform (the slots of a broadcast table are probed
+     * where the task runs).
+     */
     static int hash(Object base, long off, int len) {
-        int h = 1;
-        for (int i = 0; i < len; i++) {
-            h = 31 * h + Platform.getByte(base, off + i);
+        long h = len * 0x9E3779B97F4A7C15L;
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            h = Long.rotateLeft((h ^ word(base, off, len, i)) * 0xC2B2AE3D27D4EB4FL, 31);
         }
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 15);
+        if (i < len) {
+            h = Long.rotateLeft((h ^ word(base, off, len, i)) * 0xC2B2AE3D27D4EB4FL, 31);
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     static int hash(UTF8String key) {
@@ -40,8 +56,15 @@ final class Utf8Keys {
         return ((long) hash << 32) | (length + 1L);
     }
 
-    /** Bytes {@code [from, from + 8)} of a key as a little-endian long, zero beyond its end. */
+    /**
+     * Bytes {@code [from, from + 8)} of a key as a little-endian long, zero beyond its end: a whole
+     * word read at once (Spark's unaligned {@link Platform#getLong}), a last partial word byte by byte.
+     */
     static long word(Object base, long off, int len, int from) {
+        if (from + 8 <= len) {
+            long w = Platform.getLong(base, off + from);
+            return LITTLE_ENDIAN ? w : Long.reverseBytes(w);
+        }
         int end = Math.min(len, from + 8);
         long w = 0;
         for (int i = end - 1; i >= from; i--) {

@@ -1,0 +1,133 @@
+package io.riskmapping.ml.feature;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * The map side of the fit read straight from a CSV scan's records ({@link CsvFiles}): the label and
+ * each input column's value counted as the parser returns them, without Spark's rows (no
+ * {@code UTF8String} row per record, no generated projection).
+ *
+ * <p>Used by {@link RiskTableAggregation} when the data is a plain multi-line CSV scan of string
+ * columns (see {@link CsvFiles}); otherwise the fit counts Spark's rows with {@link PartialCounts},
+ * with the same result. The label's class is {@link RiskTableAggregation#labelClass}'s for text
+ * ({@link #labelClass(String)}): null or blank (spaces) unlabelled, else the text parsed as Spark
+ * casts text to a double ({@code java.lang.Double.parseDouble}): 1 and 0 fitted, -1 unlabelled,
+ * anything else invalid; each distinct label text is classified once per task.
+ *
+ * <p>Output: the rows of {@link PartialCounts#SCHEMA}, as {@link PartialCounts} emits them.
+ */
+final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final CsvFiles.Scan scan;
+    private final long flushBytes;
+
+    private CsvCounts(CsvFiles.Scan scan, long flushBytes) {
+        this.scan = scan;
+        this.flushBytes = flushBytes;
+    }
+
+    /**
+     * The partial counts of {@code data}'s label and input columns read from its CSV files, one
+     * partition per partition of Spark's scan; null when {@code data} is not a plain CSV scan (see
+     * {@link CsvFiles}) and the rows must be counted instead.
+     */
+    static JavaRDD<Row> partials(Dataset<Row> data, String labelCol, String[] inputCols, long flushBytes) {
+        Column[] columns = new Column[inputCols.length + 1];
+        columns[0] = RiskTableAggregation.quoted(labelCol);
+        for (int i = 0; i < inputCols.length; i++) {
+            columns[i + 1] = RiskTableAggregation.quoted(inputCols[i]);
+        }
+        CsvFiles.Scan scan = CsvFiles.scan(data.select(columns));
+        if (scan == null) {
+            return null;
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        return jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(new CsvCounts(scan, flushBytes));
+    }
+
+    /** A label text's class, as {@link RiskTableAggregation#labelClass} gives it for a string column. */
+    static int labelClass(String text) {
+        if (text == null || text.chars().allMatch(ch -> ch == ' ')) {
+            return RiskTableAggregation.UNLABELLED;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return RiskTableAggregation.INVALID; // Spark's special literals (NaN, inf) are invalid labels too
+        }
+        return ColumnarCounts.labelClass(v);
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<List<String>> files) {
+        return new RecordCounting(files, new boolean[scan.columns().length - 1], PartialCounts.budget(flushBytes));
+    }
+
+    /** Counting of the records of a partition's files (column 0 the label, then the input columns). */
+    private final class RecordCounting extends PartialCounts.Counting {
+        private final Iterator<List<String>> partition;
+        private Iterator<String> files = Collections.emptyIterator();
+        private Iterator<String[]> records = Collections.emptyIterator();
+        private final Map<String, Integer> classes = new HashMap<>();
+
+        RecordCounting(Iterator<List<String>> partition, boolean[] numeric, long budget) {
+            super(numeric, budget);
+            this.partition = partition;
+        }
+
+        @Override
+        boolean more() {
+            while (!records.hasNext()) {
+                while (!files.hasNext()) {
+                    if (!partition.hasNext()) {
+                        return false;
+                    }
+                    files = partition.next().iterator();
+                }
+                records = CsvFiles.records(files.next(), scan.options(), scan.width(), scan.columns(), scan.conf().value().value());
+            }
+            return true;
+        }
+
+        @Override
+        void fill() {
+            int m = texts.length;
+            while (more()) {
+                String[] r = records.next();
+                String labelText = r[0];
+                Integer y = classes.get(labelText == null ? "" : labelText);
+                if (y == null) {
+                    y = labelClass(labelText);
+                    classes.put(labelText == null ? "" : labelText, y);
+                }
+                PartialCounts.add(label, y);
+                boolean added = false;
+                for (int i = 0; i < m; i++) {
+                    String v = r[i + 1];
+                    if (v == null) {
+                        texts[i].addNull(y);
+                    } else {
+                        added |= texts[i].add(UTF8String.fromString(v), y);
+                    }
+                }
+                if (added && bytes(0) > budget) {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.riskmapping.ml.feature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.Partition;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.csv.CSVOptions;
+import org.apache.spark.sql.catalyst.util.FailFastMode$;
+import org.apache.spark.sql.catalyst.util.PermissiveMode$;
+import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.datasources.FilePartition;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.execution.datasources.csv.CSVFileFormat;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.SerializableConfiguration;
+
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
+
+/**
+ * A DataFrame's CSV scan read as the CSV parser's records (arrays of strings), without Spark's rows:
+ * what {@link CsvCounts} (the fit) and {@link CsvMapping} (the transform) share.
+ *
+ * <p>A DataFrame qualifies when its physical plan is a CSV file scan with at most a selection of
+ * its columns above it (no filter, no computed column, no partition columns), read with
+ * {@code multiLine} (each file parsed whole, as one stream) and every column a string. Each file
+ * is then parsed by the same univocity parser, with the same settings, that Spark's CSV reader
+ * uses ({@link CSVOptions#asParserSettings}, built from the scan's own options): the header
+ * record is dropped when {@code header} is set, a value equal to {@code nullValue} (by default
+ * the empty string, quoted or not) is null, and in {@code FAILFAST} mode a record whose number of
+ * values differs from the schema's is refused ({@link IllegalArgumentException}, naming the file)
+ * and in {@code PERMISSIVE} mode padded with nulls or cut; as Spark does, a record is not checked
+ * when only some columns are read (column pruning). Other modes take Spark's rows.
+ *
+ * <p>The files are read where the task runs, through Hadoop's {@link FileSystem} (any scheme) and
+ * its compression codecs (by file extension, e.g. {@code .gz}), in Spark's partitions of the scan.
+ *
+ * <p>{@code spark.riskmapping.csvFiles=false} ({@link #ENABLED}) turns this path off: the fit and
+ * the transform then read Spark's rows, with the same results.
+ */
+public final class CsvFiles {
+
+    /** The Spark setting that turns the CSV record paths off ({@code false}; default {@code true}). */
+    public static final String ENABLED = "spark.riskmapping.csvFiles";
+
+    private CsvFiles() {
+    }
+
+    /**
+     * A CSV scan: its files in Spark's partitions, its reader options, the Hadoop configuration to
+     * open them with, the number of columns of its schema, and for each column of the DataFrame it
+     * was found under, that column's index in a record.
+     */
+    record Scan(List<List<String>> partitions, CSVOptions options, Broadcast<SerializableConfiguration> conf, int width,
+            int[] columns) implements java.io.Serializable {
+    }
+
+    /** The CSV scan under {@code data}, or null when {@code data} is not a plain multi-line CSV scan of string columns. */
+    static Scan scan(Dataset<Row> data) {
+        if (!Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
+            return null;
+        }
+        FileScans.Found found = FileScans.of(data);
+        if (found == null) {
+            return null;
+        }
+        FileSourceScanExec scan = found.scan();
+        if (!(scan.relation().fileFormat() instanceof CSVFileFormat) || scan.relation().partitionSchema().nonEmpty()
+                || scan.bucketedScan() || !scan.dataFilters().isEmpty() || !scan.partitionFilters().isEmpty()) {
+            return null;
+        }
+        var session = scan.relation().sparkSession();
+        CSVOptions options = new CSVOptions(scan.relation().options(), session.sessionState().conf().csvColumnPruning(),
+                session.sessionState().conf().sessionLocalTimeZone());
+        StructField[] schema = scan.relation().dataSchema().fields();
+        if (!options.multiLine() || options.isCommentSet()
+                || !(options.parseMode() == FailFastMode$.MODULE$ || options.parseMode() == PermissiveMode$.MODULE$)) {
+            return null;
+        }
+        for (StructField f : schema) {
+            if (!(f.dataType() instanceof StringType) || f.name().equals(options.columnNameOfCorruptRecord())) {
+                return null;
+            }
+        }
+        int[] at = new int[found.outputs().length];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = indexOf(schema, found.output(i).name());
+            if (at[i] < 0) {
+                return null;
+            }
+        }
+        List<List<String>> partitions = new ArrayList<>();
+        for (Partition part : scan.inputRDD().partitions()) {
+            List<String> files = new ArrayList<>();
+            for (PartitionedFile f : ((FilePartition) part).files()) {
+                if (f.start() != 0) {
+                    return null; // a split file: Spark reads multi-line CSV whole, so this is not the reader we know
+                }
+                files.add(f.urlEncodedPath());
+            }
+            partitions.add(files);
+        }
+        Configuration conf = session.sessionState().newHadoopConfWithOptions(scan.relation().options());
+        Broadcast<SerializableConfiguration> shared = session.sparkContext().broadcast(new SerializableConfiguration(conf),
+                scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
+        return new Scan(partitions, options, shared, schema.length, at);
+    }
+
+    private static int indexOf(StructField[] schema, String name) {
+        for (int j = 0; j < schema.length; j++) {
+            if (schema[j].name().equals(name)) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The records of one file: each an array of its values (null for a null value), in the order of
+     * {@code select}, or all the file's values when {@code select} is null. The iterator closes the
+     * file once it has returned the last record.
+     *
+     * @param width the number of columns of the schema (a record of another width is malformed when all are read)
+     * @throws IllegalArgumentException (from the iterator) for a malformed record in {@code FAILFAST} mode
+     * @throws UncheckedIOException when the file cannot be opened or read
+     */
+    static Iterator<String[]> records(String file, CSVOptions options, int width, int[] select, Configuration conf) {
+        CsvParserSettings settings = options.asParserSettings();
+        boolean pruned = select != null && options.columnPruning() && select.length < width;
+        if (pruned) {
+            Integer[] indexes = new Integer[select.length];
+            for (int i = 0; i < select.length; i++) {
+                indexes[i] = select[i];
+            }
+            settings.selectIndexes(indexes);
+        }
+        CsvParser parser = new CsvParser(settings);
+        InputStream in;
+        try {
+            in = open(org.apache.spark.paths.SparkPath.fromUrlString(file).toPath(), conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        parser.beginParsing(in, options.charset());
+        if (options.headerFlag()) {
+            parser.parseNext();
+        }
+        String nullValue = options.nullValue();
+        boolean failFast = options.parseMode() == FailFastMode$.MODULE$;
+        return new Iterator<>() {
+            /** Records of the file read so far, the header included. */
+            private long record = options.headerFlag() ? 1 : 0;
+            private String[] next = advance();
+
+            private String[] advance() {
+                String[] tokens = parser.parseNext();
+                if (tokens == null) {
+                    return null;
+                }
+                record++;
+                if (!pruned && tokens.length != width) {
+                    if (failFast) {
+                        String content = parser.getContext().currentParsedContent();
+                        throw new IllegalArgumentException("Malformed CSV record: " + (content == null ? String.join(",", tokens) : content.strip())
+                                + " (record " + record + " of " + file + ": " + tokens.length + " values, the schema has " + width + ")");
+                    }
+                    tokens = java.util.Arrays.copyOf(tokens, width);
+                }
+                String[] values = select == null || pruned ? tokens : pick(tokens, select);
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i] != null && values[i].equals(nullValue)) {
+                        values[i] = null;
+                    }
+                }
+                return values;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public String[] next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                String[] r = next;
+                next = advance();
+                return r;
+            }
+        };
+    }
+
+    private static String[] pick(String[] tokens, int[] select) {
+        String[] out = new String[select.length];
+        for (int i = 0; i < select.length; i++) {
+            out[i] = tokens[select[i]];
+        }
+        return out;
+    }
+
+    private static InputStream open(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
+        InputStream raw = fs.open(p);
+        return codec == null ? raw : codec.createInputStream(raw);
+    }
+}

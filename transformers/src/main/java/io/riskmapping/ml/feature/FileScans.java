@@ -1,0 +1,83 @@
+package io.riskmapping.ml.feature;
+
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The file scan under a DataFrame whose physical plan is that scan with at most a selection of its
+ * columns above it (whole-stage code generation, a columnar-to-row step and projections of plain
+ * columns; no filter, no computed column, no cache): what {@link ParquetBatches} and
+ * {@link CsvFiles} read instead of Spark's rows.
+ */
+final class FileScans {
+
+    private FileScans() {
+    }
+
+    /** A file scan, and for each column of the DataFrame it was found under, that column's index in the scan's output. */
+    record Found(FileSourceScanExec scan, int[] outputs) {
+        /** The scan's output column that the DataFrame's column {@code i} is. */
+        Attribute output(int i) {
+            return CollectionConverters.asJava(scan.output()).get(outputs[i]);
+        }
+    }
+
+    /** The file scan under {@code data}, or null when {@code data} is not a plain file scan (see the class comment). */
+    static Found of(Dataset<Row> data) {
+        SparkPlan root = data.queryExecution().executedPlan();
+        List<Attribute> wanted = CollectionConverters.asJava(root.output());
+        SparkPlan p = root;
+        while (true) {
+            if (p instanceof WholeStageCodegenExec w) {
+                p = w.child();
+            } else if (p instanceof InputAdapter a) {
+                p = a.child();
+            } else if (p instanceof ColumnarToRowExec c) {
+                p = c.child();
+            } else if (p instanceof ProjectExec pr && onlyAttributes(pr)) {
+                p = pr.child();
+            } else {
+                break;
+            }
+        }
+        if (!(p instanceof FileSourceScanExec scan)) {
+            return null;
+        }
+        List<Attribute> scanned = CollectionConverters.asJava(scan.output());
+        int[] at = new int[wanted.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = -1;
+            for (int j = 0; j < scanned.size(); j++) {
+                if (scanned.get(j).exprId().equals(wanted.get(i).exprId())) {
+                    at[i] = j;
+                }
+            }
+            if (at[i] < 0) {
+                return null;
+            }
+        }
+        return new Found(scan, at);
+    }
+
+    private static boolean onlyAttributes(ProjectExec p) {
+        for (NamedExpression e : CollectionConverters.asJava(p.projectList())) {
+            if (!(e instanceof AttributeReference)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,164 @@
+package io.riskmapping.ml.feature;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.upper;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.testing.SparkTestSession;
+
+/**
+ * The CSV record paths: the fit's counts ({@link CsvCounts}) and the transform's lines
+ * ({@link CsvMapping}) read through {@link CsvFiles}, against Spark's own reader, cast and writer.
+ */
+class CsvRecordsTest {
+
+    @TempDir
+    Path tmp;
+
+    private Dataset<Row> csv(Path dir, boolean multiLine) {
+        return SparkTestSession.get().read().option("header", "true").option("multiLine", String.valueOf(multiLine))
+                .option("mode", "FAILFAST").csv(dir.toString());
+    }
+
+    /** The label texts' classes agree with Spark's cast of the same texts (RiskTableAggregation.labelClass). */
+    @Test
+    void labelClassesAgreeWithSparksCast() throws IOException {
+        List<String> labels = List.of("1", "0", "-1", " 1", "1 ", "1.0", "1e0", "1d", "1f", "+1", "0e0", "-0", "-1.0", "2", "0.5",
+                "abc", "NaN", "Infinity", "inf", "   ", "\t1", "0x1p0", "1,0");
+        StringBuilder text = new StringBuilder("y\n");
+        for (String l : labels) {
+            text.append('"').append(l).append("\"\n");
+        }
+        text.append("\n"); // an empty line: skipped by both
+        text.append("\"\"\n"); // a quoted empty value: null
+        Path dir = Files.createDirectories(tmp.resolve("labels"));
+        Files.writeString(dir.resolve("part-00000.csv"), text);
+        Dataset<Row> df = csv(dir, true);
+        List<Row> classes = df.select(col("y"), RiskTableAggregation.labelClass(df, "y").as("c")).collectAsList();
+        assertEquals(labels.size() + 1, classes.size());
+        for (Row r : classes) {
+            assertEquals(r.getInt(1), CsvCounts.labelClass(r.getString(0)), "label '" + r.getString(0) + "'");
+        }
+        // the classes themselves, for the ones the fit cares about
+        assertEquals(1, CsvCounts.labelClass(" 1"));
+        assertEquals(1, CsvCounts.labelClass("1d"));
+        assertEquals(0, CsvCounts.labelClass("-0"));
+        assertEquals(RiskTableAggregation.UNLABELLED, CsvCounts.labelClass("   "));
+        assertEquals(RiskTableAggregation.UNLABELLED, CsvCounts.labelClass(null));
+        assertEquals(RiskTableAggregation.INVALID, CsvCounts.labelClass("NaN"));
+    }
+
+    /** Only a plain multi-line CSV scan of strings is read as records; a filter, a computed column or line mode are not. */
+    @Test
+    void onlyPlainMultiLineScansAreReadAsRecords() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("plans"));
+        Files.writeString(dir.resolve("part-00000.csv"), "c,y\na,1\nb,0\n");
+        Dataset<Row> df = csv(dir, true);
+        assertNotNull(CsvFiles.scan(df));
+        assertNotNull(CsvFiles.scan(df.select("y", "c")));
+        assertNull(CsvFiles.scan(df.filter(col("y").equalTo("1"))));
+        assertNull(CsvFiles.scan(df.select(upper(col("c")).as("c"), col("y"))));
+        assertNull(CsvFiles.scan(csv(dir, false)), "line mode splits files: Spark's rows");
+        assertNull(CsvFiles.scan(SparkTestSession.get().read().option("header", "true").option("multiLine", "true")
+                .option("inferSchema", "true").csv(dir.toString())), "a typed column");
+        SparkSession spark = SparkTestSession.get();
+        spark.conf().set(CsvFiles.ENABLED, "false");
+        try {
+            assertNull(CsvFiles.scan(df));
+        } finally {
+            spark.conf().unset(CsvFiles.ENABLED);
+        }
+    }
+
+    /** Three shards with skewed, quoted and empty values: the fit from records equals the fit from Spark's rows. */
+    @Test
+    void fitFromRecordsEqualsFitFromRows() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("fit"));
+        for (int s = 0; s < 3; s++) {
+            StringBuilder b = new StringBuilder("a,\"b c\",n,y\n");
+            for (int i = 0; i < 2000; i++) {
+                int k = (i * 7919 + s * 104729) % 997;
+                String a = k % 11 == 0 ? "" : k % 13 == 0 ? "\"\"" : "\"v, " + (k % 37) + "\"";
+                String y = k % 17 == 0 ? "" : k % 19 == 0 ? "-1" : (k % 5 == 0 || k % 37 == 3) ? "1" : "0";
+                b.append(a).append(",w").append(k % 101).append(',').append(k).append(',').append(y).append('\n');
+            }
+            Files.writeString(dir.resolve(String.format("part-%05d.csv", s)), b.toString());
+        }
+        Dataset<Row> df = csv(dir, true);
+        RiskTableMapper mapper = new RiskTableMapper().setInputCols(new String[] {"a", "b c"}).setLabelCol("y")
+                .setSmoothFactor(0.01).setCountThreshold(2);
+        RiskTableMap fromRecords = mapper.fit(df).riskTables();
+        SparkSession spark = SparkTestSession.get();
+        spark.conf().set(CsvFiles.ENABLED, "false");
+        RiskTableMap fromRows;
+        try {
+            fromRows = mapper.fit(df).riskTables();
+        } finally {
+            spark.conf().unset(CsvFiles.ENABLED);
+        }
+        assertEquals(fromRows, fromRecords);
+        assertEquals(37, fromRecords.get("a").bins().size(), "37 quoted categories; an empty value, quoted or not, is null: "
+                + fromRecords.get("a").bins().keySet());
+        assertTrue(fromRecords.get("a").bins().containsKey("v, 3"));
+    }
+
+    /** A record with the wrong number of values is refused in FAILFAST mode, naming the file. */
+    @Test
+    void raggedRecordsAreRefusedNamingTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ragged"));
+        Files.writeString(dir.resolve("part-00000.csv"), "c,y\na,1\nb\n");
+        Dataset<Row> df = csv(dir, true);
+        RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(
+                new io.riskmapping.artifacts.RiskTable("c", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a", 0.25)))));
+        CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of());
+        assertNotNull(lines);
+        Exception e = assertThrows(Exception.class, () -> lines.text().collectAsList());
+        String m = rootMessage(e);
+        assertTrue(m.contains("Malformed CSV record: b") && m.contains("part-00000.csv") && m.contains("record 3"), m);
+    }
+
+    /** The lines of a mapped shard: the header, then each record with its mapped value written as Spark writes a double. */
+    @Test
+    void mappedLinesAreSparksCsv() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("lines"));
+        Files.writeString(dir.resolve("part-00000.csv"), "c,note,y\na,\"x, y\",1\nb,,0\n,\"\",1\n",
+                StandardCharsets.UTF_8);
+        Dataset<Row> df = csv(dir, true);
+        RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(
+                new io.riskmapping.artifacts.RiskTable("c", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a", 0.25)))));
+        CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of());
+        List<String> text = new ArrayList<>();
+        lines.text().collectAsList().forEach(r -> text.add(r.getString(0)));
+        assertEquals(List.of("c,note,y", "0.25,\"x, y\",1", "0.5,,0", "0.5,,1"), text);
+        assertEquals(3, lines.metrics().rows().sum());
+        assertEquals(0, lines.metrics().badRows().sum());
+        assertEquals(-1, lines.metrics().firstBadColumn());
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+}
