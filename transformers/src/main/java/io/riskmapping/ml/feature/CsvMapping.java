@@ -49,7 +49,8 @@ import io.riskmapping.artifacts.RiskTable;
  *
  * <p>Why: Spark's CSV round trip turns each value into a {@code UTF8String} and back, and each
  * mapped double into text; this keeps the parser's strings, and each category's output text is
- * made once per task, in an array by the table's slot (docs/performance.md, item 24).
+ * made once per executor, by the broadcast table's slot ({@code Lookups.Table.textAt};
+ * docs/performance.md, item 24).
  */
 public final class CsvMapping {
 
@@ -189,7 +190,6 @@ public final class CsvMapping {
             int n = column.length;
             Lookups.Table[] table = new Lookups.Table[n];
             String[] absent = new String[n];
-            String[][] texts = new String[n][];
             long[][] counts = new long[n][];
             for (int j = 0; j < n; j++) {
                 table[j] = tables[j] == null ? null : tables[j].value();
@@ -273,16 +273,10 @@ public final class CsvMapping {
                     }
                 }
 
-                /** The output text of a category: its slot's value, made into text once per task, or the default's. */
+                /** The output text of a category: its slot's value as text (made once per executor), or the default's. */
                 private String mapped(int j, String v) {
-                    Lookups.Table t = table[j];
-                    int slot = t.slotOf(UTF8String.fromString(v));
-                    if (slot < 0) {
-                        return absent[j];
-                    }
-                    String[] bySlot = texts[j] == null ? texts[j] = new String[t.capacity()] : texts[j];
-                    String text = bySlot[slot];
-                    return text != null ? text : (bySlot[slot] = Double.toString(t.valueAt(slot)));
+                    int slot = table[j].slotOf(UTF8String.fromString(v));
+                    return slot < 0 ? absent[j] : table[j].textAt(slot);
                 }
 
                 private void finish() {

@@ -183,6 +183,8 @@ final class Lookups {
         private final byte[] longKeys;
         private final int mask;
         private final int size;
+        /** {@link #textAt}'s texts by slot, made where the table is probed. */
+        private transient String[] texts;
 
         Table(Map<Object, Double> bins) {
             boolean text = true;
@@ -272,6 +274,26 @@ final class Lookups {
         /** The value in a slot {@link #slotOf} returned. */
         double valueAt(int slot) {
             return Double.longBitsToDouble(slots[slot * STRIDE + 1]);
+        }
+
+        /**
+         * The value in a slot as Spark writes a double in CSV ({@link Double#toString}), made once per
+         * slot where the table is probed (an executor's tasks share its broadcast table) and kept
+         * there, not serialized. Concurrent tasks may make the same text twice (Strings are
+         * immutable: a racing write stores an equal text).
+         */
+        String textAt(int slot) {
+            String[] t = texts;
+            if (t == null) {
+                t = new String[capacity()];
+                texts = t;
+            }
+            String text = t[slot];
+            if (text == null) {
+                text = Double.toString(valueAt(slot));
+                t[slot] = text;
+            }
+            return text;
         }
 
         /** The first long of the key's slot; -1 when the table does not hold the key (or its keys are not text). */

@@ -61,6 +61,28 @@ class LookupsTableTest {
         return bins;
     }
 
+    /** The CSV path's output texts: each slot's value as Double.toString writes it, made where probed, not serialized. */
+    @Test
+    void slotTextsAreDoubleToStringAndMadeWhereProbed() throws Exception {
+        Map<Object, Double> bins = textBins("c", 300);
+        bins.put("tiny", 1e-5);
+        bins.put("tenth", 0.1);
+        bins.put("third", 1.0 / 3);
+        Lookups.Table driver = new Lookups.Table(bins);
+        assertEquals("0.1", driver.textAt(driver.slotOf(org.apache.spark.unsafe.types.UTF8String.fromString("tenth"))));
+        for (Lookups.Table t : asSeenByExecutors(driver)) {
+            for (Map.Entry<Object, Double> e : bins.entrySet()) {
+                int slot = t.slotOf(org.apache.spark.unsafe.types.UTF8String.fromString((String) e.getKey()));
+                assertTrue(slot >= 0 && slot < t.capacity(), (String) e.getKey());
+                assertEquals(e.getValue(), t.valueAt(slot), 0.0);
+                assertEquals(Double.toString(e.getValue()), t.textAt(slot), (String) e.getKey());
+                assertTrue(t.textAt(slot) == t.textAt(slot), "made once");
+            }
+            assertEquals(-1, t.slotOf(org.apache.spark.unsafe.types.UTF8String.fromString("unseen")));
+        }
+        assertEquals("1.0E-5", driver.textAt(driver.slotOf(org.apache.spark.unsafe.types.UTF8String.fromString("tiny"))));
+    }
+
     @Test
     void textNumericAndOtherKeysSurviveSerialization() throws Exception {
         Map<Object, Double> bins = textBins("c", 1000);
