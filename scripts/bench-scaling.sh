@@ -45,7 +45,7 @@ rows)
     echo "program,median_medium_s,median_4x_s,growth"
     for p in copy job; do
       m=$(median "${p}_medium"); l=$(median "${p}_large")
-      echo "$p,$m,$l,$(echo "scale=2; $l / $m" | bc)"
+      echo "$p,$m,$l,$(LC_ALL=C printf '%.2f' "$(echo "scale=6; $l / $m" | bc)")"
     done
   } | tee "$work/summary-rows.csv"
   ;;

@@ -43,12 +43,14 @@ for r in $(seq 1 "$rounds"); do
 done
 
 copy=$(median copy); job=$(median job); val=$(median validation); copyval=$(median copy_val); mllib=$(median mllib)
+# a ratio rounded to two decimals (bc alone would truncate: 1.1599 must read 1.16, not 1.15)
+ratio() { LC_ALL=C printf '%.2f' "$(echo "scale=6; $1 / $2" | bc)"; }
 {
   echo "size,format,program,median_seconds,ratio,peak_rss_kib"
   echo "$size,$format,copy,$copy,1.00,$(peak copy)"
-  echo "$size,$format,job,$job,$(echo "scale=2; $job / $copy" | bc),$(peak job)"
-  [[ -n "$mllib" ]] && echo "$size,$format,mllib,$mllib,$(echo "scale=2; $mllib / $copy" | bc),$(peak mllib)"
+  echo "$size,$format,job,$job,$(ratio "$job" "$copy"),$(peak job)"
+  [[ -n "$mllib" ]] && echo "$size,$format,mllib,$mllib,$(ratio "$mllib" "$copy"),$(peak mllib)"
   echo "$size,$format,copy_val,$copyval,1.00,$(peak copy_val)"
-  echo "$size,$format,validation,$val,$(echo "scale=2; $val / $copyval" | bc),$(peak validation)"
+  echo "$size,$format,validation,$val,$(ratio "$val" "$copyval"),$(peak validation)"
 } | tee "$work/summary-$size-$format.csv"
 jvm io.riskmapping.bench.BenchChart "$work" "$root/docs/performance-chart.svg" >&2 || true
