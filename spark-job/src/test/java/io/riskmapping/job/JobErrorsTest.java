@@ -118,6 +118,17 @@ class JobErrorsTest {
             l.write("val/part-00000.csv", "c,n,y\nA,1,1\nA,2\n");
             return l.training();
         }));
+        // with only text fields mapped, val is read as CSV records (CsvMapping), not Spark's rows
+        c.add(new Case("ragged CSV row, text fields only", 2, "Malformed CSV record: A,2 (record 3 of", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\"}");
+            l.write("val/part-00000.csv", "c,n,y\nA,1,1\nA,2\n");
+            return l.training();
+        }));
+        c.add(new Case("bytes that are not UTF-8 in a CSV value, text fields only", 2, "field 'n' of", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\"}");
+            l.writeBytes("val/part-00000.csv", latin1("c,n,y\nA,1,1\nB,2\u00e9,0\nC,\u00e9,1\n"));
+            return l.training();
+        }));
         c.add(new Case("corrupt Parquet shard", 2, "part-00000.parquet", none, l -> {
             l.delete("val/part-00000.csv");
             l.writeBytes("val/part-00000.parquet", "PAR1 this is not parquet".getBytes());

@@ -132,7 +132,7 @@ public final class CsvFiles {
     /**
      * The records of one file: each an array of its values (null for a null value), in the order of
      * {@code select}, or all the file's values when {@code select} is null. The iterator closes the
-     * file once it has returned the last record.
+     * file once it has returned the last record, and (in a Spark task) when the task completes.
      *
      * @param width the number of columns of the schema (a record of another width is malformed when all are read)
      * @throws IllegalArgumentException (from the iterator) for a malformed record in {@code FAILFAST} mode
@@ -149,13 +149,24 @@ public final class CsvFiles {
             settings.selectIndexes(indexes);
         }
         CsvParser parser = new CsvParser(settings);
+        Path path = org.apache.spark.paths.SparkPath.fromUrlString(file).toPath();
         InputStream in;
         try {
-            in = open(org.apache.spark.paths.SparkPath.fromUrlString(file).toPath(), conf);
+            in = open(path, conf);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
         parser.beginParsing(in, options.charset());
+        // the parser closes the file at its end; a task that stops early (a failure) closes it on completion
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener(new org.apache.spark.util.TaskCompletionListener() {
+                @Override
+                public void onTaskCompletion(org.apache.spark.TaskContext context) {
+                    parser.stopParsing();
+                }
+            });
+        }
         if (options.headerFlag()) {
             parser.parseNext();
         }
@@ -176,7 +187,7 @@ public final class CsvFiles {
                     if (failFast) {
                         String content = parser.getContext().currentParsedContent();
                         throw new IllegalArgumentException("Malformed CSV record: " + (content == null ? String.join(",", tokens) : content.strip())
-                                + " (record " + record + " of " + file + ": " + tokens.length + " values, the schema has " + width + ")");
+                                + " (record " + record + " of " + path + ": " + tokens.length + " values, the schema has " + width + ")");
                     }
                     tokens = java.util.Arrays.copyOf(tokens, width);
                 }
