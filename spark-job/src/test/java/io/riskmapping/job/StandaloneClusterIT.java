@@ -128,6 +128,14 @@ class StandaloneClusterIT {
         Path clusterOut = tmp.resolve("german-credit-cluster");
         Path localOut = tmp.resolve("german-credit-local");
         Submission run = trainOnClusterAndLocally("german-credit", SparkTestSession.germanCredit("csv"), clusterOut, localOut);
+        String driver;
+        synchronized (run.lines) {
+            driver = String.join("\n", run.lines);
+        }
+        // the CSV record paths (CsvFiles: the executors open the shards themselves, with the broadcast Hadoop configuration)
+        for (String split : SPLITS) {
+            assertTrue(driver.contains("transform " + split + ": 3 shards (csv), mapped from CSV records"), driver);
+        }
 
         assertSameOutput(localOut, clusterOut);
         assertRanOnExecutors(run.appId());
