@@ -128,14 +128,8 @@ class StandaloneClusterIT {
         Path clusterOut = tmp.resolve("german-credit-cluster");
         Path localOut = tmp.resolve("german-credit-local");
         Submission run = trainOnClusterAndLocally("german-credit", SparkTestSession.germanCredit("csv"), clusterOut, localOut);
-        String driver;
-        synchronized (run.lines) {
-            driver = String.join("\n", run.lines);
-        }
         // the CSV record paths (CsvFiles: the executors open the shards themselves, with the broadcast Hadoop configuration)
-        for (String split : SPLITS) {
-            assertTrue(driver.contains("transform " + split + ": 3 shards (csv), mapped from CSV records"), driver);
-        }
+        assertEverySplitMapped(run, "csv", "mapped from CSV records");
 
         assertSameOutput(localOut, clusterOut);
         assertRanOnExecutors(run.appId());
@@ -153,13 +147,7 @@ class StandaloneClusterIT {
         Path clusterOut = tmp.resolve("german-credit-parquet-cluster");
         Path localOut = tmp.resolve("german-credit-parquet-local");
         Submission run = trainOnClusterAndLocally("german-credit-parquet", SparkTestSession.germanCredit("parquet"), clusterOut, localOut);
-        String driver;
-        synchronized (run.lines) {
-            driver = String.join("\n", run.lines);
-        }
-        for (String split : SPLITS) {
-            assertTrue(driver.contains("transform " + split + ": 3 shards (parquet), mapped from column batches"), driver);
-        }
+        assertEverySplitMapped(run, "parquet", "mapped from column batches");
 
         long rows = 0;
         for (String split : SPLITS) {
@@ -181,6 +169,17 @@ class StandaloneClusterIT {
                 json.readTree(clusterOut.resolve("model_artifacts/run_summary.json").toFile()).get("drift"), "drift figures");
         report("  same output: %,d rows, %s byte for byte, the same drift figures", rows, SAME_BYTES);
         assertRanOnExecutors(run.appId());
+    }
+
+    /** The driver's log shows each split's 3 shards mapped by the given path ("mapped from ..."). */
+    static void assertEverySplitMapped(Submission run, String format, String path) {
+        String driver;
+        synchronized (run.lines) {
+            driver = String.join("\n", run.lines);
+        }
+        for (String split : SPLITS) {
+            assertTrue(driver.contains("transform " + split + ": 3 shards (" + format + "), " + path), driver);
+        }
     }
 
     /** The training job on {@code input}, submitted to the cluster and run locally in this JVM at the same time; both must succeed. */

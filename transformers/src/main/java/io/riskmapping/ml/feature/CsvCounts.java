@@ -108,11 +108,11 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
             int m = texts.length;
             while (more()) {
                 String[] r = records.next();
-                String labelText = r[0];
-                Integer y = classes.get(labelText == null ? "" : labelText);
+                String labelText = r[0] == null ? "" : r[0]; // null and "" are both unlabelled
+                Integer y = classes.get(labelText);
                 if (y == null) {
                     y = labelClass(labelText);
-                    classes.put(labelText == null ? "" : labelText, y);
+                    classes.put(labelText, y);
                 }
                 PartialCounts.add(label, y);
                 boolean added = false;
