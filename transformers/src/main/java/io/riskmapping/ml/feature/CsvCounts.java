@@ -81,7 +81,7 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
     private final class RecordCounting extends PartialCounts.Counting {
         private final Iterator<List<String>> partition;
         private Iterator<String> files = Collections.emptyIterator();
-        private Iterator<String[]> records = Collections.emptyIterator();
+        private CsvRecords records;
         private final Map<String, Integer> classes = new HashMap<>();
 
         RecordCounting(Iterator<List<String>> partition, boolean[] numeric, long budget) {
@@ -89,45 +89,83 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
             this.partition = partition;
         }
 
+        /** Whether {@link #records} is at a record not yet counted. */
+        private boolean ready;
+
         @Override
         boolean more() {
-            while (!records.hasNext()) {
+            if (ready) {
+                return true;
+            }
+            while (records == null || !records.next()) {
                 while (!files.hasNext()) {
                     if (!partition.hasNext()) {
                         return false;
                     }
                     files = partition.next().iterator();
                 }
-                records = CsvFiles.records(files.next(), scan.options(), scan.width(), scan.columns(), scan.conf().value().value());
+                records = CsvFiles.records(files.next(), scan, scan.columns(), scan.plainLines(), scan.conf().value().value());
             }
+            ready = true;
             return true;
         }
 
         @Override
         void fill() {
             int m = texts.length;
+            int[] columns = scan.columns();
             while (more()) {
-                String[] r = records.next();
-                String labelText = r[0] == null ? "" : r[0]; // null and "" are both unlabelled
-                Integer y = classes.get(labelText);
-                if (y == null) {
-                    y = labelClass(labelText);
-                    classes.put(labelText, y);
-                }
-                PartialCounts.add(label, y);
+                ready = false;
                 boolean added = false;
-                for (int i = 0; i < m; i++) {
-                    String v = r[i + 1];
-                    if (v == null) {
-                        texts[i].addNull(y);
-                    } else {
-                        added |= texts[i].add(UTF8String.fromString(v), y);
+                if (records.plain()) {
+                    byte[] b = records.bytes();
+                    int y = labelClass(b, records.from(columns[0]), records.to(columns[0]), records.isNull(columns[0]));
+                    PartialCounts.add(label, y);
+                    for (int i = 0; i < m; i++) {
+                        int c = columns[i + 1];
+                        if (records.isNull(c)) {
+                            texts[i].addNull(y);
+                        } else {
+                            int from = records.from(c);
+                            added |= texts[i].add(UTF8String.fromBytes(b, from, records.to(c) - from), y);
+                        }
+                    }
+                } else {
+                    String[] r = records.values();
+                    int y = labelClass(r[0]);
+                    PartialCounts.add(label, y);
+                    for (int i = 0; i < m; i++) {
+                        String v = r[i + 1];
+                        if (v == null) {
+                            texts[i].addNull(y);
+                        } else {
+                            added |= texts[i].add(UTF8String.fromString(v), y);
+                        }
                     }
                 }
                 if (added && bytes(0) > budget) {
                     break;
                 }
             }
+        }
+
+        /** The class of a label given as plain bytes (ASCII): "0" and "1" at once, other texts as {@link #labelClass(String)}, once each. */
+        private int labelClass(byte[] b, int from, int to, boolean isNull) {
+            if (to - from == 1 && (b[from] == '0' || b[from] == '1')) {
+                return b[from] - '0';
+            }
+            return labelClass(isNull ? null : new String(b, from, to - from, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+
+        /** The class of a parsed label text (null and "" are both unlabelled), memoised per distinct text. */
+        private int labelClass(String text) {
+            String key = text == null ? "" : text;
+            Integer y = classes.get(key);
+            if (y == null) {
+                y = CsvCounts.labelClass(key);
+                classes.put(key, y);
+            }
+            return y;
         }
     }
 }

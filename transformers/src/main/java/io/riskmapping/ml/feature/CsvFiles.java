@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,12 +26,10 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.util.SerializableConfiguration;
 
-import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
-
 /**
- * A DataFrame's CSV scan read as the CSV parser's records (arrays of strings), without Spark's rows:
- * what {@link CsvCounts} (the fit) and {@link CsvMapping} (the transform) share.
+ * A DataFrame's CSV scan read as records ({@link CsvRecords}: plain lines as bytes, other records as
+ * the CSV parser's arrays of strings), without Spark's rows: what {@link CsvCounts} (the fit) and
+ * {@link CsvMapping} (the transform) share.
  *
  * <p>A DataFrame qualifies when its physical plan is a CSV file scan with at most a selection of
  * its columns above it (no filter, no computed column, no partition columns), read with
@@ -50,12 +46,20 @@ import com.univocity.parsers.csv.CsvParserSettings;
  * its compression codecs (by file extension, e.g. {@code .gz}), in Spark's partitions of the scan.
  *
  * <p>{@code spark.riskmapping.csvFiles=false} ({@link #ENABLED}) turns this path off: the fit and
- * the transform then read Spark's rows, with the same results.
+ * the transform then read Spark's rows, with the same results. {@code
+ * spark.riskmapping.csvPlainLines=false} ({@link #PLAIN_LINES}) keeps it but gives every record to
+ * the parser.
  */
 public final class CsvFiles {
 
     /** The Spark setting that turns the CSV record paths off ({@code false}; default {@code true}). */
     public static final String ENABLED = "spark.riskmapping.csvFiles";
+
+    /**
+     * The Spark setting that turns off reading plain lines as bytes ({@code false}; default
+     * {@code true}): every record then goes through Spark's parser, with the same results (see {@link CsvRecords}).
+     */
+    public static final String PLAIN_LINES = "spark.riskmapping.csvPlainLines";
 
     private CsvFiles() {
     }
@@ -66,7 +70,7 @@ public final class CsvFiles {
      * was found under, that column's index in a record.
      */
     record Scan(List<List<String>> partitions, CSVOptions options, Broadcast<SerializableConfiguration> conf, int width,
-            int[] columns) implements java.io.Serializable {
+            int[] columns, boolean plainLines) implements java.io.Serializable {
     }
 
     /** The CSV scan under {@code data}, or null when {@code data} is not a plain multi-line CSV scan of string columns. */
@@ -117,7 +121,8 @@ public final class CsvFiles {
         Configuration conf = session.sessionState().newHadoopConfWithOptions(scan.relation().options());
         Broadcast<SerializableConfiguration> shared = session.sparkContext().broadcast(new SerializableConfiguration(conf),
                 scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
-        return new Scan(partitions, options, shared, schema.length, at);
+        boolean plainLines = Boolean.parseBoolean(session.conf().get(PLAIN_LINES, "true")) && CsvRecords.applies(options, schema.length);
+        return new Scan(partitions, options, shared, schema.length, at, plainLines);
     }
 
     private static int indexOf(StructField[] schema, String name) {
@@ -130,25 +135,16 @@ public final class CsvFiles {
     }
 
     /**
-     * The records of one file: each an array of its values (null for a null value), in the order of
-     * {@code select}, or all the file's values when {@code select} is null. The iterator closes the
-     * file once it has returned the last record, and (in a Spark task) when the task completes.
+     * The records of one file ({@link CsvRecords}): plain lines read as bytes when {@code plainLines}
+     * (which the caller takes from {@link Scan#plainLines}), other records by Spark's parser;
+     * {@code select} the columns a parsed record's values hold, or null for all. The file is closed after its last record, and
+     * (in a Spark task) when the task completes.
      *
      * @param width the number of columns of the schema (a record of another width is malformed when all are read)
-     * @throws IllegalArgumentException (from the iterator) for a malformed record in {@code FAILFAST} mode
+     * @throws IllegalArgumentException (from {@link CsvRecords#next}) for a malformed record in {@code FAILFAST} mode
      * @throws UncheckedIOException when the file cannot be opened or read
      */
-    static Iterator<String[]> records(String file, CSVOptions options, int width, int[] select, Configuration conf) {
-        CsvParserSettings settings = options.asParserSettings();
-        boolean pruned = select != null && options.columnPruning() && select.length < width;
-        if (pruned) {
-            Integer[] indexes = new Integer[select.length];
-            for (int i = 0; i < select.length; i++) {
-                indexes[i] = select[i];
-            }
-            settings.selectIndexes(indexes);
-        }
-        CsvParser parser = new CsvParser(settings);
+    static CsvRecords records(String file, Scan scan, int[] select, boolean plainLines, Configuration conf) {
         Path path = org.apache.spark.paths.SparkPath.fromUrlString(file).toPath();
         InputStream in;
         try {
@@ -156,73 +152,18 @@ public final class CsvFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
-        parser.beginParsing(in, options.charset());
-        // the parser closes the file at its end; a task that stops early (a failure) closes it on completion
+        CsvRecords records = new CsvRecords(in, path, scan.options(), scan.width(), select, plainLines);
+        // a task that stops early (a failure) closes the file on completion
         org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
         if (task != null) {
             task.addTaskCompletionListener(new org.apache.spark.util.TaskCompletionListener() {
                 @Override
                 public void onTaskCompletion(org.apache.spark.TaskContext context) {
-                    parser.stopParsing();
+                    records.close();
                 }
             });
         }
-        if (options.headerFlag()) {
-            parser.parseNext();
-        }
-        String nullValue = options.nullValue();
-        boolean failFast = options.parseMode() == FailFastMode$.MODULE$;
-        return new Iterator<>() {
-            /** Records of the file read so far, the header included. */
-            private long record = options.headerFlag() ? 1 : 0;
-            private String[] next = advance();
-
-            private String[] advance() {
-                String[] tokens = parser.parseNext();
-                if (tokens == null) {
-                    return null;
-                }
-                record++;
-                if (!pruned && tokens.length != width) {
-                    if (failFast) {
-                        String content = parser.getContext().currentParsedContent();
-                        throw new IllegalArgumentException("Malformed CSV record: " + (content == null ? String.join(",", tokens) : content.strip())
-                                + " (record " + record + " of " + path + ": " + tokens.length + " values, the schema has " + width + ")");
-                    }
-                    tokens = java.util.Arrays.copyOf(tokens, width);
-                }
-                String[] values = select == null || pruned ? tokens : pick(tokens, select);
-                for (int i = 0; i < values.length; i++) {
-                    if (values[i] != null && values[i].equals(nullValue)) {
-                        values[i] = null;
-                    }
-                }
-                return values;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public String[] next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                String[] r = next;
-                next = advance();
-                return r;
-            }
-        };
-    }
-
-    private static String[] pick(String[] tokens, int[] select) {
-        String[] out = new String[select.length];
-        for (int i = 0; i < select.length; i++) {
-            out[i] = tokens[select[i]];
-        }
-        return out;
+        return records;
     }
 
     private static InputStream open(Path p, Configuration conf) throws IOException {

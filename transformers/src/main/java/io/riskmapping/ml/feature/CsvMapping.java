@@ -1,5 +1,6 @@
 package io.riskmapping.ml.feature;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -41,16 +42,21 @@ import io.riskmapping.artifacts.RiskTable;
  * one; each written as Spark writes a double ({@link Double#toString}). The columns are the
  * model's output schema (each output column in place of a same-named column, else appended).
  *
- * <p>The result is a one-column ({@code value}) DataFrame of text lines, one partition per partition of
- * the scan, each partition's lines starting with the header: written with Spark's {@code text}
- * source (which adds {@code \n} after each line), it is the CSV file of that partition. Its
- * {@link Metrics} count, as the lines are written, the records, and those holding U+FFFD (what the
- * parser makes of bytes that are not valid in the charset).
+ * <p>The result is a one-column ({@code value}) DataFrame of text, one partition per partition of
+ * the scan: each row holds up to about 1 MB of lines joined by {@code \n}, the partition's first
+ * line the header. Written with Spark's {@code text} source (which adds {@code \n} after each
+ * row), it is the CSV file of that partition. Its {@link Metrics} count, as the lines are made,
+ * the records, and those holding U+FFFD (what the parser makes of bytes that are not valid in the
+ * charset).
+ *
+ * <p>A plain line ({@link CsvRecords}) is mapped as bytes: its values are copied, each mapped value
+ * replaced by its text, a null written as {@code nullValue}; Spark's writer would write the same
+ * bytes ({@link #plainWrites}). Other records are written by the univocity writer.
  *
  * <p>Why: Spark's CSV round trip turns each value into a {@code UTF8String} and back, and each
- * mapped double into text; this keeps the parser's strings, and each category's output text is
- * made once per executor, by the broadcast table's slot ({@code Lookups.Table.textAt};
- * docs/performance.md, item 24).
+ * mapped double into text; this copies plain lines' bytes, and each category's output text is
+ * made once per executor, by the broadcast table's slot ({@code Lookups.Table.textAt},
+ * {@code asciiAt}; docs/performance.md, items 24 and 26).
  */
 public final class CsvMapping {
 
@@ -148,11 +154,34 @@ public final class CsvMapping {
                 session.sessionState().conf().sessionLocalTimeZone());
         Metrics metrics = new Metrics(jsc.sc().longAccumulator("csv mapping: rows"), jsc.sc().longAccumulator("csv mapping: bad rows"),
                 jsc.sc().collectionAccumulator("csv mapping: bad columns"));
-        Mapping mapping = new Mapping(scan, write, names.toArray(new String[0]), column, byColumn, defaults,
-                counted.toArray(new ColumnarMapping.Buckets[0]), metrics);
+        Mapping mapping = new Mapping(scan, write, scan.plainLines() && plainWrites(scan.options(), write),
+                names.toArray(new String[0]), column, byColumn, defaults, counted.toArray(new ColumnarMapping.Buckets[0]), metrics);
         JavaRDD<InternalRow> lines = jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(mapping);
         StructType text = new StructType().add("value", DataTypes.StringType, false);
         return new Lines(((org.apache.spark.sql.classic.SparkSession) session).internalCreateDataFrame(lines.rdd(), text, false), metrics);
+    }
+
+    /**
+     * Whether Spark's CSV writer, under the write options, writes each plain value read under the
+     * read options ({@link CsvRecords}) as its own bytes, and a null as {@code nullValue}'s bytes:
+     * the same delimiter, quote and escape characters, UTF-8, no quoting of every value, and a
+     * {@code nullValue} that is itself plain.
+     */
+    static boolean plainWrites(CSVOptions read, CSVOptions write) {
+        String nv = write.nullValue();
+        boolean plainNull = nv.isEmpty() || nv.charAt(0) != ' ' && nv.charAt(nv.length() - 1) != ' ';
+        for (int i = 0; i < nv.length(); i++) {
+            char ch = nv.charAt(i);
+            plainNull &= ch >= 0x20 && ch < 0x7F && ch != write.quote() && ch != write.escape() && write.delimiter().indexOf(ch) < 0;
+        }
+        boolean utf8;
+        try {
+            utf8 = java.nio.charset.Charset.forName(write.charset()).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            utf8 = false;
+        }
+        return plainNull && utf8 && !write.quoteAll() && write.delimiter().equals(read.delimiter()) && write.quote() == read.quote()
+                && write.escape() == read.escape();
     }
 
     @SuppressWarnings("unchecked")
@@ -164,8 +193,13 @@ public final class CsvMapping {
     /** One partition's files, mapped into lines (the header first). */
     private static final class Mapping implements FlatMapFunction<Iterator<List<String>>, InternalRow> {
         private static final long serialVersionUID = 1L;
+        /** The size at which a chunk of lines is passed on (one text row). */
+        private static final int CHUNK_BYTES = 1 << 20;
+        private static final byte NEWLINE = '\n';
         private final CsvFiles.Scan scan;
         private final CSVOptions write;
+        /** Whether plain lines are mapped as bytes ({@link #plainWrites}). */
+        private final boolean plainOut;
         private final String[] header;
         private final int[] column;
         private final Broadcast<Lookups.Table>[] tables;
@@ -173,10 +207,11 @@ public final class CsvMapping {
         private final ColumnarMapping.Buckets[] buckets;
         private final Metrics metrics;
 
-        Mapping(CsvFiles.Scan scan, CSVOptions write, String[] header, int[] column, Broadcast<Lookups.Table>[] tables,
+        Mapping(CsvFiles.Scan scan, CSVOptions write, boolean plainOut, String[] header, int[] column, Broadcast<Lookups.Table>[] tables,
                 double[] defaults, ColumnarMapping.Buckets[] buckets, Metrics metrics) {
             this.scan = scan;
             this.write = write;
+            this.plainOut = plainOut;
             this.header = header;
             this.column = column;
             this.tables = tables;
@@ -190,21 +225,28 @@ public final class CsvMapping {
             int n = column.length;
             Lookups.Table[] table = new Lookups.Table[n];
             String[] absent = new String[n];
+            byte[][] absentBytes = new byte[n][];
             long[][] counts = new long[n][];
             for (int j = 0; j < n; j++) {
                 table[j] = tables[j] == null ? null : tables[j].value();
                 absent[j] = tables[j] == null ? null : Double.toString(defaults[j]);
+                absentBytes[j] = absent[j] == null ? null : absent[j].getBytes(StandardCharsets.US_ASCII);
                 counts[j] = buckets[j] == null ? null : new long[buckets[j].size()];
             }
             // Spark's CSV writer's settings: a null value is written as nullValue, an empty one as emptyValue
             CsvWriter writer = new CsvWriter(new java.io.StringWriter(), write.asWriterSettings());
+            byte delimiter = (byte) write.delimiter().charAt(0);
+            byte[] nullText = write.nullValue().getBytes(StandardCharsets.UTF_8);
             List<String> files = new ArrayList<>();
             partition.forEachRemaining(files::addAll);
             Iterator<String> fileNames = files.iterator();
             return new Iterator<>() {
                 private boolean headerDone = !write.headerFlag();
-                private Iterator<String[]> records = Collections.emptyIterator();
+                private CsvRecords records;
                 private final String[] out = new String[n];
+                /** Lines not yet returned, separated by newlines (the text writer ends the last). */
+                private byte[] chunk = new byte[CHUNK_BYTES + (1 << 12)];
+                private int used;
                 private InternalRow pending;
                 private long rows;
                 private long badRows;
@@ -218,19 +260,30 @@ public final class CsvMapping {
                     }
                     if (!headerDone) {
                         headerDone = true;
-                        pending = line(writer.writeRowToString((Object[]) header));
-                        return true;
+                        add(writer.writeRowToString((Object[]) header));
                     }
-                    while (pending == null) {
-                        while (!records.hasNext()) {
+                    while (used < CHUNK_BYTES) {
+                        if (records == null || !records.next()) {
                             if (!fileNames.hasNext()) {
                                 finish();
-                                return false;
+                                break;
                             }
-                            records = CsvFiles.records(fileNames.next(), scan.options(), scan.width(), null, scan.conf().value().value());
+                            records = CsvFiles.records(fileNames.next(), scan, null, plainOut, scan.conf().value().value());
+                            continue;
                         }
-                        pending = map(records.next());
+                        rows++;
+                        if (records.plain()) {
+                            mapPlain();
+                        } else {
+                            add(map(records.values()));
+                        }
                     }
+                    if (used == 0) {
+                        return false;
+                    }
+                    pending = new GenericInternalRow(new Object[] {UTF8String.fromBytes(chunk, 0, used - 1)});
+                    chunk = new byte[chunk.length];
+                    used = 0;
                     return true;
                 }
 
@@ -244,9 +297,61 @@ public final class CsvMapping {
                     return r;
                 }
 
-                /** A record's line, or null when the writer skips it (as Spark's does a line of no text). */
-                private InternalRow map(String[] r) {
-                    rows++;
+                /** Appends a line the writer made; none when it skipped the record (as Spark's does a line of no text). */
+                private void add(String line) {
+                    if (line != null) {
+                        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                        append(b, 0, b.length);
+                        append(NEWLINE);
+                    }
+                }
+
+                /** A plain record's line: its values' own bytes, the mapped ones replaced by their text. */
+                private void mapPlain() {
+                    byte[] b = records.bytes();
+                    for (int j = 0; j < n; j++) {
+                        if (j > 0) {
+                            append(delimiter);
+                        }
+                        int c = column[j];
+                        boolean isNull = records.isNull(c);
+                        int from = records.from(c);
+                        int len = records.to(c) - from;
+                        if (table[j] == null) {
+                            if (isNull) {
+                                append(nullText, 0, nullText.length);
+                            } else {
+                                append(b, from, len);
+                            }
+                            continue;
+                        }
+                        if (counts[j] != null) {
+                            counts[j][isNull ? buckets[j].ofNull() : buckets[j].of(new String(b, from, len, StandardCharsets.US_ASCII))]++;
+                        }
+                        int slot = isNull ? -1 : table[j].slotOf(UTF8String.fromBytes(b, from, len));
+                        byte[] text = slot < 0 ? absentBytes[j] : table[j].asciiAt(slot);
+                        append(text, 0, text.length);
+                    }
+                    append(NEWLINE);
+                }
+
+                private void append(byte x) {
+                    if (used == chunk.length) {
+                        chunk = java.util.Arrays.copyOf(chunk, chunk.length * 2);
+                    }
+                    chunk[used++] = x;
+                }
+
+                private void append(byte[] x, int from, int len) {
+                    if (used + len > chunk.length) {
+                        chunk = java.util.Arrays.copyOf(chunk, Math.max(chunk.length * 2, used + len));
+                    }
+                    System.arraycopy(x, from, chunk, used, len);
+                    used += len;
+                }
+
+                /** A parsed record's line, or null when the writer skips it. */
+                private String map(String[] r) {
                     check(r);
                     for (int j = 0; j < n; j++) {
                         String v = r[column[j]];
@@ -259,7 +364,7 @@ public final class CsvMapping {
                         }
                         out[j] = v == null ? absent[j] : mapped(j, v);
                     }
-                    return line(writer.writeRowToString((Object[]) out));
+                    return writer.writeRowToString((Object[]) out);
                 }
 
                 /** Counts a record holding U+FFFD, and the first such column of the task. */
@@ -296,10 +401,6 @@ public final class CsvMapping {
                     }
                 }
             };
-        }
-
-        private static InternalRow line(String s) {
-            return s == null ? null : new GenericInternalRow(new Object[] {UTF8String.fromString(s)});
         }
     }
 }

@@ -185,6 +185,8 @@ final class Lookups {
         private final int size;
         /** {@link #textAt}'s texts by slot, made where the table is probed. */
         private transient String[] texts;
+        /** {@link #asciiAt}'s texts by slot, made where the table is probed. */
+        private transient byte[][] asciiTexts;
 
         Table(Map<Object, Double> bins) {
             boolean text = true;
@@ -291,6 +293,21 @@ final class Lookups {
             String text = t[slot];
             if (text == null) {
                 text = Double.toString(valueAt(slot));
+                t[slot] = text;
+            }
+            return text;
+        }
+
+        /** {@link #textAt}'s text as its bytes (ASCII), made once per slot where the table is probed. */
+        byte[] asciiAt(int slot) {
+            byte[][] t = asciiTexts;
+            if (t == null) {
+                t = new byte[capacity()][];
+                asciiTexts = t;
+            }
+            byte[] text = t[slot];
+            if (text == null) {
+                text = Double.toString(valueAt(slot)).getBytes(StandardCharsets.US_ASCII);
                 t[slot] = text;
             }
             return text;

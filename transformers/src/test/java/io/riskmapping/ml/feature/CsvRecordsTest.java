@@ -107,15 +107,7 @@ class CsvRecordsTest {
         RiskTableMapper mapper = new RiskTableMapper().setInputCols(new String[] {"a", "b c"}).setLabelCol("y")
                 .setSmoothFactor(0.01).setCountThreshold(2);
         RiskTableMap fromRecords = mapper.fit(df).riskTables();
-        SparkSession spark = SparkTestSession.get();
-        spark.conf().set(CsvFiles.ENABLED, "false");
-        RiskTableMap fromRows;
-        try {
-            fromRows = mapper.fit(df).riskTables();
-        } finally {
-            spark.conf().unset(CsvFiles.ENABLED);
-        }
-        assertEquals(fromRows, fromRecords);
+        assertEquals(fitFromRows(mapper, df), fromRecords);
         assertEquals(37, fromRecords.get("a").bins().size(), "37 quoted categories; an empty value, quoted or not, is null: "
                 + fromRecords.get("a").bins().keySet());
         assertTrue(fromRecords.get("a").bins().containsKey("v, 3"));
@@ -147,11 +139,85 @@ class CsvRecordsTest {
                 new io.riskmapping.artifacts.RiskTable("c", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a", 0.25)))));
         CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of());
         List<String> text = new ArrayList<>();
-        lines.text().collectAsList().forEach(r -> text.add(r.getString(0)));
+        lines.text().collectAsList().forEach(r -> text.addAll(List.of(r.getString(0).split("\n", -1))));
         assertEquals(List.of("c,note,y", "0.25,\"x, y\",1", "0.5,,0", "0.5,,1"), text);
         assertEquals(3, lines.metrics().rows().sum());
         assertEquals(0, lines.metrics().badRows().sum());
         assertEquals(-1, lines.metrics().firstBadColumn());
+    }
+
+    /**
+     * Plain lines read as bytes, among lines that are not plain (quoted values, values spanning
+     * lines, CRLF, edge spaces, tabs, backslashes, non-ASCII text, empty and quoted empty values):
+     * the fit equals the fit from Spark's rows, and the mapped lines are those Spark's CSV writer
+     * writes for the model's transform, in CSV and TSV.
+     */
+    @Test
+    void plainLinesAmongOthersGiveSparksFitAndLines() throws IOException {
+        for (String sep : List.of(",", "\t")) {
+            java.util.Random random = new java.util.Random(sep.hashCode());
+            String[] plain = {"a1", "x y", "b-2", "", "a1", "a1", "z.9", sep.equals(",") ? "t\tab" : "t,ab"};
+            // lines the parser reads alone, then (from line 2500 on) also lines after which it reads the rest of the file
+            String[] alone = {" lead", "trail ", "\u00e9", "back\\slash", sep.equals(",") ? "\ttab" : "t;ab"};
+            String[] other = {" lead", "trail ", "\u00e9", "back\\slash", sep.equals(",") ? "\ttab" : "t;ab",
+                "\"q" + sep + "uoted\"", "\"multi\nline\"", "\"crlf\r\nin\"", "\"\"", "\"a1\""};
+            // the label first: a CRLF line's \r stays in its last value (the file's line separator is \n)
+            StringBuilder text = new StringBuilder(String.join(sep, "y", "c", "d", "note")).append('\n');
+            for (int i = 0; i < 3000; i++) {
+                boolean special = random.nextInt(10) == 0;
+                String[] values = new String[3];
+                for (int v = 0; v < 3; v++) {
+                    String[] odd = i < 2500 ? alone : other;
+                    values[v] = special && random.nextInt(3) == 0 ? odd[random.nextInt(odd.length)] : plain[random.nextInt(plain.length)];
+                }
+                String y = random.nextInt(20) == 0 ? "" : random.nextInt(3) == 0 ? "1" : "0";
+                text.append(String.join(sep, y, values[0], values[1], values[2]));
+                text.append(special && i >= 2500 && random.nextInt(8) == 0 ? "\r\n" : "\n");
+            }
+            Path dir = Files.createDirectories(tmp.resolve("mixed" + sep.length() + sep.hashCode()));
+            Files.writeString(dir.resolve("part-00000.csv"), text, StandardCharsets.UTF_8);
+            SparkSession spark = SparkTestSession.get();
+            Dataset<Row> df = spark.read().option("header", "true").option("multiLine", "true").option("mode", "FAILFAST")
+                    .option("sep", sep).csv(dir.toString());
+            assertNotNull(CsvFiles.scan(df));
+            assertTrue(CsvFiles.scan(df).plainLines());
+
+            RiskTableMapper mapper = new RiskTableMapper().setInputCols(new String[] {"c", "d"}).setLabelCol("y").setSmoothFactor(0.01);
+            RiskTableMap fromBytes = mapper.fit(df).riskTables();
+            assertEquals(fitFromRows(mapper, df), fromBytes, "sep " + sep);
+            assertTrue(fromBytes.get("c").bins().containsKey("x y") && fromBytes.get("c").bins().containsKey("\u00e9")
+                    && fromBytes.get("c").bins().containsKey(" lead"), "sep " + sep + ": " + fromBytes.get("c").bins().keySet());
+
+            RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(
+                    new io.riskmapping.artifacts.RiskTable("c", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5,
+                            Map.of("a1", 0.25, "x y", 0.75, "\u00e9", 0.125, " lead", 0.375, "q" + sep + "uoted", 0.0625)),
+                    new io.riskmapping.artifacts.RiskTable("d", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.4,
+                            Map.of("b-2", 0.2, "multi\nline", 0.9, "back\\slash", 0.3)))));
+            Map<String, String> options = Map.of("header", "true", "sep", sep);
+            CsvMapping.Lines lines = CsvMapping.transform(model, df, options, Map.of());
+            assertNotNull(lines);
+            String ours = String.join("\n", lines.text().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()) + "\n";
+            Path sparks = tmp.resolve("sparks" + sep.length() + sep.hashCode());
+            model.transform(df).coalesce(1).write().options(options).csv(sparks.toString());
+            String expected;
+            try (var files = Files.list(sparks)) {
+                Path part = files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+                expected = Files.readString(part, StandardCharsets.UTF_8);
+            }
+            assertEquals(expected, ours, "sep " + sep);
+            assertEquals(df.count(), lines.metrics().rows().sum());
+        }
+    }
+
+    /** The tables fitted from Spark's rows ({@link CsvFiles#ENABLED} false). */
+    private static RiskTableMap fitFromRows(RiskTableMapper mapper, Dataset<Row> df) {
+        SparkSession spark = SparkTestSession.get();
+        spark.conf().set(CsvFiles.ENABLED, "false");
+        try {
+            return mapper.fit(df).riskTables();
+        } finally {
+            spark.conf().unset(CsvFiles.ENABLED);
+        }
     }
 
     private static String rootMessage(Throwable e) {
