@@ -43,7 +43,7 @@ import io.riskmapping.artifacts.RiskTable;
  * model's output schema (each output column in place of a same-named column, else appended).
  *
  * <p>The result is a one-column ({@code value}) DataFrame of text, one partition per partition of
- * the scan: each row holds up to about 1 MB of lines joined by {@code \n}, the partition's first
+ * the scan: each row holds about 256 KB of lines joined by {@code \n}, the partition's first
  * line the header. Written with Spark's {@code text} source (which adds {@code \n} after each
  * row), it is the CSV file of that partition. Its {@link Metrics} count, as the lines are made,
  * the records, and those holding U+FFFD (what the parser makes of bytes that are not valid in the
@@ -193,8 +193,12 @@ public final class CsvMapping {
     /** One partition's files, mapped into lines (the header first). */
     private static final class Mapping implements FlatMapFunction<Iterator<List<String>>, InternalRow> {
         private static final long serialVersionUID = 1L;
-        /** The size at which a chunk of lines is passed on (one text row). */
-        private static final int CHUNK_BYTES = 1 << 20;
+        /**
+         * The size at which a chunk of lines is passed on (one text row). Well under G1's humongous
+         * object size (half a heap region, 1 MB for heaps of 2 to 4 GB): a chunk per megabyte of
+         * output allocated as humongous set off a concurrent GC cycle after another (JFR).
+         */
+        private static final int CHUNK_BYTES = 1 << 18;
         private static final byte NEWLINE = '\n';
         private final CsvFiles.Scan scan;
         private final CSVOptions write;
@@ -245,7 +249,7 @@ public final class CsvMapping {
                 private CsvRecords records;
                 private final String[] out = new String[n];
                 /** Lines not yet returned, separated by newlines (the text writer ends the last). */
-                private byte[] chunk = new byte[CHUNK_BYTES + (1 << 12)];
+                private byte[] chunk = new byte[CHUNK_BYTES + (1 << 14)];
                 private int used;
                 private InternalRow pending;
                 private long rows;
