@@ -425,6 +425,25 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
             }
         }
 
+        /** What {@link #forEach} passes each key to. */
+        interface KeyVisitor {
+            /** A key's bytes (null for the null key) and counts. */
+            void accept(byte[] key, long n0, long n1, long rows, long invalid);
+        }
+
+        /** Visits every key with its counts, then the null key when there was one. */
+        void forEach(KeyVisitor visitor) {
+            for (int j = 0; j < slots.length; j += STRIDE) {
+                if (slots[j] != 0) {
+                    visitor.accept(Utf8Keys.bytes(slots, j + 1, (int) slots[j] - 1, longKeys), slots[j + 3], slots[j + 4], slots[j + 5],
+                            slots[j + 6]);
+                }
+            }
+            if (anyNull) {
+                visitor.accept(null, nulls[0], nulls[1], nulls[2], nulls[3]);
+            }
+        }
+
         /** The partial rows of this table: one per key (the null key last, when there was one). */
         Iterator<Row> rows(int field) {
             return new Iterator<>() {

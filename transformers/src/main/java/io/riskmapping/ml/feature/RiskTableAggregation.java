@@ -34,10 +34,11 @@ import io.riskmapping.artifacts.RiskTable;
  * column at once, in a single scan of the data.
  *
  * <p>Each partition counts its rows in one table per input column ({@link PartialCounts}), and
- * the partial counts are summed by (column, category) in one hash aggregation: one scan and one
- * shuffle, whatever the number of columns. The grouped result (one row per distinct
- * category) streams to the driver a partition at a time, and the driver finishes in one pass over
- * it: numeric mode for numeric text ({@code parseNumericStrings}), the merge of "1"/"1.0" into one
+ * the partial counts are summed by (column, category) in one shuffle ({@link CountMerge}; or
+ * Spark SQL's hash aggregation when {@code spark.riskmapping.countMerge} is false): one scan and
+ * one shuffle, whatever the number of columns. The sums (one row per distinct category) come to
+ * the driver in one collect of compact buffers, read a buffer at a time, and the driver finishes
+ * in one pass over them: numeric mode for numeric text ({@code parseNumericStrings}), the merge of "1"/"1.0" into one
  * numeric key, distinct counts against {@code maxUniqueThreshold}, and the (fit rows, events) of
  * each key. Driver memory is therefore proportional to the number of distinct categories over all
  * columns (see docs/performance.md for the measured figure).
@@ -75,12 +76,17 @@ final class RiskTableAggregation {
         if (partials == null) {
             partials = df.select(keyed.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD().mapPartitions(new PartialCounts(numericType));
         }
-        Dataset<Row> byCategory = df.sparkSession().createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
-                sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
-
-        // The grouped result streams to the driver one partition at a time: driver memory holds the
-        // per-column key maps, not every collected row at once.
-        Iterator<Row> rows = byCategory.select("f", "s", "d", "n0", "n1", "rows", "nbad").toLocalIterator();
+        Iterator<Row> rows;
+        if (Boolean.parseBoolean(df.sparkSession().conf().get(CountMerge.ENABLED, "true"))) {
+            // One shuffle of compact buffers, summed in the map side's own tables, one collect (CountMerge).
+            rows = CountMerge.merged(partials, partials.context().defaultParallelism());
+        } else {
+            Dataset<Row> byCategory = df.sparkSession().createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
+                    sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
+            // The grouped result streams to the driver one partition at a time: driver memory holds the
+            // per-column key maps, not every collected row at once.
+            rows = byCategory.select("f", "s", "d", "n0", "n1", "rows", "nbad").toLocalIterator();
+        }
         // An invalid label's text is fetched only when there is one: a string min() in the aggregation
         // above would turn Spark's hash aggregation into a sort-based one (measured 3x slower).
         Supplier<String> invalidExample = () -> df.filter(y.equalTo(INVALID)).select(label.cast(DataTypes.StringType))

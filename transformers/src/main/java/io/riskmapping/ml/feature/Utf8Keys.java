@@ -94,6 +94,11 @@ final class Utf8Keys {
 
     /** The key held by a slot, as a String: the inline words or the long key's bytes. */
     static String text(long[] slots, int w0At, int len, byte[] longKeys) {
+        return new String(bytes(slots, w0At, len, longKeys), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The key held by a slot, as its UTF-8 bytes. */
+    static byte[] bytes(long[] slots, int w0At, int len, byte[] longKeys) {
         byte[] b = new byte[len];
         if (len <= INLINE_BYTES) {
             for (int i = 0; i < len; i++) {
@@ -102,6 +107,6 @@ final class Utf8Keys {
         } else {
             System.arraycopy(longKeys, (int) slots[w0At], b, 0, len);
         }
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return b;
     }
 }

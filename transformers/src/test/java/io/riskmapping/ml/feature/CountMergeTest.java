@@ -1,0 +1,75 @@
+package io.riskmapping.ml.feature;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+import io.riskmapping.testing.SparkTestSession;
+
+/**
+ * {@link CountMerge}: partial counts from several partitions, with keys repeated across them, summed
+ * by (field, key) against sums made here in plain Java: text keys (empty, non-ASCII, longer than a
+ * slot's inline 16 bytes), numeric keys, null keys and the label row; more data than one 512 KB
+ * buffer per reduce partition.
+ */
+class CountMergeTest {
+
+    /** "f|s|d" for a row's (field, key). */
+    private static String id(Row r) {
+        return r.getInt(0) + "|" + (r.isNullAt(1) ? "-" : "s:" + r.getString(1)) + "|" + (r.isNullAt(2) ? "-" : "d:" + r.getDouble(2));
+    }
+
+    @Test
+    void sumsEqualPlainJavaSums() {
+        Random random = new Random(3);
+        String[] texts = {"", "a", "\u00e9t\u00e9", "a much longer category than sixteen bytes", "b"};
+        List<Row> partials = new ArrayList<>();
+        Map<String, long[]> expected = new HashMap<>();
+        for (int i = 0; i < 60_000; i++) {
+            int f = random.nextInt(4) - 1; // -1: the label row
+            String s = null;
+            Double d = null;
+            if (f == 0 || f == 2) {
+                s = random.nextInt(10) == 0 ? null : texts[random.nextInt(texts.length)] + (random.nextInt(3) == 0 ? "" : i % 5000);
+            } else if (f == 1) {
+                d = random.nextInt(10) == 0 ? null : (double) (random.nextInt(2000) - 1000) / 4;
+            }
+            long[] c = {random.nextInt(5), random.nextInt(3), random.nextInt(9), random.nextInt(2)};
+            Row r = RowFactory.create(f, f < 0 ? null : s, f < 0 ? null : d, c[0], c[1], c[2], c[3]);
+            partials.add(r);
+            long[] sum = expected.computeIfAbsent(id(r), k -> new long[4]);
+            for (int j = 0; j < 4; j++) {
+                sum[j] += c[j];
+            }
+        }
+        JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext()).parallelize(partials, 4);
+        for (int reducers : new int[] {1, 3}) {
+            Map<String, long[]> merged = new HashMap<>();
+            Iterator<Row> rows = CountMerge.merged(rdd, reducers);
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                long[] previous = merged.put(id(r), new long[] {r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)});
+                assertEquals(null, previous, "each (field, key) once: " + id(r));
+            }
+            assertEquals(expected.keySet(), merged.keySet(), reducers + " reducers");
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
+                assertArrayEquals(e.getValue(), merged.get(e.getKey()), e.getKey());
+            }
+            assertTrue(expected.containsKey("-1|-|-") && expected.containsKey("0|s:|-") && expected.containsKey("2|-|-")
+                    && expected.containsKey("1|-|d:-250.0"), "the cases are there");
+        }
+    }
+}
