@@ -15,16 +15,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The map side of the fit read straight from a CSV scan's records ({@link CsvFiles}): the label and
- * each input column's value counted as the parser returns them, without Spark's rows (no
- * {@code UTF8String} row per record, no generated projection).
+ * The map side of the fit read straight from a CSV scan's records ({@link CsvFiles},
+ * {@link CsvRecords}): the label and each input column's value counted as a plain line's bytes
+ * (the count tables probe a view of the line, no copy) or as the parser returns a record's
+ * strings, without Spark's rows (no {@code UTF8String} row per record, no generated projection).
  *
  * <p>Used by {@link RiskTableAggregation} when the data is a plain multi-line CSV scan of string
  * columns (see {@link CsvFiles}); otherwise the fit counts Spark's rows with {@link PartialCounts},
  * with the same result. The label's class is {@link RiskTableAggregation#labelClass}'s for text
  * ({@link #labelClass(String)}): null or blank (spaces) unlabelled, else the text parsed as Spark
  * casts text to a double ({@code java.lang.Double.parseDouble}): 1 and 0 fitted, -1 unlabelled,
- * anything else invalid; each distinct label text is classified once per task.
+ * anything else invalid; each distinct label text is classified once per task ("0" and "1" on a
+ * plain line at once).
  *
  * <p>Output: the rows of {@link PartialCounts#SCHEMA}, as {@link PartialCounts} emits them.
  */
@@ -83,14 +85,13 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
         private Iterator<String> files = Collections.emptyIterator();
         private CsvRecords records;
         private final Map<String, Integer> classes = new HashMap<>();
+        /** Whether {@link #records} is at a record not yet counted. */
+        private boolean ready;
 
         RecordCounting(Iterator<List<String>> partition, boolean[] numeric, long budget) {
             super(numeric, budget);
             this.partition = partition;
         }
-
-        /** Whether {@link #records} is at a record not yet counted. */
-        private boolean ready;
 
         @Override
         boolean more() {
