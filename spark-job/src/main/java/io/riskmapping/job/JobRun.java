@@ -452,8 +452,11 @@ final class JobRun {
             ShardIO.writeLines(all, split, target, work);
             List<ShardIO.TextCheck> checks = new ArrayList<>();
             for (CsvMapping.Lines l : lines) {
-                checks.add(new ShardIO.TextCheck(l.metrics().badRows().sum(), l.metrics().firstBadColumn()));
-                rows.add(l.metrics().rows().sum());
+                for (int p = 0, n = ColumnarMapping.partitions(l.text()); p < n; p++) { // partition p: the p-th shard of l
+                    long[] m = l.metrics().partition(p);
+                    checks.add(new ShardIO.TextCheck(m[1], (int) m[2]));
+                    rows.add(m[0]);
+                }
             }
             ShardIO.requireValidText(split, ShardIO.union(frames).columns(), checks, all.sparkSession().sparkContext().hadoopConfiguration());
         } else {
@@ -491,8 +494,9 @@ final class JobRun {
     }
 
     /**
-     * Each CSV/TSV shard mapped by {@link CsvMapping} (the CSV parser's records, written back as the
-     * lines Spark's CSV writer would write), or null when a shard does not qualify: the split is
+     * The CSV/TSV split mapped by {@link CsvMapping} (its records, written back as the lines Spark's
+     * CSV writer would write): as one scan of all its shards with one partition of lines per shard
+     * in shard order, else shard by shard; or null when a shard does not qualify: the split is
      * Parquet, the fields are imputed or binned first, the encoding is WOE, a table is numeric, or
      * {@code spark.riskmapping.csvFiles} is false. Same output as {@link FieldEncoding#apply}
      * written by {@link ShardIO#write}; out-of-fold encoding keeps that path.
@@ -505,6 +509,13 @@ final class JobRun {
             return null;
         }
         Map<String, String> writeOptions = ShardIO.csvWriteOptions(split.format(), split.gzip());
+        // the split as one scan, one partition per shard in shard order: one plan, not one per shard
+        Dataset<Row> first = frames.get(0).data();
+        CsvMapping.Lines whole = CsvMapping.transform(risk.model(), ShardIO.scan(first.sparkSession(), split, first.schema()), writeOptions,
+                drift, split.shards().stream().map(s -> s.path().toString()).toList());
+        if (whole != null) {
+            return List.of(whole);
+        }
         List<CsvMapping.Lines> out = new ArrayList<>();
         for (ShardIO.ShardFrame f : frames) {
             CsvMapping.Lines mapped = CsvMapping.transform(risk.model(), f.data(), writeOptions, drift);

@@ -75,6 +75,14 @@ public final class CsvFiles {
 
     /** The CSV scan under {@code data}, or null when {@code data} is not a plain multi-line CSV scan of string columns. */
     static Scan scan(Dataset<Row> data) {
+        return scan(data, null);
+    }
+
+    /**
+     * As {@link #scan(Dataset)}; when {@code order} is not null, one partition per file in that
+     * order (paths or URIs, compared by their path), or null unless they are exactly the scan's files.
+     */
+    static Scan scan(Dataset<Row> data, List<String> order) {
         if (!Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
             return null;
         }
@@ -118,11 +126,36 @@ public final class CsvFiles {
             }
             partitions.add(files);
         }
+        if (order != null) {
+            partitions = inOrder(partitions, order);
+            if (partitions == null) {
+                return null;
+            }
+        }
         Configuration conf = session.sessionState().newHadoopConfWithOptions(scan.relation().options());
         Broadcast<SerializableConfiguration> shared = session.sparkContext().broadcast(new SerializableConfiguration(conf),
                 scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
         boolean plainLines = Boolean.parseBoolean(session.conf().get(PLAIN_LINES, "true")) && CsvRecords.applies(options, schema.length);
         return new Scan(partitions, options, shared, schema.length, at, plainLines);
+    }
+
+    /** The files of {@code partitions}, one per partition in the order of {@code order}; null unless the same files. */
+    private static List<List<String>> inOrder(List<List<String>> partitions, List<String> order) {
+        java.util.Map<String, String> byPath = new java.util.HashMap<>();
+        for (List<String> files : partitions) {
+            for (String f : files) {
+                byPath.put(org.apache.spark.paths.SparkPath.fromUrlString(f).toPath().toUri().getPath(), f);
+            }
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (String p : order) {
+            String f = byPath.remove(new Path(p).toUri().getPath());
+            if (f == null) {
+                return null;
+            }
+            out.add(List.of(f));
+        }
+        return byPath.isEmpty() ? out : null;
     }
 
     private static int indexOf(StructField[] schema, String name) {

@@ -22,7 +22,6 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 
 import com.univocity.parsers.csv.CsvWriter;
 
@@ -64,18 +63,35 @@ public final class CsvMapping {
     }
 
     /**
-     * What a mapping counted, filled as its lines are written: the records; the records with a
-     * value holding U+FFFD; and for those, the first such column (index in the scan's schema) of each task.
+     * What a mapping counted, filled as its lines are written, per partition of its lines: the
+     * records; the records with a value holding U+FFFD; and the first such column (index in the
+     * scan's schema), or -1. One entry {@code {partition, rows, badRows, badColumn}} per task.
      */
-    public record Metrics(LongAccumulator rows, LongAccumulator badRows, CollectionAccumulator<Integer> badColumns)
-            implements java.io.Serializable {
-        /** The first column holding U+FFFD over all tasks, or -1. */
-        public int firstBadColumn() {
-            int first = -1;
-            for (Integer c : badColumns.value()) {
-                first = first < 0 ? c : Math.min(first, c);
+    public record Metrics(CollectionAccumulator<long[]> partitions) implements java.io.Serializable {
+        /** The counts of one partition: {rows, badRows, badColumn}, zeros and -1 when it counted nothing. */
+        public long[] partition(int index) {
+            long[] out = {0, 0, -1};
+            for (long[] e : partitions.value()) {
+                if (e[0] == index) {
+                    out = new long[] {e[1], e[2], e[3]};
+                }
             }
-            return first;
+            return out;
+        }
+
+        /** The records over all partitions. */
+        public long rows() {
+            return partitions.value().stream().mapToLong(e -> e[1]).sum();
+        }
+
+        /** The records holding U+FFFD over all partitions. */
+        public long badRows() {
+            return partitions.value().stream().mapToLong(e -> e[2]).sum();
+        }
+
+        /** The first column holding U+FFFD over all partitions, or -1. */
+        public int firstBadColumn() {
+            return (int) partitions.value().stream().mapToLong(e -> e[3]).filter(c -> c >= 0).min().orElse(-1);
         }
     }
 
@@ -93,6 +109,17 @@ public final class CsvMapping {
      */
     public static Lines transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, String> writeOptions,
             Map<String, ColumnarMapping.Buckets> buckets) {
+        return transform(model, dataset, writeOptions, buckets, null);
+    }
+
+    /**
+     * As {@link #transform(RiskTableMapperModel, Dataset, Map, Map)}, with one partition of lines
+     * per file, in the order of {@code files} (each a file of the scan, as a path or URI; all the
+     * scan's files, each once), whatever Spark's partitions of the scan; null also when the
+     * files are not exactly the scan's. A split of several shards is then mapped by one scan.
+     */
+    public static Lines transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, String> writeOptions,
+            Map<String, ColumnarMapping.Buckets> buckets, List<String> files) {
         Dataset<Row> data = dataset.toDF();
         model.transformSchema(data.schema());
         if (RiskTableMapperParams.ERROR_INVALID.equals(model.getHandleInvalid())) {
@@ -131,7 +158,7 @@ public final class CsvMapping {
                 counted.set(j, buckets.get(inputCols[i]));
             }
         }
-        CsvFiles.Scan scan = CsvFiles.scan(data);
+        CsvFiles.Scan scan = CsvFiles.scan(data, files);
         if (scan == null) {
             return null;
         }
@@ -152,8 +179,7 @@ public final class CsvMapping {
         var session = data.sparkSession();
         CSVOptions write = new CSVOptions(scalaMap(writeOptions), session.sessionState().conf().csvColumnPruning(),
                 session.sessionState().conf().sessionLocalTimeZone());
-        Metrics metrics = new Metrics(jsc.sc().longAccumulator("csv mapping: rows"), jsc.sc().longAccumulator("csv mapping: bad rows"),
-                jsc.sc().collectionAccumulator("csv mapping: bad columns"));
+        Metrics metrics = new Metrics(jsc.sc().collectionAccumulator("csv mapping: rows, bad rows, bad column by partition"));
         Mapping mapping = new Mapping(scan, write, scan.plainLines() && plainWrites(scan.options(), write),
                 names.toArray(new String[0]), column, byColumn, defaults, counted.toArray(new ColumnarMapping.Buckets[0]), metrics);
         JavaRDD<InternalRow> lines = jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(mapping);
@@ -393,11 +419,8 @@ public final class CsvMapping {
                         return;
                     }
                     finished = true;
-                    metrics.rows().add(rows);
-                    metrics.badRows().add(badRows);
-                    if (badColumn >= 0) {
-                        metrics.badColumns().add(badColumn);
-                    }
+                    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+                    metrics.partitions().add(new long[] {task == null ? 0 : task.partitionId(), rows, badRows, badColumn});
                     for (int j = 0; j < n; j++) {
                         if (counts[j] != null) {
                             buckets[j].add(counts[j]);

@@ -141,8 +141,8 @@ class CsvRecordsTest {
         List<String> text = new ArrayList<>();
         lines.text().collectAsList().forEach(r -> text.addAll(List.of(r.getString(0).split("\n", -1))));
         assertEquals(List.of("c,note,y", "0.25,\"x, y\",1", "0.5,,0", "0.5,,1"), text);
-        assertEquals(3, lines.metrics().rows().sum());
-        assertEquals(0, lines.metrics().badRows().sum());
+        assertEquals(3, lines.metrics().rows());
+        assertEquals(0, lines.metrics().badRows());
         assertEquals(-1, lines.metrics().firstBadColumn());
     }
 
@@ -205,8 +205,43 @@ class CsvRecordsTest {
                 expected = Files.readString(part, StandardCharsets.UTF_8);
             }
             assertEquals(expected, ours, "sep " + sep);
-            assertEquals(df.count(), lines.metrics().rows().sum());
+            assertEquals(df.count(), lines.metrics().rows());
         }
+    }
+
+    /**
+     * One scan of three shards mapped with one partition of lines per shard, in the given order
+     * (not Spark's, which puts the largest file first), each partition's rows counted apart; a list
+     * that is not exactly the scan's files gives null.
+     */
+    @Test
+    void oneScanOfShardsMapsOnePartitionPerShardInOrder() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ordered"));
+        List<String> files = new ArrayList<>();
+        int[] sizes = {2, 40, 7};
+        for (int s = 0; s < sizes.length; s++) {
+            StringBuilder b = new StringBuilder("c,y\n");
+            for (int i = 0; i < sizes[s]; i++) {
+                b.append(i % 2 == 0 ? "a" : "z").append(s).append(",1\n");
+            }
+            Path f = dir.resolve(String.format("part-%05d.csv", s));
+            Files.writeString(f, b.toString());
+            files.add(f.toString());
+        }
+        Dataset<Row> df = csv(dir, true);
+        RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(new io.riskmapping.artifacts.RiskTable("c",
+                io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a0", 0.125, "a1", 0.25, "a2", 0.375)))));
+        CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of(), files);
+        assertNotNull(lines);
+        List<List<String>> byPartition = lines.text().javaRDD().glom().collect().stream()
+                .map(rows -> rows.stream().flatMap(r -> List.of(r.getString(0).split("\n")).stream()).toList()).toList();
+        assertEquals(3, byPartition.size());
+        for (int s = 0; s < sizes.length; s++) {
+            assertEquals(sizes[s] + 1, byPartition.get(s).size(), "shard " + s + ": header and rows");
+            assertEquals(String.valueOf(0.125 * (s + 1)) + ",1", byPartition.get(s).get(1), "shard " + s + "'s first row");
+            assertEquals(sizes[s], lines.metrics().partition(s)[0], "rows of shard " + s);
+        }
+        assertNull(CsvMapping.transform(model, df, Map.of("header", "true"), Map.of(), files.subList(0, 2)), "a file left out");
     }
 
     /** The tables fitted from Spark's rows ({@link CsvFiles#ENABLED} false). */
