@@ -31,10 +31,13 @@ EOS
 jvm_script "$work/.jvm" "${DRIVER_MEMORY:-4g}"
 jvm() { "$work/.jvm" "$@"; }
 
-# measure NAME ROUND CLASS ARGS...   (set LAUNCHER to use another jvm_script)
+# measure NAME ROUND CLASS ARGS...   (set LAUNCHER to use another jvm_script); each run starts after a sync
 measure() {
   local name=$1 round=$2; shift 2
   local launcher="${LAUNCHER:-$work/.jvm}" t0 t1 rss="" status=0
+  # the previous program's output to disk first: otherwise its write-back (the kernel flushes dirty
+  # pages about 30 s after they are written) lands in this program's time
+  sync
   t0=$(date +%s.%N)
   if [[ -x /usr/bin/time ]]; then
     /usr/bin/time -f "%M" -o "$work/.rss" "$launcher" "$@" >"$work/$name.log" 2>&1 || status=$?
