@@ -153,7 +153,7 @@ public final class CsvFiles {
             if (f == null) {
                 return null;
             }
-            out.add(List.of(f));
+            out.add(new ArrayList<>(List.of(f))); // a mutable list: Kryo (spark.serializer) cannot rebuild List.of's
         }
         return byPath.isEmpty() ? out : null;
     }

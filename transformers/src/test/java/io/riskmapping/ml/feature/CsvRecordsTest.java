@@ -242,6 +242,14 @@ class CsvRecordsTest {
             assertEquals(sizes[s], lines.metrics().partition(s)[0], "rows of shard " + s);
         }
         assertNull(CsvMapping.transform(model, df, Map.of("header", "true"), Map.of(), files.subList(0, 2)), "a file left out");
+        // the partitions travel with spark.serializer: Kryo in conf/spark-defaults.conf
+        org.apache.spark.serializer.SerializerInstance kryo = new org.apache.spark.serializer.KryoSerializer(new org.apache.spark.SparkConf())
+                .newInstance();
+        List<List<String>> partitions = CsvFiles.scan(df, files).partitions();
+        scala.reflect.ClassTag<Object> any = scala.reflect.ClassTag$.MODULE$.Any();
+        for (List<String> p : partitions) {
+            assertEquals(p, kryo.deserialize(kryo.serialize(p, any), any));
+        }
     }
 
     /** The tables fitted from Spark's rows ({@link CsvFiles#ENABLED} false). */
