@@ -200,13 +200,7 @@ public final class CsvMapping {
             char ch = nv.charAt(i);
             plainNull &= ch >= 0x20 && ch < 0x7F && ch != write.quote() && ch != write.escape() && write.delimiter().indexOf(ch) < 0;
         }
-        boolean utf8;
-        try {
-            utf8 = java.nio.charset.Charset.forName(write.charset()).equals(StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            utf8 = false;
-        }
-        return plainNull && utf8 && !write.quoteAll() && write.delimiter().equals(read.delimiter()) && write.quote() == read.quote()
+        return plainNull && CsvRecords.isUtf8(write.charset()) && !write.quoteAll() && write.delimiter().equals(read.delimiter()) && write.quote() == read.quote()
                 && write.escape() == read.escape();
     }
 

@@ -142,16 +142,19 @@ final class CsvRecords implements java.io.Closeable {
      */
     static boolean applies(CSVOptions options, int width) {
         String d = options.delimiter();
-        boolean utf8;
-        try {
-            utf8 = java.nio.charset.Charset.forName(options.charset()).equals(StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            utf8 = false; // an unknown charset: the parser's own error
-        }
-        return utf8 && width >= 2 && width <= options.maxColumns() && options.maxCharsPerColumn() < 0
+        return isUtf8(options.charset()) && width >= 2 && width <= options.maxColumns() && options.maxCharsPerColumn() < 0
                 && d.length() == 1 && d.charAt(0) < 0x80 && d.charAt(0) != options.quote() && d.charAt(0) != options.escape()
                 && d.charAt(0) != '\n' && d.charAt(0) != '\r' && !options.isCommentSet()
                 && (options.lineSeparator().isEmpty() || options.lineSeparator().get().equals("\n"));
+    }
+
+    /** Whether a charset name (as the {@code encoding} option gives it) is UTF-8; false for an unknown one (the parser's own error). */
+    static boolean isUtf8(String charset) {
+        try {
+            return java.nio.charset.Charset.forName(charset).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Moves to the next record; false at the end of the file (which is then closed). */

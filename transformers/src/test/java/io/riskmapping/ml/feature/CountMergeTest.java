@@ -72,4 +72,30 @@ class CountMergeTest {
                     && expected.containsKey("1|-|d:-250.0"), "the cases are there");
         }
     }
+
+    /** The fit with Spark SQL's aggregation ({@link CountMerge#ENABLED} false) gives the same tables, from a file. */
+    @Test
+    void sparkSqlAggregationGivesTheSameTables(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+        StringBuilder b = new StringBuilder("a,n,y\n");
+        for (int i = 0; i < 3000; i++) {
+            int k = (i * 7919) % 613;
+            b.append(k % 9 == 0 ? "" : "c" + (k % 41)).append(',').append(k % 7 == 0 ? "" : String.valueOf(k % 13)).append(',')
+                    .append(k % 23 == 0 ? "" : k % 5 == 0 ? "1" : "0").append('\n');
+        }
+        java.nio.file.Files.writeString(tmp.resolve("part-00000.csv"), b.toString());
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+        org.apache.spark.sql.Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true").csv(tmp.toString());
+        RiskTableMapper mapper = new RiskTableMapper().setInputCols(new String[] {"a", "n"}).setLabelCol("y").setSmoothFactor(0.01);
+        io.riskmapping.artifacts.RiskTableMap merged = mapper.fit(df).riskTables();
+        spark.conf().set(CountMerge.ENABLED, "false");
+        io.riskmapping.artifacts.RiskTableMap bySql;
+        try {
+            bySql = mapper.fit(df).riskTables();
+        } finally {
+            spark.conf().unset(CountMerge.ENABLED);
+        }
+        assertEquals(bySql, merged);
+        assertEquals(41, merged.get("a").bins().size());
+        assertEquals(13, merged.get("n").bins().size(), "numeric keys");
+    }
 }
