@@ -204,7 +204,7 @@ final class JobRun {
         }
 
         FieldEncoding encoding;
-        Dataset<Row> first = ShardIO.union(firstFrames);
+        Dataset<Row> first = firstFrames.get(0).data(); // the shards' schemas are equal (ShardIO.read)
         ColumnNames names = new ColumnNames(first.columns());
         if (hp != null) {
             // The fit reads train as one scan of all its shards: it needs no shard-per-partition layout.
@@ -255,7 +255,7 @@ final class JobRun {
                 Split split = splits.get(i);
                 List<ShardIO.ShardFrame> frames = i == 0 ? firstFrames : ShardIO.read(spark, split);
                 if (i > 0) {
-                    ColumnNames splitNames = new ColumnNames(ShardIO.union(frames).columns());
+                    ColumnNames splitNames = new ColumnNames(frames.get(0).data().columns());
                     for (String c : encoding.columns()) {
                         requireColumn(splitNames, ColumnNames.field(c), split, "field");
                     }
@@ -426,13 +426,17 @@ final class JobRun {
         boolean driftCounted = !o.noReport && !"train".equals(split.name());
         // the drift counts of a split mapped from column batches or CSV records are made by the mapping itself
         DriftProbe directProbe = driftCounted && !outOfFoldSplit && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk
-                ? new DriftProbe(encoding, ShardIO.union(frames), split.name()) : null;
+                ? new DriftProbe(encoding, frames.get(0).data(), split.name()) : null;
         boolean direct = !outOfFoldSplit && (!driftCounted || directProbe != null);
         Map<String, ColumnarMapping.Buckets> directDrift = directProbe == null ? Map.of() : directProbe.buckets();
-        List<ShardIO.ShardFrame> batches = direct && !split.format().isText() ? mappedFromBatches(encoding, frames, directDrift) : null;
+        ColumnarMapping.Shards scanned = direct && !split.format().isText() ? mappedFromBatchScan(encoding, frames, split, directDrift) : null;
+        List<ShardIO.ShardFrame> batches = scanned == null && direct && !split.format().isText()
+                ? mappedFromBatches(encoding, frames, directDrift) : null;
         List<CsvMapping.Lines> lines = direct && split.format().isText() ? mappedFromRecords(encoding, frames, split, directDrift) : null;
         // one partition per shard, checked on what the write reads (mapped shards: without planning them again)
-        if (batches != null) {
+        if (scanned != null) {
+            ShardIO.checkOnePartitionPerShard(ColumnarMapping.partitions(scanned.data()), split);
+        } else if (batches != null) {
             ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> ColumnarMapping.partitions(f.data())).sum(), split);
         } else if (lines != null) {
             ShardIO.checkOnePartitionPerShard(lines.stream().mapToInt(l -> ColumnarMapping.partitions(l.text())).sum(), split);
@@ -440,11 +444,16 @@ final class JobRun {
             ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         }
         progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
-                outOfFoldSplit ? ", encoded out of fold" : batches != null ? ", mapped from column batches"
+                outOfFoldSplit ? ", encoded out of fold" : scanned != null || batches != null ? ", mapped from column batches"
                         : lines != null ? ", mapped from CSV records" : "");
         List<Long> rows = new ArrayList<>();
-        DriftProbe probe = batches != null || lines != null ? directProbe : null;
-        if (lines != null) {
+        DriftProbe probe = scanned != null || batches != null || lines != null ? directProbe : null;
+        if (scanned != null) {
+            ShardIO.write(scanned.data(), split, target, work);
+            for (int p = 0; p < split.shards().size(); p++) { // partition p: shard p
+                rows.add(scanned.rows(p));
+            }
+        } else if (lines != null) {
             Dataset<Row> all = null;
             for (CsvMapping.Lines l : lines) {
                 all = all == null ? l.text() : all.union(l.text());
@@ -458,7 +467,7 @@ final class JobRun {
                     rows.add(m[0]);
                 }
             }
-            ShardIO.requireValidText(split, ShardIO.union(frames).columns(), checks, all.sparkSession().sparkContext().hadoopConfiguration());
+            ShardIO.requireValidText(split, frames.get(0).data().columns(), checks, all.sparkSession().sparkContext().hadoopConfiguration());
         } else {
             List<ShardIO.ShardFrame> observed = new ArrayList<>();
             List<Observation> counters = ShardIO.observeRows(batches != null ? batches : frames, split, observed);
@@ -478,7 +487,7 @@ final class JobRun {
                 mapped = encoding.apply(data, outOfFoldSplit);
             }
             ShardIO.write(mapped, split, target, work);
-            ShardIO.requireValidText(split, ShardIO.union(frames).columns(), ShardIO.textChecks(split, counters),
+            ShardIO.requireValidText(split, frames.get(0).data().columns(), ShardIO.textChecks(split, counters),
                     mapped.sparkSession().sparkContext().hadoopConfiguration());
             for (Observation c : counters) {
                 rows.add(ShardIO.rows(c));
@@ -525,6 +534,22 @@ final class JobRun {
             out.add(mapped);
         }
         return out;
+    }
+
+    /**
+     * The Parquet split mapped by {@link ColumnarMapping} (column batches, mapped by dictionary id)
+     * as one scan of all its shards, with partition i the rows of shard i: one plan, not one per
+     * shard; or null when that does not apply (as for {@link #mappedFromBatches}, or when Spark
+     * did not plan each shard as one partition: the caller then maps shard by shard).
+     */
+    private ColumnarMapping.Shards mappedFromBatchScan(FieldEncoding encoding, List<ShardIO.ShardFrame> frames, Split split,
+            Map<String, ColumnarMapping.Buckets> drift) {
+        if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
+            return null;
+        }
+        Dataset<Row> first = frames.get(0).data();
+        return ColumnarMapping.transform(risk.model(), ShardIO.scan(first.sparkSession(), split, first.schema()), drift,
+                split.shards().stream().map(s -> s.path().toString()).toList());
     }
 
     /**

@@ -71,8 +71,38 @@ final class ShardIO {
     private ShardIO() {
     }
 
-    /** One shard's scan and, after a write, its row count. */
-    record ShardFrame(Split.Shard shard, Dataset<Row> data) {
+    /**
+     * One shard and its scan. A split's scans beyond the first are made when first asked for: a
+     * pass that reads the split as one scan ({@link #scan}) never plans them (each is a file
+     * listing and an analysis: about 40 ms a shard).
+     */
+    static final class ShardFrame {
+        private final Split.Shard shard;
+        private java.util.function.Supplier<Dataset<Row>> make;
+        private Dataset<Row> data;
+
+        ShardFrame(Split.Shard shard, Dataset<Row> data) {
+            this.shard = shard;
+            this.data = data;
+        }
+
+        ShardFrame(Split.Shard shard, java.util.function.Supplier<Dataset<Row>> make) {
+            this.shard = shard;
+            this.make = make;
+        }
+
+        Split.Shard shard() {
+            return shard;
+        }
+
+        /** The shard's scan, made on the first call. */
+        Dataset<Row> data() {
+            if (data == null) {
+                data = make.get();
+                make = null;
+            }
+            return data;
+        }
     }
 
     // ---------------------------------------------------------------- read
@@ -82,16 +112,24 @@ final class ShardIO {
     private static final String EXCLUDED_RULES = "spark.sql.optimizer.excludedRules";
     /** Whether a generated class's name holds its code-generation stage id (Spark's default: true). */
     static final String USE_ID_IN_CLASS_NAME = "spark.sql.codegen.useIdInClassName";
+    /**
+     * 1 TiB: as the largest partition and as each file's opening cost, Spark packs no two files
+     * into one partition and splits none (a scan's total cost, 1 TiB per file, stays within a long
+     * up to millions of files).
+     */
+    static final long WHOLE_FILE = 1L << 40;
 
     /**
      * The session settings a transform pass runs with (see {@link #withSettings}):
      * <ul>
-     * <li>{@code spark.sql.files.minPartitionNum} 1 and an unlimited
-     * {@code spark.sql.files.maxPartitionBytes}: Spark plans a scan of one file as one partition,
-     * whatever the file's size, so the union of the shards' scans has partition i = shard i. (A
+     * <li>{@code spark.sql.files.minPartitionNum} 1 and both {@code spark.sql.files.maxPartitionBytes}
+     * and {@code spark.sql.files.openCostInBytes} {@link #WHOLE_FILE} (1 TiB): Spark plans each
+     * file of a scan as one partition of its own, whatever the file's size, so the union of the
+     * shards' scans has partition i = shard i, and a scan of a whole Parquet split has one
+     * partition per shard (in Spark's order: {@code ColumnarMapping} puts them in shard order). (A
      * {@code coalesce(1)} per shard did the same, but kept each scan out of the projection's
-     * generated code: the passes took about 1.8 times as long.) The fit's {@link #scan} must not
-     * run under them, or all of train would be one task.</li>
+     * generated code: the passes took about 1.8 times as long.) The fit's {@link #scan} does not
+     * run under them: Spark's own packing and splitting spread train over the cores.</li>
      * <li>{@link #PUSH_PROJECTION_THROUGH_UNION} added to {@code spark.sql.optimizer.excludedRules}
      * (after the session's own exclusions): the mapping stays one projection over the union, planned
      * and compiled once, instead of one copy per shard (8 shards: about 2 s less per pass, cold).</li>
@@ -109,7 +147,8 @@ final class ShardIO {
         boolean listed = Arrays.stream(excluded.split(",")).map(String::trim).anyMatch(PUSH_PROJECTION_THROUGH_UNION::equals);
         return Map.of(
                 "spark.sql.files.minPartitionNum", "1",
-                "spark.sql.files.maxPartitionBytes", String.valueOf(Long.MAX_VALUE / 4),
+                "spark.sql.files.maxPartitionBytes", String.valueOf(WHOLE_FILE),
+                "spark.sql.files.openCostInBytes", String.valueOf(WHOLE_FILE),
                 "spark.sql.unionOutputPartitioning", "false",
                 USE_ID_IN_CLASS_NAME, "false",
                 EXCLUDED_RULES, listed ? excluded : excluded.isBlank() ? PUSH_PROJECTION_THROUGH_UNION : excluded + "," + PUSH_PROJECTION_THROUGH_UNION);
@@ -140,7 +179,8 @@ final class ShardIO {
 
     /**
      * One DataFrame per shard, in shard order, each one partition when planned under
-     * {@link #transformSettings}. CSV/TSV: every column a string,
+     * {@link #transformSettings}; all with the first shard's schema, and each beyond the first
+     * made when first asked for ({@link ShardFrame}). CSV/TSV: every column a string,
      * header names checked equal across shards. Parquet: the shards' schemas must be equal.
      *
      * @throws JobException (invalid) for an empty text shard, a header that differs between shards,
@@ -161,9 +201,10 @@ final class ShardIO {
                     throw JobException.invalid("split " + split.name() + ": header of " + s.name() + " differs from "
                             + split.shards().get(0).name() + ": " + Arrays.toString(header) + " vs " + Arrays.toString(firstHeader));
                 }
-                Dataset<Row> df = spark.read().format("csv").schema(schema).options(csvReadOptions(split.format()))
-                        .load(s.path().toString());
-                frames.add(new ShardFrame(s, df));
+                StructType columns = schema;
+                java.util.function.Supplier<Dataset<Row>> df = () -> spark.read().format("csv").schema(columns)
+                        .options(csvReadOptions(split.format())).load(s.path().toString());
+                frames.add(frames.isEmpty() ? new ShardFrame(s, df.get()) : new ShardFrame(s, df));
             }
         } else {
             // Spark infers the first shard's schema (one small Spark job); the others are compared by
@@ -182,7 +223,9 @@ final class ShardIO {
                                 + split.shards().get(0).name() + ": " + schema.simpleString() + " vs " + first.simpleString());
                     }
                 }
-                frames.add(new ShardFrame(s, spark.read().schema(first).parquet(s.path().toString())));
+                StructType columns = first;
+                java.util.function.Supplier<Dataset<Row>> df = () -> spark.read().schema(columns).parquet(s.path().toString());
+                frames.add(frames.isEmpty() ? new ShardFrame(s, df.get()) : new ShardFrame(s, df));
             }
         }
         return frames;

@@ -6,13 +6,19 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.PartitionCoalescer;
+import org.apache.spark.rdd.PartitionGroup;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.datasources.FilePartition;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
 import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.DataTypes;
@@ -22,6 +28,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.CollectionAccumulator;
+
+import scala.Option;
 
 import io.riskmapping.artifacts.RiskTable;
 
@@ -89,6 +98,40 @@ public final class ColumnarMapping {
      * @param buckets input column &rarr; its buckets (columns without a table are not counted)
      */
     public static Dataset<Row> transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, Buckets> buckets) {
+        Shards mapped = transform(model, dataset, buckets, null);
+        return mapped == null ? null : mapped.data();
+    }
+
+    /**
+     * The mapped rows of a scan of several files with one partition per file, in a given order,
+     * and the rows each partition held.
+     *
+     * @param rows one entry {@code {partition, rows}} per partition, added as its last batch is mapped
+     */
+    public record Shards(Dataset<Row> data, CollectionAccumulator<long[]> rows) {
+        /** The rows partition {@code index} held (0 until it was mapped). */
+        public long rows(int index) {
+            long out = 0;
+            for (long[] e : rows.value()) {
+                if (e[0] == index) {
+                    out = e[1];
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * As {@link #transform(RiskTableMapperModel, Dataset, Map)}, with partition i the rows of
+     * {@code files.get(i)} (each a file of the scan as a path or URI; all the scan's files, each
+     * once), whatever the order of Spark's partitions; null also when the files are not exactly
+     * the scan's, or when a partition of the scan is not one whole file (Spark packs small files
+     * together and splits large ones: the caller plans the scan with {@code
+     * spark.sql.files.openCostInBytes} and {@code maxPartitionBytes} both larger than any file).
+     * A split of several shards is then mapped by one scan. With {@code files} null, Spark's
+     * partitions as they are.
+     */
+    public static Shards transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, Buckets> buckets, List<String> files) {
         Dataset<Row> data = dataset.toDF();
         model.transformSchema(data.schema());
         if (RiskTableMapperParams.ERROR_INVALID.equals(model.getHandleInvalid())) {
@@ -141,9 +184,69 @@ public final class ColumnarMapping {
             defaultValue[j] = o.absent();
             counted[j] = o.buckets();
         }
-        JavaRDD<InternalRow> rows = scan.exec().executeColumnar().toJavaRDD()
-                .mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted));
-        return ((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(), new StructType(fields), false);
+        int[] order = null;
+        if (files != null) {
+            order = inOrder(scan.exec().inputRDD().partitions(), files);
+            if (order == null) {
+                return null;
+            }
+        }
+        RDD<ColumnarBatch> batches = scan.exec().executeColumnar();
+        if (order != null) {
+            batches = batches.coalesce(order.length, false, Option.apply(new InOrder(order)), null);
+        }
+        CollectionAccumulator<long[]> counts = jsc.sc().collectionAccumulator("columnar mapping: rows by partition");
+        JavaRDD<InternalRow> rows = batches.toJavaRDD().mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted, counts));
+        return new Shards(((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(),
+                new StructType(fields), false), counts);
+    }
+
+    /**
+     * For each of {@code files} in turn, the index of the scan partition that is exactly that
+     * whole file; null unless each partition is one whole file and the files are exactly the scan's.
+     */
+    static int[] inOrder(Partition[] partitions, List<String> files) {
+        Map<String, Integer> byPath = new java.util.HashMap<>();
+        for (Partition part : partitions) {
+            if (!(part instanceof FilePartition fp) || fp.files().length != 1) {
+                return null;
+            }
+            PartitionedFile f = fp.files()[0];
+            if (f.start() != 0 || f.length() != f.fileSize()) {
+                return null;
+            }
+            byPath.put(f.toPath().toUri().getPath(), part.index());
+        }
+        int[] order = new int[files.size()];
+        for (int i = 0; i < order.length; i++) {
+            Integer p = byPath.remove(new org.apache.hadoop.fs.Path(files.get(i)).toUri().getPath());
+            if (p == null) {
+                return null;
+            }
+            order[i] = p;
+        }
+        return byPath.isEmpty() ? order : null;
+    }
+
+    /** Partition i of the coalesced RDD is partition {@code order[i]} of its parent, alone. */
+    private static final class InOrder implements PartitionCoalescer, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int[] order;
+
+        InOrder(int[] order) {
+            this.order = order;
+        }
+
+        @Override
+        public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
+            Partition[] parts = parent.partitions();
+            PartitionGroup[] groups = new PartitionGroup[order.length];
+            for (int i = 0; i < order.length; i++) {
+                groups[i] = new PartitionGroup(Option.empty());
+                groups[i].partitions().addOne(parts[order[i]]);
+            }
+            return groups;
+        }
     }
 
     /** An output column: its field, the input column it comes from, and (mapped) its table, default and buckets. */
@@ -177,12 +280,15 @@ public final class ColumnarMapping {
         private final Broadcast<Lookups.Table>[] tables;
         private final double[] defaults;
         private final Buckets[] buckets;
+        private final CollectionAccumulator<long[]> rowCounts;
 
-        Mapping(int[] batchColumn, Broadcast<Lookups.Table>[] tables, double[] defaults, Buckets[] buckets) {
+        Mapping(int[] batchColumn, Broadcast<Lookups.Table>[] tables, double[] defaults, Buckets[] buckets,
+                CollectionAccumulator<long[]> rowCounts) {
             this.batchColumn = batchColumn;
             this.tables = tables;
             this.defaults = defaults;
             this.buckets = buckets;
+            this.rowCounts = rowCounts;
         }
 
         @Override
@@ -201,15 +307,24 @@ public final class ColumnarMapping {
                 private final Object[] bucketIdentity = new Object[n];
                 private final long[][] counts = new long[n][];
                 private Iterator<InternalRow> rows = Collections.emptyIterator();
+                private long rowsRead;
+                private boolean counted;
 
                 @Override
                 public boolean hasNext() {
                     while (!rows.hasNext()) {
                         if (!input.hasNext()) {
+                            if (!counted) {
+                                counted = true;
+                                org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+                                rowCounts.add(new long[] {task == null ? 0 : task.partitionId(), rowsRead});
+                            }
                             return false;
                         }
                         // the rows of one batch are all read before the next batch overwrites its vectors
-                        rows = map(input.next()).rowIterator();
+                        ColumnarBatch batch = input.next();
+                        rowsRead += batch.numRows();
+                        rows = map(batch).rowIterator();
                     }
                     return true;
                 }

@@ -128,4 +128,81 @@ class ColumnarMappingTest {
         byNumber.setOutputCols(new String[] {"n"});
         assertNull(ColumnarMapping.transform(byNumber, parquet), "a numeric table");
     }
+
+    /*
+     * One scan of both files, with each file a partition of its own (Spark's settings as the job's
+     * transform pass sets them): partition i holds the rows of the i-th file asked for, whichever
+     * order Spark planned them in (by size), and rows(i) its count. File a holds ids 0..9999, b
+     * 10000..19999.
+     */
+    @Test
+    void oneScanOfSeveralFilesGivesOnePartitionPerFileInTheGivenOrder() throws java.io.IOException {
+        String a = partFile("a");
+        String b = partFile("b");
+        Map<String, String> whole = Map.of("spark.sql.files.maxPartitionBytes", String.valueOf(1L << 40),
+                "spark.sql.files.openCostInBytes", String.valueOf(1L << 40), "spark.sql.files.minPartitionNum", "1");
+        withConf(whole, () -> {
+            Dataset<Row> scan = spark.read().parquet(a, b);
+            for (List<String> order : List.of(List.of(a, b), List.of(b, a))) {
+                ColumnarMapping.Shards shards = ColumnarMapping.transform(model(), scan, Map.of(), order);
+                assertNotNull(shards, "each file one partition: " + order);
+                assertEquals(2, ColumnarMapping.partitions(shards.data()));
+                List<long[]> ranges = shards.data().javaRDD().mapPartitionsWithIndex((i, rows) -> {
+                    long min = Long.MAX_VALUE;
+                    long max = -1;
+                    long n = 0;
+                    while (rows.hasNext()) {
+                        long id = rows.next().getLong(0);
+                        min = Math.min(min, id);
+                        max = Math.max(max, id);
+                        n++;
+                    }
+                    return List.of(new long[] {i, min, max, n}).iterator();
+                }, false).collect();
+                for (long[] r : ranges) {
+                    long first = order.get((int) r[0]).equals(a) ? 0 : 10_000;
+                    assertEquals(first, r[1], "partition " + r[0] + " starts at its file's first id");
+                    assertEquals(first + 9_999, r[2], "partition " + r[0] + " ends at its file's last id");
+                    assertEquals(10_000, r[3]);
+                    assertEquals(10_000, shards.rows((int) r[0]), "rows counted for partition " + r[0]);
+                }
+                // the values are the model's, as on Spark's partitions
+                for (Row r : shards.data().collectAsList()) {
+                    assertEquals(expectedMid(r.getLong(0)), r.getDouble(2), 0.0);
+                }
+            }
+            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a)), "a file list that is not the scan's");
+            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a, a)), "a file listed twice");
+        });
+        // Spark packs both files into one partition, or splits a file: no one-file partitions
+        withConf(Map.of("spark.sql.files.maxPartitionBytes", String.valueOf(1L << 40), "spark.sql.files.openCostInBytes", "0",
+                "spark.sql.files.minPartitionNum", "1"), () -> {
+            Dataset<Row> scan = spark.read().parquet(a, b);
+            assertEquals(1, scan.rdd().getNumPartitions());
+            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a, b)), "both files in one partition");
+        });
+        withConf(Map.of("spark.sql.files.maxPartitionBytes", "16384", "spark.sql.files.openCostInBytes", "0"), () -> {
+            Dataset<Row> scan = spark.read().parquet(a, b);
+            org.junit.jupiter.api.Assertions.assertTrue(scan.rdd().getNumPartitions() > 2);
+            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a, b)), "files split into several partitions");
+        });
+    }
+
+    /** The one Parquet file written under {@code parquet/<dir>}. */
+    private String partFile(String dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(tmp.resolve("parquet").resolve(dir))) {
+            List<Path> parts = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+            assertEquals(1, parts.size());
+            return parts.get(0).toString();
+        }
+    }
+
+    private void withConf(Map<String, String> settings, Runnable body) {
+        settings.forEach((k, v) -> spark.conf().set(k, v));
+        try {
+            body.run();
+        } finally {
+            settings.keySet().forEach(k -> spark.conf().unset(k));
+        }
+    }
 }
