@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -35,6 +37,7 @@ import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.ColumnarMapping;
 import io.riskmapping.ml.feature.CsvMapping;
 import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.FitStatistics;
 import io.riskmapping.ml.feature.InformationValues;
 import io.riskmapping.ml.feature.WoeEncoder;
 import io.riskmapping.ml.feature.WoeEncoderModel;
@@ -73,6 +76,10 @@ final class JobRun {
     private long runStart;
     /** Whether the train split is encoded out of fold. */
     private boolean outOfFold;
+    /** The risk fit's IV ranking while it is computed (then in {@link #summary}), or null. */
+    private CompletableFuture<List<InformationValues.Row>> ivRanking;
+    /** See {@link #background()}; null until first used. */
+    private ExecutorService background;
 
     JobRun(RiskTableMappingJob options, Map<String, String> env, PrintStream out, PrintStream err) {
         this.o = options;
@@ -101,6 +108,9 @@ final class JobRun {
         try {
             run(spark);
         } finally {
+            if (background != null) {
+                background.shutdown();
+            }
             if (ownSession) {
                 spark.stop();
             }
@@ -246,10 +256,21 @@ final class JobRun {
         Path staging = outStage.staging();
         Path stagedArtifacts = artifactsStage == null ? relocate(artifactsOut, output, staging) : artifactsStage.staging();
         boolean published = false;
+        CompletableFuture<Void> fitArtifacts = null;
         try {
             create(outStage);
             if (artifactsStage != null) {
                 create(artifactsStage);
+            }
+            usedHyperparameters = hp;
+            if (hp != null) {
+                // The fit's artifacts need nothing from the passes: the driver writes them on its
+                // background thread while the splits are mapped.
+                progress("artifacts: writing %s (staged) while the splits are mapped", artifactsOut);
+                Hyperparameters fitted = hp;
+                FieldEncoding fittedEncoding = encoding;
+                fitArtifacts = CompletableFuture.runAsync(() -> writeArtifacts(store, stagedArtifacts, artifactsIn, fittedEncoding, fitted),
+                        background());
             }
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
@@ -275,9 +296,13 @@ final class JobRun {
                 ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
                         new Path(staging, split.name()), new Path(staging, "spark-" + split.name())));
             }
-            progress("artifacts: writing %s (staged)", artifactsOut);
-            usedHyperparameters = hp;
-            writeArtifacts(store, stagedArtifacts, artifactsIn, encoding, hp);
+            if (fitArtifacts != null) {
+                join(fitArtifacts);
+                fitArtifacts = null;
+            } else {
+                progress("artifacts: writing %s (staged)", artifactsOut);
+                writeArtifacts(store, stagedArtifacts, artifactsIn, encoding, hp);
+            }
             if (!o.noReport) {
                 FitReport report = report(encoding, hp);
                 store.write(new Path(stagedArtifacts, REPORT_FILE), report.toHtml());
@@ -288,6 +313,14 @@ final class JobRun {
             published = true;
         } finally {
             if (!published) {
+                if (fitArtifacts != null) {
+                    // nothing may be written into the staged folders once they are discarded
+                    try {
+                        fitArtifacts.join();
+                    } catch (RuntimeException ignored) {
+                        // the failure being reported is the one that stopped the run
+                    }
+                }
                 outStage.discard();
                 if (artifactsStage != null) {
                     artifactsStage.discard();
@@ -387,7 +420,10 @@ final class JobRun {
         }
         progress("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
                 summary.fitSeconds, sparkJobs, cols.length - skipped, skipped, model.statistics().fitRows(), model.statistics().prior());
-        summary.ivRanking = logical(InformationValues.of(model.statistics(), IV_CONFIDENCE));
+        // the IV summary is needed by the artifacts and the report only: computed on the driver's
+        // background thread while the main thread builds the lookup tables and plans the first pass
+        FitStatistics stats = model.statistics();
+        ivRanking = CompletableFuture.supplyAsync(() -> logical(InformationValues.of(stats, IV_CONFIDENCE)), background());
         return new FieldEncoding.Risk(model);
     }
 
@@ -576,7 +612,31 @@ final class JobRun {
         return out;
     }
 
+    /** The IV ranking into the summary, once its computation ({@link #ivRanking}) is done. */
+    private void awaitIvRanking() {
+        if (ivRanking != null) {
+            summary.ivRanking = join(ivRanking);
+            ivRanking = null;
+        }
+    }
+
+    /**
+     * The driver's background thread (made on first use): work that no Spark job waits for, run
+     * one task after another while the main thread plans and runs the passes.
+     */
+    private ExecutorService background() {
+        if (background == null) {
+            background = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "risk-table-mapping-driver");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return background;
+    }
+
     private void writeArtifacts(ArtifactStore store, Path dir, Path artifactsIn, FieldEncoding encoding, Hyperparameters hp) {
+        awaitIvRanking();
         if (artifactsIn != null) {
             List<String> copied = store.copyFolder(artifactsIn, dir);
             summary.artifactFiles.addAll(copied);
@@ -616,6 +676,7 @@ final class JobRun {
 
     /** The fit report of this run (docs/report.md). */
     private FitReport report(FieldEncoding encoding, Hyperparameters hp) {
+        awaitIvRanking();
         String version = RiskTableMappingJob.class.getPackage().getImplementationVersion();
         boolean risk = encoding instanceof FieldEncoding.Risk;
         Integer threshold = hp != null && risk ? hp.countThreshold() : null;
