@@ -233,7 +233,7 @@ final class RiskTableAggregation {
 
     /** The keys with fit rows, in key order (an array sort: faster than a TreeMap for large tables). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Map<Object, long[]> sortedFitted(Map<Object, long[]> byKey) {
+    static Map<Object, long[]> sortedFitted(Map<Object, long[]> byKey) {
         List<Map.Entry<Object, long[]>> fitted = new ArrayList<>(byKey.size());
         for (Map.Entry<Object, long[]> e : byKey.entrySet()) {
             if (e.getValue()[0] > 0) {
