@@ -29,8 +29,10 @@ import scala.Tuple2;
  * PartialCounts#SCHEMA} rows: field, text or numeric key, n0, n1, rows, invalid labels) summed by
  * (field, key) in one shuffle, and brought to the driver in one Spark job.
  *
- * <p>Each map task writes its partial rows into one compact buffer per reduce partition, chosen
- * by the key's hash (the label row and a field's null key by field); the buffers (at most 512 KB
+ * <p>Each map task writes its partial counts into one compact buffer per reduce partition, chosen
+ * by the key's hash (the label row and a field's null key by field): a counting task's tables
+ * directly, text keys as the bytes they hold ({@link PartialCounts.Counting#buffers}), other
+ * partial rows row by row; the buffers (at most 512 KB
  * each) are shuffled; each reduce task sums its keys in the same open-addressing tables the map
  * side counts with ({@link PartialCounts.TextCounts}; numeric keys in a {@code HashMap}) and
  * writes its sums as buffers again, which one {@code collect} brings to the driver; the driver
@@ -89,7 +91,12 @@ final class CountMerge {
         out.writeLong(invalid);
     }
 
-    /** The map side: partial rows into one buffer per reduce partition, by key hash. */
+    /**
+     * The map side: partial rows into one buffer per reduce partition, by key hash. A partition
+     * whose rows come straight from a counting task ({@link PartialCounts.Counting}: the iterator
+     * that {@code mapPartitions} returned, which Spark hands on as is) writes its tables' keys
+     * into the buffers as bytes, without making a row, a {@code String} or its UTF-8 copy per key.
+     */
     private static final class Split implements PairFlatMapFunction<Iterator<Row>, Integer, byte[]> {
         private static final long serialVersionUID = 1L;
         private final int partitions;
@@ -100,29 +107,24 @@ final class CountMerge {
 
         @Override
         public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Row> rows) {
-            ByteArrayOutputStream[] buffers = new ByteArrayOutputStream[partitions];
-            DataOutputStream[] outs = new DataOutputStream[partitions];
-            for (int i = 0; i < partitions; i++) {
-                buffers[i] = new ByteArrayOutputStream(1 << 12);
-                outs[i] = new DataOutputStream(buffers[i]);
+            Buffers buffers = new Buffers(partitions);
+            if (rows instanceof PartialCounts.Counting counting) {
+                return counting.buffers(buffers);
             }
-            ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
             return new Iterator<>() {
                 private boolean drained;
 
                 @Override
                 public boolean hasNext() {
-                    while (ready.isEmpty() && !drained) {
+                    while (buffers.ready.isEmpty() && !drained) {
                         if (rows.hasNext()) {
                             add(rows.next());
                         } else {
                             drained = true;
-                            for (int i = 0; i < partitions; i++) {
-                                pass(i);
-                            }
+                            buffers.passAll();
                         }
                     }
-                    return !ready.isEmpty();
+                    return !buffers.ready.isEmpty();
                 }
 
                 @Override
@@ -130,48 +132,89 @@ final class CountMerge {
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    return ready.poll();
+                    return buffers.ready.poll();
                 }
 
                 private void add(Row r) {
                     int f = r.getInt(0);
-                    byte tag;
-                    byte[] text = null;
-                    double number = 0;
-                    int hash;
                     if (f < 0) {
-                        tag = LABEL;
-                        hash = 0;
+                        buffers.label(r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6));
                     } else if (!r.isNullAt(2)) {
-                        tag = NUMBER;
-                        number = r.getDouble(2);
-                        hash = Double.hashCode(number) * 31 + f;
+                        buffers.number(f, r.getDouble(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6));
                     } else if (!r.isNullAt(1)) {
-                        tag = TEXT;
-                        text = r.getString(1).getBytes(StandardCharsets.UTF_8);
-                        hash = Utf8Keys.hash(UTF8String.fromBytes(text)) * 31 + f;
+                        buffers.text(f, r.getString(1).getBytes(StandardCharsets.UTF_8), r.getLong(3), r.getLong(4), r.getLong(5),
+                                r.getLong(6));
                     } else {
-                        tag = NULL;
-                        hash = f;
-                    }
-                    int to = Math.floorMod(hash, partitions);
-                    try {
-                        write(outs[to], tag, f, text, number, r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    if (buffers[to].size() >= CHUNK_BYTES) {
-                        pass(to);
-                    }
-                }
-
-                private void pass(int to) {
-                    if (buffers[to].size() > 0) {
-                        ready.add(new Tuple2<>(to, buffers[to].toByteArray()));
-                        buffers[to].reset();
+                        buffers.nulls(f, r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6));
                     }
                 }
             };
+        }
+    }
+
+    /**
+     * One map task's buffers, one per reduce partition: each entry goes to the partition of its
+     * key's hash (the label by 0, a field's null key by the field), and a buffer of
+     * {@link #CHUNK_BYTES} or more is passed on ({@link #ready}).
+     */
+    static final class Buffers {
+        private final int partitions;
+        private final ByteArrayOutputStream[] bytes;
+        private final DataOutputStream[] outs;
+        /** Buffers passed on: (reduce partition, bytes). */
+        final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
+
+        Buffers(int partitions) {
+            this.partitions = partitions;
+            bytes = new ByteArrayOutputStream[partitions];
+            outs = new DataOutputStream[partitions];
+            for (int i = 0; i < partitions; i++) {
+                bytes[i] = new ByteArrayOutputStream(1 << 12);
+                outs[i] = new DataOutputStream(bytes[i]);
+            }
+        }
+
+        void label(long n0, long n1, long rows, long invalid) {
+            add(0, LABEL, -1, null, 0, n0, n1, rows, invalid);
+        }
+
+        void number(int field, double number, long n0, long n1, long rows, long invalid) {
+            add(Double.hashCode(number) * 31 + field, NUMBER, field, null, number, n0, n1, rows, invalid);
+        }
+
+        /** A text key given as its UTF-8 bytes. */
+        void text(int field, byte[] utf8, long n0, long n1, long rows, long invalid) {
+            add(Utf8Keys.hash(UTF8String.fromBytes(utf8)) * 31 + field, TEXT, field, utf8, 0, n0, n1, rows, invalid);
+        }
+
+        void nulls(int field, long n0, long n1, long rows, long invalid) {
+            add(field, NULL, field, null, 0, n0, n1, rows, invalid);
+        }
+
+        private void add(int hash, byte tag, int field, byte[] text, double number, long n0, long n1, long rows, long invalid) {
+            int to = Math.floorMod(hash, partitions);
+            try {
+                write(outs[to], tag, field, text, number, n0, n1, rows, invalid);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (bytes[to].size() >= CHUNK_BYTES) {
+                pass(to);
+            }
+        }
+
+        /** Passes on every buffer that holds anything (at the end of the task). */
+        void passAll() {
+            for (int i = 0; i < partitions; i++) {
+                pass(i);
+            }
+        }
+
+        private void pass(int to) {
+            if (bytes[to].size() > 0) {
+                ready.add(new Tuple2<>(to, bytes[to].toByteArray()));
+                bytes[to].reset();
+            }
         }
     }
 

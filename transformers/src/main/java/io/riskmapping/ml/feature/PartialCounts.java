@@ -155,6 +155,67 @@ final class PartialCounts implements FlatMapFunction<Iterator<InternalRow>, Row>
             return pending.next();
         }
 
+        /**
+         * The same counts as this iterator's rows, written straight into the fit's shuffle
+         * buffers ({@link CountMerge}): each flush of the tables as it is filled, then the label;
+         * text keys as the bytes the tables hold. Use either this or the rows, not both.
+         */
+        final Iterator<scala.Tuple2<Integer, byte[]>> buffers(CountMerge.Buffers out) {
+            return new Iterator<>() {
+                private boolean done;
+
+                @Override
+                public boolean hasNext() {
+                    while (out.ready.isEmpty() && !done) {
+                        if (more()) {
+                            fill();
+                            drain();
+                        } else {
+                            done = true;
+                            out.label(label[0], label[1], label[2], label[3]);
+                            out.passAll();
+                        }
+                    }
+                    return !out.ready.isEmpty();
+                }
+
+                @Override
+                public scala.Tuple2<Integer, byte[]> next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return out.ready.poll();
+                }
+
+                /** Writes every table's keys into the buffers, each table then replaced by an empty one. */
+                private void drain() {
+                    for (int f = 0; f < texts.length; f++) {
+                        int field = f;
+                        if (texts[f] != null) {
+                            texts[f].forEach((key, n0, n1, rows, invalid) -> {
+                                if (key == null) {
+                                    out.nulls(field, n0, n1, rows, invalid);
+                                } else {
+                                    out.text(field, key, n0, n1, rows, invalid);
+                                }
+                            });
+                            texts[f] = new TextCounts();
+                        } else {
+                            for (Map.Entry<Object, long[]> e : numbers[f].entrySet()) {
+                                long[] c = e.getValue();
+                                if (e.getKey() == null) {
+                                    out.nulls(field, c[0], c[1], c[2], c[3]);
+                                } else {
+                                    out.number(field, (Double) e.getKey(), c[0], c[1], c[2], c[3]);
+                                }
+                            }
+                            numbers[f] = new HashMap<>();
+                        }
+                    }
+                }
+            };
+        }
+
         /** The bytes the tables hold: text slots and long keys, an estimate per numeric key. */
         long bytes(long numericEntries) {
             long b = numericEntries * NUMERIC_KEY_BYTES;

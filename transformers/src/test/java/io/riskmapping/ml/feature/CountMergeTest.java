@@ -98,4 +98,43 @@ class CountMergeTest {
         assertEquals(41, merged.get("a").bins().size());
         assertEquals(13, merged.get("n").bins().size(), "numeric keys");
     }
+
+    /*
+     * A counting task's tables go straight into the buffers: the iterator PartialCounts returns
+     * reaches CountMerge as itself (Spark hands mapPartitions' iterator on unwrapped), and the sums
+     * are those of its rows (the rows path, taken when anything stands between the two), with the
+     * tables flushed every 50 keys or never.
+     */
+    @Test
+    void countingTasksWriteTheirTablesAsBuffersWithTheSameSums() {
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+        // (y int, k0 text: 1,200 keys with nulls, k1 double: 90 keys with nulls), read through the executors
+        org.apache.spark.sql.Dataset<Row> data = spark.range(0, 20_000, 1, 4).selectExpr(
+                "cast(id % 3 as int) as y",
+                "case when id % 11 = 0 then null else concat('k', cast(id * 7 % 1200 as string), '-\u00e9') end as k0",
+                "case when id % 13 = 0 then null else cast(id % 90 as double) / 4 end as k1");
+        JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows = data.queryExecution().toRdd().toJavaRDD();
+        boolean[] numeric = {false, true};
+        for (long flush : new long[] {50, Long.MAX_VALUE}) {
+            JavaRDD<Row> partials = rows.mapPartitions(new PartialCounts(numeric, flush, -1));
+            List<Boolean> counting = partials.mapPartitionsToPair(it -> List.of(new scala.Tuple2<>(it instanceof PartialCounts.Counting, 0))
+                    .iterator()).keys().collect();
+            assertEquals(List.of(true, true, true, true), counting, "each partition's iterator reaches the next step as itself");
+            Map<String, long[]> direct = sums(CountMerge.merged(partials, 3));
+            Map<String, long[]> byRows = sums(CountMerge.merged(partials.map(r -> r), 3));
+            assertEquals(byRows.keySet(), direct.keySet(), "flush " + flush);
+            byRows.forEach((k, c) -> assertArrayEquals(c, direct.get(k), k));
+            assertEquals(1 + 1200 + 1 + 90 + 1, direct.size(), "the label, 1,200 texts and null, 90 numbers and null");
+            assertArrayEquals(new long[] {6667, 6667, 20_000, 6666}, direct.get("-1|-|-"), "the label row: n0, n1, rows, invalid (class 2)");
+        }
+    }
+
+    private static Map<String, long[]> sums(Iterator<Row> rows) {
+        Map<String, long[]> out = new HashMap<>();
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            assertEquals(null, out.put(id(r), new long[] {r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)}), id(r));
+        }
+        return out;
+    }
 }
