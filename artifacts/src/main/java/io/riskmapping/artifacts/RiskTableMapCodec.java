@@ -56,14 +56,37 @@ public final class RiskTableMapCodec {
 
     // ------------------------------------------------------------------ JSON
 
-    /**
-     * The JSON file's bytes (UTF-8, indented, deterministic). Written as a stream (Jackson's
-     * {@code JsonGenerator}, with the mapper's indentation): the same bytes a tree of the
-     * document gives, without a node per bin (the medium benchmark's 640,000 bins, 27 MB).
-     */
+    /** The JSON file's bytes (UTF-8, indented, deterministic): what {@link #writeJson} writes. */
     public static byte[] toJson(RiskTableMap map) {
+        return inMemory(map, RiskTableMapCodec::writeJson);
+    }
+
+    /** What a writer of a file writes, as bytes. */
+    private static byte[] inMemory(RiskTableMap map, Writer writer) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.writer().createGenerator(out)) {
+        try {
+            writer.write(map, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@link #writeJson} or {@link #writePickle}. */
+    private interface Writer {
+        void write(RiskTableMap map, java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes the JSON file (UTF-8, indented, deterministic) to {@code out}, as a stream (Jackson's
+     * {@code JsonGenerator}, with the mapper's indentation): the bytes a tree of the document
+     * gives, without a node per bin, and without the file in memory when {@code out} is a file
+     * (the 1-million-category run's file is 70 MB). Does not close {@code out}.
+     *
+     * @throws IOException from {@code out}
+     */
+    public static void writeJson(RiskTableMap map, java.io.OutputStream out) throws IOException {
+        try (JsonGenerator g = JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("format", "risk_table_map");
             g.writeNumberField("format_version", RiskTableMap.FORMAT_VERSION);
@@ -84,10 +107,7 @@ public final class RiskTableMapCodec {
             }
             g.writeEndObject();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     /**
@@ -298,8 +318,18 @@ public final class RiskTableMapCodec {
 
     // ---------------------------------------------------------------- pickle
 
-    /** The pickle file's bytes (protocol 2, no memo: deterministic). */
+    /** The pickle file's bytes (protocol 2, no memo: deterministic): what {@link #writePickle} writes. */
     public static byte[] toPickle(RiskTableMap map) {
+        return inMemory(map, RiskTableMapCodec::writePickle);
+    }
+
+    /**
+     * Writes the pickle file (protocol 2, no memo: deterministic) to {@code out}, which should be
+     * buffered (the pickler writes an opcode at a time). Does not close {@code out}.
+     *
+     * @throws IOException from {@code out}
+     */
+    public static void writePickle(RiskTableMap map, java.io.OutputStream out) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         for (RiskTable t : map.list()) {
             Map<String, Object> n = new LinkedHashMap<>();
@@ -319,11 +349,7 @@ public final class RiskTableMapCodec {
             n.put("bins", bins);
             root.put(t.varName(), n);
         }
-        try {
-            return new Pickler(false).dumps(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        new Pickler(false).dump(root, out);
     }
 
     /**

@@ -82,6 +82,23 @@ final class ArtifactStore {
         }
     }
 
+    /** What {@link #write(Path, Content)} writes: a file's content, written to a stream. */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a file as a stream (buffered), without its whole content in memory: the artifacts of
+     * a table of a million categories are tens of MB, written while the passes use the heap.
+     */
+    void write(Path p, Content content) {
+        try (OutputStream out = new java.io.BufferedOutputStream(fs(p).create(p, true), 1 << 16)) {
+            content.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+
     void write(Path p, byte[] bytes) {
         try (OutputStream out = fs(p).create(p, true)) {
             out.write(bytes);

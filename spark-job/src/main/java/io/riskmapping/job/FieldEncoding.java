@@ -108,8 +108,8 @@ sealed interface FieldEncoding {
                 logical.add(t.withVarName(ColumnNames.field(t.varName())));
             }
             RiskTableMap tables = new RiskTableMap(logical);
-            store.write(new Path(dir, RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
-            store.write(new Path(dir, RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
+            store.write(new Path(dir, RiskTableMapCodec.JSON_FILE), out -> RiskTableMapCodec.writeJson(tables, out));
+            store.write(new Path(dir, RiskTableMapCodec.PICKLE_FILE), out -> RiskTableMapCodec.writePickle(tables, out));
             return List.of(RiskTableMapCodec.JSON_FILE, RiskTableMapCodec.PICKLE_FILE);
         }
     }
