@@ -114,8 +114,9 @@ final class ShardIO {
     static final String USE_ID_IN_CLASS_NAME = "spark.sql.codegen.useIdInClassName";
     /**
      * 1 TiB: as the largest partition and as each file's opening cost, Spark packs no two files
-     * into one partition and splits none (a scan's total cost, 1 TiB per file, stays within a long
-     * up to millions of files).
+     * into one partition and splits no file under 1 TiB (a scan's total cost, 1 TiB per file,
+     * stays within a long up to millions of files). A larger shard would be split, and the job
+     * stops at its one-partition-per-shard check.
      */
     static final long WHOLE_FILE = 1L << 40;
 
