@@ -45,6 +45,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import com.univocity.parsers.csv.CsvFormat;
@@ -208,14 +209,18 @@ final class ShardIO {
                 frames.add(frames.isEmpty() ? new ShardFrame(s, df.get()) : new ShardFrame(s, df));
             }
         } else {
-            // Spark infers the first shard's schema (one small Spark job); the others are compared by
+            // The first shard's schema is the one Spark wrote into its footer (read on the driver:
+            // no Spark job), else Spark infers it (one small Spark job); the others are compared by
             // their footers on the driver, and only a shard whose footer differs is inferred too.
             StructType first = null;
             String firstFooter = null;
             for (Split.Shard s : split.shards()) {
                 String footer = footerSchema(s.path(), conf);
                 if (first == null) {
-                    first = spark.read().parquet(s.path().toString()).schema();
+                    first = sparkSchema(footer);
+                    if (first == null) {
+                        first = spark.read().parquet(s.path().toString()).schema();
+                    }
                     firstFooter = footer;
                 } else if (!footer.equals(firstFooter)) {
                     StructType schema = spark.read().parquet(s.path().toString()).schema();
@@ -239,7 +244,7 @@ final class ShardIO {
     static String footerSchema(Path shard, Configuration conf) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(shard, conf))) {
             FileMetaData meta = reader.getFooter().getFileMetaData();
-            return meta.getSchema() + "\n" + meta.getKeyValueMetaData().get(SPARK_ROW_METADATA);
+            return meta.getKeyValueMetaData().get(SPARK_ROW_METADATA) + FOOTER_SEPARATOR + meta.getSchema();
         } catch (IOException | RuntimeException e) {
             String m = String.valueOf(e.getMessage());
             throw JobException.invalid(m.contains(shard.getName()) ? m : shard + ": not a readable Parquet file (" + m + ")");
@@ -248,6 +253,45 @@ final class ShardIO {
 
     /** The footer key under which Spark stores a Parquet file's Spark schema. */
     private static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+    /** Between the two parts of {@link #footerSchema}'s text (the first never holds a line break). */
+    private static final String FOOTER_SEPARATOR = "\n";
+
+    /**
+     * The schema Spark reads a Parquet file with, from the Spark schema its footer holds
+     * ({@link #footerSchema}; Spark writes it as JSON): every field nullable, as Spark's file
+     * sources make them; null when the footer holds none (another writer) or not as JSON, and
+     * Spark must infer it.
+     */
+    static StructType sparkSchema(String footer) {
+        String json = footer.substring(0, footer.indexOf(FOOTER_SEPARATOR));
+        if (json.equals("null")) {
+            return null;
+        }
+        try {
+            return org.apache.spark.sql.types.DataType.fromJson(json) instanceof StructType st ? (StructType) nullable(st) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The type with every field, array element and map value nullable. */
+    private static org.apache.spark.sql.types.DataType nullable(org.apache.spark.sql.types.DataType t) {
+        if (t instanceof StructType st) {
+            StructField[] fields = st.fields().clone();
+            for (int i = 0; i < fields.length; i++) {
+                StructField f = fields[i];
+                fields[i] = new StructField(f.name(), nullable(f.dataType()), true, f.metadata());
+            }
+            return new StructType(fields);
+        }
+        if (t instanceof org.apache.spark.sql.types.ArrayType a) {
+            return org.apache.spark.sql.types.DataTypes.createArrayType(nullable(a.elementType()), true);
+        }
+        if (t instanceof org.apache.spark.sql.types.MapType m) {
+            return org.apache.spark.sql.types.DataTypes.createMapType(nullable(m.keyType()), nullable(m.valueType()), true);
+        }
+        return t;
+    }
 
     /** The whole split as one scan of all its shards, with the schema {@link #read} found (the fit needs no shard layout). */
     static Dataset<Row> scan(SparkSession spark, Split split, StructType schema) {

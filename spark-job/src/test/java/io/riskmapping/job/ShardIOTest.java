@@ -127,4 +127,51 @@ class ShardIOTest {
     private static LogicalPlan optimized(Dataset<Row> df) {
         return df.queryExecution().optimizedPlan();
     }
+
+    /*
+     * The first Parquet shard's schema is read from the Spark schema in its footer, without a
+     * Spark job: it must be the schema Spark itself reads the file with (every field nullable,
+     * nested ones too; field metadata kept), for files Spark wrote with non-null, nested, decimal,
+     * date and timestamp columns and German Credit's shards. A footer without Spark's schema
+     * (another writer) gives null: Spark infers it.
+     */
+    @Test
+    void theFootersSparkSchemaIsTheSchemaSparkReads(@TempDir Path tmp) throws java.io.IOException {
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Dataset<Row> data = spark.range(0, 50, 1, 1).selectExpr("id", "cast(id as string) as s",
+                "array(id, id + 1) as a", "map(cast(id as string), named_struct('x', id, 'y', cast(id as double))) as m",
+                "named_struct('p', id, 'q', array(named_struct('r', id))) as st", "cast(id as decimal(12, 3)) as d",
+                "date_add(date'2020-01-01', cast(id as int)) as day", "timestamp'2020-01-01 00:00:00' as ts");
+        Dataset<Row> described = data.withColumn("s", col("s").as("s", new org.apache.spark.sql.types.MetadataBuilder()
+                .putString("comment", "a described column").build()));
+        described.write().parquet(tmp.resolve("spark").toString());
+        List<Path> files = new ArrayList<>();
+        try (var list = java.nio.file.Files.list(tmp.resolve("spark"))) {
+            list.filter(f -> f.getFileName().toString().endsWith(".parquet")).forEach(files::add);
+        }
+        Path credit = SparkTestSession.germanCredit("parquet");
+        for (String split : new String[] {"train", "val", "test"}) {
+            try (var list = java.nio.file.Files.list(credit.resolve(split))) {
+                list.forEach(files::add);
+            }
+        }
+        for (Path f : files) {
+            org.apache.spark.sql.types.StructType fromFooter = ShardIO.sparkSchema(ShardIO.footerSchema(new org.apache.hadoop.fs.Path(f.toString()), conf));
+            org.apache.spark.sql.types.StructType read = spark.read().parquet(f.toString()).schema();
+            assertEquals(read, fromFooter, f.toString());
+            assertEquals(read.json(), fromFooter.json(), "with the fields' metadata: " + f);
+        }
+        // the non-null columns were written as such, and are read nullable
+        assertFalse(data.schema().apply("id").nullable());
+        // a Parquet file from another writer: no Spark schema in its footer
+        org.apache.hadoop.fs.Path other = new org.apache.hadoop.fs.Path(tmp.resolve("other.parquet").toString());
+        org.apache.parquet.schema.MessageType type = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+                "message m { required int64 id; optional binary s (UTF8); }");
+        try (org.apache.parquet.hadoop.ParquetWriter<org.apache.parquet.example.data.Group> w =
+                org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(other).withType(type).withConf(conf).build()) {
+            w.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(type).newGroup().append("id", 1L).append("s", "x"));
+        }
+        assertEquals(null, ShardIO.sparkSchema(ShardIO.footerSchema(other, conf)));
+        assertEquals(2, spark.read().parquet(other.toString()).schema().size(), "Spark infers it");
+    }
 }
