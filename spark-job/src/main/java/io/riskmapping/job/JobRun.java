@@ -557,7 +557,7 @@ final class JobRun {
         // the split as one scan, one partition per shard in shard order: one plan, not one per shard
         Dataset<Row> first = frames.get(0).data();
         CsvMapping.Lines whole = CsvMapping.transform(risk.model(), ShardIO.scan(first.sparkSession(), split, first.schema()), writeOptions,
-                drift, split.shards().stream().map(s -> s.path().toString()).toList());
+                drift, split.paths());
         if (whole != null) {
             return List.of(whole);
         }
@@ -585,7 +585,7 @@ final class JobRun {
         }
         Dataset<Row> first = frames.get(0).data();
         return ColumnarMapping.transform(risk.model(), ShardIO.scan(first.sparkSession(), split, first.schema()), drift,
-                split.shards().stream().map(s -> s.path().toString()).toList());
+                split.paths());
     }
 
     /**

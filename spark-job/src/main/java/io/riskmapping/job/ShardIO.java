@@ -295,7 +295,7 @@ final class ShardIO {
 
     /** The whole split as one scan of all its shards, with the schema {@link #read} found (the fit needs no shard layout). */
     static Dataset<Row> scan(SparkSession spark, Split split, StructType schema) {
-        String[] paths = split.shards().stream().map(s -> s.path().toString()).toArray(String[]::new);
+        String[] paths = split.paths().toArray(new String[0]);
         if (split.format().isText()) {
             return spark.read().format("csv").schema(schema).options(csvReadOptions(split.format())).load(paths);
         }

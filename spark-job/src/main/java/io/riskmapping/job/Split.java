@@ -28,6 +28,11 @@ public record Split(String name, Path dir, ShardFormat format, boolean gzip, Lis
     public record Shard(Path path, String name, long length) {
     }
 
+    /** The shards' paths, in shard order. */
+    public List<String> paths() {
+        return shards.stream().map(s -> s.path().toString()).toList();
+    }
+
     /** "csv", "tsv.gz", "parquet". */
     public String describeFormat() {
         return format.label() + (gzip ? ".gz" : "");

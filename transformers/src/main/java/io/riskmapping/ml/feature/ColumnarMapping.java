@@ -111,13 +111,8 @@ public final class ColumnarMapping {
     public record Shards(Dataset<Row> data, CollectionAccumulator<long[]> rows) {
         /** The rows partition {@code index} held (0 until it was mapped). */
         public long rows(int index) {
-            long out = 0;
-            for (long[] e : rows.value()) {
-                if (e[0] == index) {
-                    out = e[1];
-                }
-            }
-            return out;
+            long[] e = FileScans.partitionEntry(rows, index);
+            return e == null ? 0 : e[1];
         }
     }
 
@@ -206,7 +201,7 @@ public final class ColumnarMapping {
      * whole file; null unless each partition is one whole file and the files are exactly the scan's.
      */
     static int[] inOrder(Partition[] partitions, List<String> files) {
-        Map<String, Integer> byPath = new java.util.HashMap<>();
+        List<org.apache.hadoop.fs.Path> paths = new ArrayList<>();
         for (Partition part : partitions) {
             if (!(part instanceof FilePartition fp) || fp.files().length != 1) {
                 return null;
@@ -215,17 +210,9 @@ public final class ColumnarMapping {
             if (f.start() != 0 || f.length() != f.fileSize()) {
                 return null;
             }
-            byPath.put(f.toPath().toUri().getPath(), part.index());
+            paths.add(f.toPath()); // partition i at index i
         }
-        int[] order = new int[files.size()];
-        for (int i = 0; i < order.length; i++) {
-            Integer p = byPath.remove(new org.apache.hadoop.fs.Path(files.get(i)).toUri().getPath());
-            if (p == null) {
-                return null;
-            }
-            order[i] = p;
-        }
-        return byPath.isEmpty() ? order : null;
+        return FileScans.positions(paths, files);
     }
 
     /** Partition i of the coalesced RDD is partition {@code order[i]} of its parent, alone. */

@@ -141,21 +141,17 @@ public final class CsvFiles {
 
     /** The files of {@code partitions}, one per partition in the order of {@code order}; null unless the same files. */
     private static List<List<String>> inOrder(List<List<String>> partitions, List<String> order) {
-        java.util.Map<String, String> byPath = new java.util.HashMap<>();
-        for (List<String> files : partitions) {
-            for (String f : files) {
-                byPath.put(org.apache.spark.paths.SparkPath.fromUrlString(f).toPath().toUri().getPath(), f);
-            }
+        List<String> files = new ArrayList<>();
+        partitions.forEach(files::addAll);
+        int[] at = FileScans.positions(files.stream().map(f -> org.apache.spark.paths.SparkPath.fromUrlString(f).toPath()).toList(), order);
+        if (at == null) {
+            return null;
         }
         List<List<String>> out = new ArrayList<>();
-        for (String p : order) {
-            String f = byPath.remove(new Path(p).toUri().getPath());
-            if (f == null) {
-                return null;
-            }
-            out.add(new ArrayList<>(List.of(f))); // a mutable list: Kryo (spark.serializer) cannot rebuild List.of's
+        for (int i : at) {
+            out.add(new ArrayList<>(List.of(files.get(i)))); // a mutable list: Kryo (spark.serializer) cannot rebuild List.of's
         }
-        return byPath.isEmpty() ? out : null;
+        return out;
     }
 
     private static int indexOf(StructField[] schema, String name) {

@@ -70,13 +70,8 @@ public final class CsvMapping {
     public record Metrics(CollectionAccumulator<long[]> partitions) implements java.io.Serializable {
         /** The counts of one partition: {rows, badRows, badColumn}, zeros and -1 when it counted nothing. */
         public long[] partition(int index) {
-            long[] out = {0, 0, -1};
-            for (long[] e : partitions.value()) {
-                if (e[0] == index) {
-                    out = new long[] {e[1], e[2], e[3]};
-                }
-            }
-            return out;
+            long[] e = FileScans.partitionEntry(partitions, index);
+            return e == null ? new long[] {0, 0, -1} : new long[] {e[1], e[2], e[3]};
         }
 
         /** The records over all partitions. */

@@ -80,4 +80,38 @@ final class FileScans {
         }
         return true;
     }
+
+    /**
+     * For each of {@code order} in turn (paths or URIs), the index in {@code files} of the same
+     * file, compared by path; null unless {@code order} names exactly {@code files}, each once.
+     */
+    static int[] positions(List<org.apache.hadoop.fs.Path> files, List<String> order) {
+        java.util.Map<String, Integer> byPath = new java.util.HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            byPath.put(files.get(i).toUri().getPath(), i);
+        }
+        int[] at = new int[order.size()];
+        for (int i = 0; i < at.length; i++) {
+            Integer p = byPath.remove(new org.apache.hadoop.fs.Path(order.get(i)).toUri().getPath());
+            if (p == null) {
+                return null;
+            }
+            at[i] = p;
+        }
+        return byPath.isEmpty() ? at : null;
+    }
+
+    /**
+     * The last entry {@code {partition, ...}} a mapping's accumulator holds for one partition (its
+     * task added one as its partition ended), or null when it holds none.
+     */
+    static long[] partitionEntry(org.apache.spark.util.CollectionAccumulator<long[]> entries, int partition) {
+        long[] out = null;
+        for (long[] e : entries.value()) {
+            if (e[0] == partition) {
+                out = e;
+            }
+        }
+        return out;
+    }
 }
