@@ -36,6 +36,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
  * environment variable) and the value.
+ *
+ * <p>A key this class does not know (a typo such as {@code smoothing_factor}, or a key another
+ * step of the pipeline reads) is not used: {@link #unknownKeys()} lists it, with
+ * {@link #nearestKnownKey} for the message, and {@link #toJson()} keeps it under
+ * {@value #UNKNOWN_KEYS}, apart from the keys the job used.
  */
 public final class Hyperparameters {
 
@@ -52,6 +57,8 @@ public final class Hyperparameters {
     public static final String FOLD_SEED = "fold_seed";
     public static final String ENCODING = "encoding";
     public static final String NUMERIC_BINNING = "numeric_binning";
+    /** Where {@link #toJson()} keeps the keys of the file this class does not know. */
+    public static final String UNKNOWN_KEYS = "unknown_keys";
     public static final String RISK_TABLE = "risk_table";
     public static final String WOE = "woe";
 
@@ -59,6 +66,11 @@ public final class Hyperparameters {
     public static final int DEFAULT_COUNT_THRESHOLD = 5;
     public static final int DEFAULT_MAX_UNIQUE_THRESHOLD = 100;
     public static final String DEFAULT_LABEL_NAME = "target";
+
+    /** The keys this class reads (and {@value #UNKNOWN_KEYS}, which it writes). */
+    public static final List<String> KNOWN_KEYS = List.of(CAT_FIELD_LIST, LABEL_NAME, SMOOTH_FACTOR, COUNT_THRESHOLD,
+            MAX_UNIQUE_THRESHOLD, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
+    private static final List<String> BINNING_KEYS = List.of("fields", "method", "num_bins", "monotonic");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -341,6 +353,70 @@ public final class Hyperparameters {
         return new IllegalArgumentException(source + ": " + key + " " + rule + ", got " + value);
     }
 
+    /**
+     * The keys of the file that this class does not know, in file order: top-level keys, and keys
+     * inside {@code numeric_binning} as {@code numeric_binning.KEY}. The keys already kept under
+     * {@value #UNKNOWN_KEYS} (a file this class wrote) are not listed again.
+     */
+    public List<String> unknownKeys() {
+        List<String> out = new ArrayList<>();
+        node.fieldNames().forEachRemaining(k -> {
+            if (!KNOWN_KEYS.contains(k)) {
+                out.add(k);
+            }
+        });
+        JsonNode b = node.get(NUMERIC_BINNING);
+        if (b != null && b.isObject()) {
+            b.fieldNames().forEachRemaining(k -> {
+                if (!BINNING_KEYS.contains(k)) {
+                    out.add(NUMERIC_BINNING + "." + k);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * The known key closest to {@code key} in edit distance (Levenshtein, on the part after the
+     * last dot for {@code numeric_binning.KEY}), or null when none is within
+     * {@code max(2, length / 3)} edits: {@code smoothing_factor} &rarr; {@code smooth_factor},
+     * {@code model_class} &rarr; null.
+     */
+    public static String nearestKnownKey(String key) {
+        boolean nested = key.startsWith(NUMERIC_BINNING + ".");
+        String k = nested ? key.substring(NUMERIC_BINNING.length() + 1) : key;
+        List<String> candidates = nested ? BINNING_KEYS : KNOWN_KEYS.subList(0, KNOWN_KEYS.size() - 1);
+        String best = null;
+        int bestDistance = Math.max(2, k.length() / 3) + 1;
+        for (String c : candidates) {
+            int d = editDistance(k.toLowerCase(java.util.Locale.ROOT), c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best == null ? null : nested ? NUMERIC_BINNING + "." + best : best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
     /** The raw value of any key (also keys this class does not know), or null. */
     public JsonNode get(String key) {
         return node.get(key);
@@ -348,7 +424,9 @@ public final class Hyperparameters {
 
     /**
      * The values used, as {@code hyperparameters.json} bytes: every known key with its effective
-     * value (defaults filled in), then every other key as it was.
+     * value (defaults filled in), then, when there are any, the keys this class does not know under
+     * {@value #UNKNOWN_KEYS} as they were (top-level ones by name, those inside
+     * {@code numeric_binning} as {@code numeric_binning.KEY}), never beside the used ones.
      */
     public byte[] toJson() {
         ObjectNode out = JSON.createObjectNode();
@@ -372,10 +450,19 @@ public final class Hyperparameters {
             b.put("num_bins", binning.numBins());
             b.put("monotonic", binning.monotonic());
         }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!out.has(e.getKey())) {
-                out.set(e.getKey(), e.getValue());
-            }
+        ObjectNode unknown = JSON.createObjectNode();
+        JsonNode kept = node.get(UNKNOWN_KEYS);
+        if (kept != null && kept.isObject()) {
+            unknown.setAll((ObjectNode) kept);
+        } else if (kept != null && !kept.isNull()) {
+            unknown.set(UNKNOWN_KEYS, kept);
+        }
+        for (String k : unknownKeys()) {
+            unknown.set(k, k.startsWith(NUMERIC_BINNING + ".")
+                    ? node.get(NUMERIC_BINNING).get(k.substring(NUMERIC_BINNING.length() + 1)) : node.get(k));
+        }
+        if (!unknown.isEmpty()) {
+            out.set(UNKNOWN_KEYS, unknown);
         }
         try {
             return JSON.writeValueAsBytes(out);

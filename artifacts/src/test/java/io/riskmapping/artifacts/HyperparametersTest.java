@@ -1,6 +1,8 @@
 package io.riskmapping.artifacts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -275,7 +277,7 @@ class HyperparametersTest {
     // ------------------------------------------------------------- writing
 
     @Test
-    void toJsonWritesTheEffectiveValuesAndKeepsUnknownKeys() throws IOException {
+    void toJsonWritesTheEffectiveValuesAndKeepsUnknownKeysApart() throws IOException {
         Hyperparameters h = parse("""
                 {"count_threshold": 3, "extra": {"nested": [1, "x"]}, "id_name": "id"}""")
                 .withEnvironment(env("SMOOTH_FACTOR", "0.2"));
@@ -285,13 +287,38 @@ class HyperparametersTest {
         assertEquals(0.2, out.get("smooth_factor").doubleValue());
         assertEquals(IntNode.valueOf(3), out.get("count_threshold"));
         assertEquals(IntNode.valueOf(100), out.get("max_unique_threshold"));
-        assertEquals(MAPPER.readTree("{\"nested\": [1, \"x\"]}"), out.get("extra"));
-        assertEquals("id", out.get("id_name").textValue());
+        assertNull(out.get("extra"), "an unknown key is not written beside the used ones");
+        assertNull(out.get("id_name"));
+        assertEquals(MAPPER.readTree("{\"extra\": {\"nested\": [1, \"x\"]}, \"id_name\": \"id\"}"), out.get("unknown_keys"));
         assertEquals(MAPPER.readTree("{}"), out.get("numeric_imputation"));
         assertEquals(IntNode.valueOf(0), out.get("num_folds"));
         assertEquals(0L, out.get("fold_seed").longValue());
         assertEquals("risk_table", out.get("encoding").textValue());
-        assertEquals(11, out.size());
+        assertEquals(10, out.size());
+    }
+
+    @Test
+    void unknownKeysAreListedWithTheNearestKnownKey() throws IOException {
+        Hyperparameters h = parse("""
+                {"smoothing_factor": 0.5, "cat_field_list": ["c"], "model_class": "xgb",
+                 "numeric_binning": {"fields": ["age"], "num_bin": 4}}""");
+        assertEquals(List.of("smoothing_factor", "model_class", "numeric_binning.num_bin"), h.unknownKeys());
+        assertEquals(0.01, h.smoothFactor(), "the typo is not used: the default applies");
+        assertEquals("smooth_factor", Hyperparameters.nearestKnownKey("smoothing_factor"));
+        assertEquals("count_threshold", Hyperparameters.nearestKnownKey("Count_Treshold"));
+        assertEquals("label_name", Hyperparameters.nearestKnownKey("labelname"));
+        assertEquals("numeric_binning.num_bins", Hyperparameters.nearestKnownKey("numeric_binning.num_bin"));
+        assertNull(Hyperparameters.nearestKnownKey("model_class"), "nothing near: no suggestion");
+        assertNull(Hyperparameters.nearestKnownKey("unknown_keys"), "the written key is not suggested");
+        JsonNode out = MAPPER.readTree(h.toJson());
+        assertEquals(MAPPER.readTree("{\"smoothing_factor\": 0.5, \"model_class\": \"xgb\", \"numeric_binning.num_bin\": 4}"),
+                out.get("unknown_keys"));
+        assertFalse(out.get("numeric_binning").has("num_bin"));
+        // read back (an artifact used as input): nothing is unknown any more, and nothing is lost
+        Hyperparameters back = Hyperparameters.parse(h.toJson(), "written.json");
+        assertEquals(List.of(), back.unknownKeys());
+        assertEquals(out, MAPPER.readTree(back.toJson()));
+        assertEquals(List.of(), parse(FILE).unknownKeys());
     }
 
     @Test
