@@ -37,6 +37,11 @@ public class JobException extends RuntimeException {
         return new JobException(INVALID, message);
     }
 
+    /** Exit code 3: the run could not complete for a reason other than its input or options. */
+    public static JobException failed(String message) {
+        return new JobException(FAILED, message);
+    }
+
     public int exitCode() {
         return exitCode;
     }
