@@ -51,6 +51,17 @@ final class ArtifactStore {
         }
     }
 
+    /** True when {@code p} exists and is a file (not a folder). */
+    boolean isFile(Path p) {
+        try {
+            return fs(p).getFileStatus(p).isFile();
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + p + ": " + e.getMessage(), e);
+        }
+    }
+
     boolean exists(Path p) {
         try {
             return fs(p).exists(p);

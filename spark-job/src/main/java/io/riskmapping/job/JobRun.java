@@ -124,10 +124,12 @@ final class JobRun {
     private void run(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         ArtifactStore store = new ArtifactStore(conf);
-        Path input = qualify(new Path(o.inputDir), store);
-        Path output = qualify(new Path(o.outputDir), store);
-        Path artifactsOut = qualify(o.artifactsOut != null ? new Path(o.artifactsOut) : new Path(output, "model_artifacts"), store);
-        Path artifactsIn = o.artifactsIn != null ? qualify(new Path(o.artifactsIn), store) : null;
+        // every path as the file system sees it (links followed, ".." removed), so that the overlap
+        // checks below compare what is read and written, not how the paths were spelled
+        Path input = resolve(new Path(o.inputDir), store);
+        Path output = resolve(new Path(o.outputDir), store);
+        Path artifactsOut = o.artifactsOut != null ? resolve(new Path(o.artifactsOut), store) : new Path(output, "model_artifacts");
+        Path artifactsIn = o.artifactsIn != null ? resolve(new Path(o.artifactsIn), store) : null;
         summary.jobType = o.jobType;
         summary.output = output.toString();
         summary.artifacts = artifactsOut.toString();
@@ -140,7 +142,8 @@ final class JobRun {
         }
         for (Path t : List.of(output, artifactsOut)) {
             if (related(t, input)) {
-                throw JobException.invalid("output " + t + " overlaps the input folder " + input + ": choose an output outside the input");
+                throw JobException.invalid("output " + t + aliased(t == output ? o.outputDir : o.artifactsOut, t, store)
+                        + " overlaps the input folder " + input + aliased(o.inputDir, input, store) + ": choose an output outside the input");
             }
         }
         // The output folder (and a separate artifacts folder) is replaced as a whole: it may hold neither the other nor an input.
@@ -156,6 +159,12 @@ final class JobRun {
         if (artifactsIn != null && !artifactsInOutput && related(artifactsIn, artifactsOut)) {
             throw JobException.invalid("--model-artifacts-input " + artifactsIn + " overlaps --model-artifacts-output " + artifactsOut
                     + ", which the job replaces as a whole: read the artifacts from elsewhere");
+        }
+        for (Path t : artifactsInOutput ? List.of(output) : List.of(output, artifactsOut)) {
+            if (store.isFile(t)) {
+                throw JobException.invalid((t == output ? "output folder " : "--model-artifacts-output ") + t
+                        + " is a file: the job writes a folder there and never replaces a file; choose a folder");
+            }
         }
         String runId = UUID.randomUUID().toString();
         StagedFolder outStage = new StagedFolder(store.fs(output), output, runId, this::progress);
@@ -173,6 +182,7 @@ final class JobRun {
             if (hp.catFieldList().isEmpty()) {
                 throw JobException.invalid(o.hyperparameters + ": cat_field_list is empty: no field to map");
             }
+            checkUnknownKeys(hp);
         } else {
             if (artifactsIn == null) {
                 throw JobException.invalid("--model-artifacts-input is required for a " + o.jobType + " job (the folder a training job wrote)");
@@ -207,11 +217,31 @@ final class JobRun {
             loaded = tables instanceof RiskTableMap r ? r : null;
             loadedWoe = tables instanceof WoeTableMap w ? w : null;
         }
-        // Only now, with the input and the artifacts read, is anything under the output touched.
-        prepare(outStage, "output folder " + output);
-        if (artifactsStage != null) {
-            prepare(artifactsStage, "artifacts folder " + artifactsOut);
+        // Only now, with the input and the artifacts read, is anything under the output touched: first
+        // the claims (one writer per output), then what a dead run left is tidied, under the claim.
+        List<OutputClaim> claims = new ArrayList<>();
+        try {
+            claims.add(claim(store, output, runId));
+            if (artifactsStage != null) {
+                claims.add(claim(store, artifactsOut, runId));
+            }
+            prepare(outStage, "output folder " + output);
+            if (artifactsStage != null) {
+                prepare(artifactsStage, "artifacts folder " + artifactsOut);
+            }
+            runClaimed(spark, store, hp, loaded, loadedWoe, splits, firstFrames, input, output, artifactsIn, artifactsOut,
+                    outStage, artifactsStage, runId, claims);
+        } finally {
+            for (int i = claims.size() - 1; i >= 0; i--) {
+                claims.get(i).release();
+            }
         }
+    }
+
+    /** The run once it holds the claims on its output folders: fit or load, the passes, the artifacts, the publish. */
+    private void runClaimed(SparkSession spark, ArtifactStore store, Hyperparameters hp, RiskTableMap loaded, WoeTableMap loadedWoe,
+            List<Split> splits, List<ShardIO.ShardFrame> firstFrames, Path input, Path output, Path artifactsIn, Path artifactsOut,
+            StagedFolder outStage, StagedFolder artifactsStage, String runId, List<OutputClaim> claims) {
 
         FieldEncoding encoding;
         Dataset<Row> first = firstFrames.get(0).data(); // the shards' schemas are equal (ShardIO.read)
@@ -291,6 +321,7 @@ final class JobRun {
                         }
                     }
                 }
+                StagedFolder.pause("map-" + split.name(), output.getName(), m -> progress("%s", m));
                 boolean outOfFoldSplit = i == 0 && outOfFold;
                 FieldEncoding enc = encoding;
                 ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
@@ -307,7 +338,25 @@ final class JobRun {
                 FitReport report = report(encoding, hp);
                 store.write(new Path(stagedArtifacts, REPORT_FILE), report.toHtml());
                 store.write(new Path(stagedArtifacts, RUN_SUMMARY_FILE), report.toJson());
-                summary.artifactFiles.addAll(List.of(REPORT_FILE, RUN_SUMMARY_FILE));
+                for (String f : List.of(REPORT_FILE, RUN_SUMMARY_FILE)) {
+                    if (!summary.artifactFiles.contains(f)) {
+                        summary.artifactFiles.add(f);
+                    }
+                }
+            }
+            // nothing is published unverified: every split, shard and artifact the summary reports
+            List<Manifest.StagedSplit> staged = new ArrayList<>();
+            for (int i = 0; i < splits.size(); i++) {
+                Split split = splits.get(i);
+                staged.add(new Manifest.StagedSplit(split.name(), new Path(staging, split.name()),
+                        split.shards().stream().map(Split.Shard::name).toList(), summary.splits.get(i).rowsPerShard()));
+            }
+            summary.artifactFiles.remove(Manifest.FILE);
+            byte[] manifest = Manifest.verify(store::fs, o.jobType.label(), staged, stagedArtifacts, summary.artifactFiles);
+            store.write(new Path(stagedArtifacts, Manifest.FILE), manifest);
+            summary.artifactFiles.add(Manifest.FILE);
+            for (OutputClaim c : claims) {
+                c.check();
             }
             publish(outStage, artifactsStage);
             published = true;
@@ -405,6 +454,7 @@ final class JobRun {
                 .fit(train);
         sc.clearJobGroup();
         int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
+        checkLabelClasses(hp.labelName(), model.statistics().events(), model.statistics().fitRows() - model.statistics().events());
         summary.fit = model.statistics();
         summary.fitSeconds = seconds(t0);
         long skipped = 0;
@@ -805,6 +855,61 @@ final class JobRun {
         }
     }
 
+    /** " (given as X, which is P)" when the path as given is not where it leads, else "". */
+    private static String aliased(String given, Path resolved, ArtifactStore store) {
+        if (given == null) {
+            return "";
+        }
+        Path asGiven = store.fs(new Path(given)).makeQualified(new Path(given));
+        return asGiven.equals(resolved) ? "" : " (given as " + asGiven + ", which is " + resolved + ")";
+    }
+
+    /** Takes the claim on an output folder (exit 2 naming the holder when a live run has it). */
+    private OutputClaim claim(ArtifactStore store, Path folder, String runId) {
+        try {
+            return OutputClaim.acquire(store.fs(folder), folder, runId, OutputClaim.DEFAULT_STALE_AFTER,
+                    OutputClaim.DEFAULT_REFRESH_EVERY, this::progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot claim " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Warns of (or, with --strict, refuses) hyperparameters keys the job does not know. */
+    private void checkUnknownKeys(Hyperparameters hp) {
+        List<String> unknown = hp.unknownKeys();
+        if (unknown.isEmpty()) {
+            return;
+        }
+        List<String> named = new ArrayList<>();
+        for (String k : unknown) {
+            String near = Hyperparameters.nearestKnownKey(k);
+            named.add("'" + k + "'" + (near == null ? "" : " (did you mean '" + near + "'?)"));
+        }
+        String what = o.hyperparameters + ": unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", named);
+        if (o.strict) {
+            throw JobException.invalid(what + "; remove or correct " + (unknown.size() > 1 ? "them" : "it") + " (--strict)");
+        }
+        progress("warning: %s: not used; kept under \"%s\" in the written %s (--strict makes this an error)", what,
+                Hyperparameters.UNKNOWN_KEYS, Hyperparameters.FILE);
+    }
+
+    /**
+     * Refuses a fit whose labelled rows hold one label class only (every value would get the prior, 0 or 1,
+     * and no information value exists), unless --allow-single-class, which makes it a warning.
+     */
+    private void checkLabelClasses(String label, long events, long nonEvents) {
+        if (events > 0 && nonEvents > 0) {
+            return;
+        }
+        String what = "label column '" + label + "' has one class only on train: " + events + " event(s) (1) and " + nonEvents
+                + " non-event(s) (0)";
+        if (!o.allowSingleClass) {
+            throw JobException.invalid(what + "; every value would be mapped to the prior " + (events > 0 ? "1" : "0")
+                    + " (pass --allow-single-class to map it anyway)");
+        }
+        progress("warning: %s: every value is mapped to the prior (--allow-single-class)", what);
+    }
+
     /** Tidies what an interrupted run left; refuses a folder with something in it unless --overwrite. */
     private void prepare(StagedFolder folder, String what) {
         try {
@@ -862,8 +967,37 @@ final class JobRun {
         return s == null ? "" : s;
     }
 
-    private static Path qualify(Path p, ArtifactStore store) {
-        return store.fs(p).makeQualified(p);
+    /**
+     * The path as its file system sees it: qualified, {@code ..} removed, and the longest part that
+     * exists with its links followed (on the local file system by {@link java.nio.file.Path#toRealPath},
+     * elsewhere by {@link org.apache.hadoop.fs.FileSystem#resolvePath}); the part that does not exist yet is appended.
+     */
+    static Path resolve(Path p, ArtifactStore store) {
+        org.apache.hadoop.fs.FileSystem fs = store.fs(p);
+        Path q = fs.makeQualified(p);
+        java.util.Deque<String> missing = new java.util.ArrayDeque<>();
+        Path existing = q;
+        try {
+            while (existing != null && !fs.exists(existing)) {
+                missing.push(existing.getName());
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return q;
+            }
+            Path real;
+            if ("file".equals(existing.toUri().getScheme())) {
+                real = new Path("file", null, java.nio.file.Paths.get(existing.toUri()).toRealPath().toString());
+            } else {
+                real = fs.resolvePath(existing);
+            }
+            while (!missing.isEmpty()) {
+                real = new Path(real, missing.pop());
+            }
+            return real;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + q + ": " + e.getMessage(), e);
+        }
     }
 
     /** The value of a finished future; its failure rethrown as thrown (a JobException keeps its exit code). */

@@ -62,6 +62,13 @@ public final class RiskTableMappingJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an output folder (and a separate artifacts folder) that is not empty, the whole folder")
     boolean overwrite;
 
+    @Option(names = "--strict", description = "fail (exit 2) on a hyperparameters key the job does not know, instead of a warning")
+    boolean strict;
+
+    @Option(names = "--allow-single-class",
+            description = "map a train split whose labelled rows are all events (or all non-events) with a warning, instead of failing (exit 2)")
+    boolean allowSingleClass;
+
     @Option(names = "--no-report", description = "do not write report.html and run_summary.json into the artifacts")
     boolean noReport;
 

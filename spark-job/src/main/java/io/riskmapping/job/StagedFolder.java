@@ -25,7 +25,9 @@ import org.apache.hadoop.fs.Path;
  * the previous folder in the trash; the next run for the same target moves it back
  * ({@link #recover}). On S3 a rename is a copy and a delete, so none of this is atomic there.
  *
- * <p>Two runs must never write the same target at once: each removes the other's staging folder.
+ * <p>Two runs must never write the same target at once: {@link #recover} removes every staging
+ * folder of the target. The job therefore calls it only while it holds the target's
+ * {@link OutputClaim}, which no live run can hold at the same time.
  */
 final class StagedFolder {
 
@@ -34,13 +36,15 @@ final class StagedFolder {
     private static final String TRASH = "trash-";
 
     /**
-     * Test only (KillDuringWriteTest): the publish step before which to pause for a minute, announced
-     * by a progress line, so that a test can kill the process there: {@code move-aside} (the previous
-     * folder to the trash), {@code move-in} (the staging folder to the target) or
-     * {@code remove-previous} (deleting the trash). Unset in real runs.
+     * Test only (KillDuringWriteTest, ConcurrentRunsTest): the step before which to pause, announced
+     * by a progress line, so that a test can kill the process or act beside it there:
+     * {@code move-aside} (the previous folder to the trash), {@code move-in} (the staging folder to
+     * the target), {@code remove-previous} (deleting the trash) or {@code map-<split>} (before a
+     * split is mapped). Unset in real runs.
      */
     static final String PAUSE_PROPERTY = "risk-table-mapping.test.pause-before";
-    private static final long PAUSE_MS = 60_000;
+    /** Test only: how long the pause of {@link #PAUSE_PROPERTY} lasts, in milliseconds (default a minute). */
+    static final String PAUSE_MS_PROPERTY = "risk-table-mapping.test.pause-ms";
 
     private final FileSystem fs;
     private final Path target;
@@ -179,10 +183,15 @@ final class StagedFolder {
     }
 
     private void pause(String step) {
+        pause(step, target.getName(), progress);
+    }
+
+    /** Pauses when {@link #PAUSE_PROPERTY} names {@code step} (tests only); a no-op otherwise. */
+    static void pause(String step, String of, Consumer<String> progress) {
         if (step.equals(System.getProperty(PAUSE_PROPERTY))) {
-            progress.accept("test pause before " + step + " of " + target.getName() + " (" + PAUSE_PROPERTY + ")");
+            progress.accept("test pause before " + step + " of " + of + " (" + PAUSE_PROPERTY + ")");
             try {
-                Thread.sleep(PAUSE_MS);
+                Thread.sleep(Long.getLong(PAUSE_MS_PROPERTY, 60_000L));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

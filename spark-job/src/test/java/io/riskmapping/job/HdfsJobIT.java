@@ -155,6 +155,31 @@ class HdfsJobIT {
     }
 
     @Test
+    void aClaimOnHdfsIsRefusedWhileLiveAndTakenOverWhenStale() throws IOException {
+        Path lock = new Path(root, "out/.claimed.risk-table-mapping-lock");
+        try (org.apache.hadoop.fs.FSDataOutputStream o = hdfs.create(lock, false)) {
+            o.write(("{\"host\": \"another-host\", \"pid\": 4242, \"start\": \"2026-01-01T00:00:00Z\", \"run_id\": \"r1\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String[] args = {"--job-type", "validation", "--input-dir", root + "/in/validation", "--output-dir", root + "/out/claimed",
+            "--model-artifacts-input", root + "/artifacts/csv"};
+        JobHarness.Result refused = JobHarness.run(args);
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("output folder " + root + "/out/claimed is claimed by another run (host another-host, process 4242"),
+                refused.err());
+        assertFalse(hdfs.exists(new Path(root, "out/claimed")), "nothing written");
+        assertTrue(hdfs.exists(lock), "the live claim is left as it was");
+        // the holder stopped refreshing 11 minutes ago (another host: its process cannot be looked up)
+        hdfs.setTimes(lock, System.currentTimeMillis() - java.time.Duration.ofMinutes(11).toMillis(), -1);
+        JobHarness.Result taken = JobHarness.run(args);
+        assertEquals(0, taken.exitCode(), taken.toString());
+        assertTrue(taken.err().contains("claim: took over the stale claim on " + root + "/out/claimed of host another-host, process 4242"),
+                taken.err());
+        assertFalse(hdfs.exists(lock), "the claim is released at the end");
+        assertEquals(List.of("model_artifacts", "validation"), hdfsNames(new Path(root, "out/claimed")));
+    }
+
+    @Test
     void parquetTrainingOnHdfsGivesTheLocalRunsShardsAndArtifacts() throws IOException {
         Pair p = both(r -> training(r, "parquet", r + "/conf"));
         assertEquals(0, p.hdfs().exitCode(), p.hdfs().toString());
@@ -197,7 +222,9 @@ class HdfsJobIT {
         }
         assertEquals(List.of("test", "train", "val"), hdfsNames(new Path(root, "out/csv-gz")));
         assertNoClutter(new Path(root, "out/csv-gz"));
-        assertEquals(ARTIFACTS, JobHarness.names(artifacts), "no .crc files beside the copied artifacts");
+        List<String> withManifest = new ArrayList<>(ARTIFACTS);
+        withManifest.add(0, Manifest.FILE);
+        assertEquals(withManifest, JobHarness.names(artifacts), "no .crc files beside the copied artifacts");
         for (String a : ARTIFACTS) {
             assertArrayEquals(Files.readAllBytes(local.resolve("artifacts/csv").resolve(a)), Files.readAllBytes(artifacts.resolve(a)), a);
         }
@@ -260,6 +287,20 @@ class HdfsJobIT {
         for (String a : ARTIFACTS) {
             assertEquals(l.get(a), h.get(a), a + " byte for byte");
         }
+        // the manifest: the same shards, bytes and rows; on HDFS each shard also has the file system's checksum
+        JsonNode lm = readJson(Files.readAllBytes(local.resolve("artifacts").resolve(c).resolve(Manifest.FILE)));
+        JsonNode hm = readJson(read(new Path(hdfsArtifacts, Manifest.FILE)));
+        for (String split : TrainingJobTest.SPLITS) {
+            JsonNode ls = lm.get("splits").get(split).get("shards");
+            JsonNode hs = hm.get("splits").get(split).get("shards");
+            assertEquals(ls.size(), hs.size());
+            for (int i = 0; i < ls.size(); i++) {
+                assertEquals(ls.get(i).get("bytes"), hs.get(i).get("bytes"), split + " shard " + i);
+                assertEquals(ls.get(i).get("rows"), hs.get(i).get("rows"), split + " shard " + i);
+                assertFalse(ls.get(i).has("checksum"), "no checksum of the local file system's");
+                assertTrue(hs.get(i).get("checksum").asText().startsWith("MD5-of-"), hs.get(i).toString());
+            }
+        }
         if (report) {
             String localRoot = "file:" + local.toAbsolutePath();
             JsonNode ls = withoutTimings(readJson(Files.readAllBytes(local.resolve("artifacts").resolve(c).resolve(JobRun.RUN_SUMMARY_FILE))));
@@ -299,7 +340,7 @@ class HdfsJobIT {
     static void assertNoClutter(Path dir) throws IOException {
         for (String f : hdfsChecksums(dir).keySet()) {
             for (String part : f.split("/")) {
-                assertFalse(part.startsWith(".") || part.startsWith("_") || part.endsWith(".crc"), dir + ": " + f);
+                assertFalse(part.startsWith(".") || part.startsWith("_") && !part.equals(Manifest.FILE) || part.endsWith(".crc"), dir + ": " + f);
             }
         }
         for (FileStatus st : hdfs.listStatus(dir.getParent())) {

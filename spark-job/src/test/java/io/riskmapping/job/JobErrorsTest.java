@@ -237,6 +237,49 @@ class JobErrorsTest {
             a.addAll(List.of("--model-artifacts-output", l.output().toString()));
             return a;
         }));
+        c.add(new Case("output folder is a file, with --overwrite", 2, "is a file", none, l -> {
+            JobHarness.write(l.output(), "not a folder");
+            List<String> a = l.training();
+            a.add("--overwrite");
+            return a;
+        }));
+        c.add(new Case("artifacts output is a file, with --overwrite", 2, "--model-artifacts-output", none, l -> {
+            Path file = l.input().getParent().resolve("artifacts-file");
+            JobHarness.write(file, "not a folder");
+            List<String> a = l.training();
+            a.addAll(List.of("--model-artifacts-output", file.toString(), "--overwrite"));
+            return a;
+        }));
+        c.add(new Case("input through a link, output its real path, with --overwrite", 2, "link-to-in, which is file:", none, l -> {
+            List<String> a = l.training();
+            a.set(3, link(l.input().getParent().resolve("link-to-in"), l.input()).toString());
+            a.set(5, l.input().toString());
+            a.add("--overwrite");
+            return a;
+        }));
+        c.add(new Case("output through a link to the input, with --overwrite", 2, "link-to-in, which is file:", none, l -> {
+            List<String> a = l.training();
+            a.set(5, link(l.input().getParent().resolve("link-to-in"), l.input()).toString());
+            a.add("--overwrite");
+            return a;
+        }));
+        c.add(new Case("output claimed by a live run", 2, "is claimed by another run", none, l -> {
+            // a lock as a run in this very process would hold it: alive, refreshed just now
+            JobHarness.write(l.output().getParent().resolve(".out.risk-table-mapping-lock"), "{\"host\": \"" + OutputClaim.host()
+                    + "\", \"pid\": " + ProcessHandle.current().pid() + ", \"start\": \"2026-01-01T00:00:00Z\", \"run_id\": \"other\"}");
+            return l.training();
+        }));
+        c.add(new Case("unknown hyperparameters key, with --strict", 2, "unknown key 'smoothing_factor' (did you mean 'smooth_factor'?)",
+                none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smoothing_factor\": 0.5}");
+            List<String> a = l.training();
+            a.add("--strict");
+            return a;
+        }));
+        c.add(new Case("one label class on train", 2, "has one class only on train: 0 event(s) (1) and 3 non-event(s) (0)", none, l -> {
+            l.write("train/part-00000.csv", "c,n,y\nA,1,0\nB,2,0\nA,1,0\nB,1,-1\n");
+            return l.training();
+        }));
         c.add(new Case("unknown option", 2, "Unknown option: '--smooth'", none, l -> {
             List<String> a = l.training();
             a.add("--smooth");
@@ -287,6 +330,22 @@ class JobErrorsTest {
     }
 
     /** Text in ISO-8859-1: bytes that are not valid UTF-8 for every character above U+007F. */
+    static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path link(Path link, Path target) {
+        try {
+            return Files.createSymbolicLink(link, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static byte[] latin1(String text) {
         return text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
@@ -319,6 +378,7 @@ class JobErrorsTest {
             List<String> args = k.setup().apply(l);
             Map<String, String> before = Files.exists(l.input()) ? JobHarness.checksums(l.input()) : Map.of();
             Map<String, String> outBefore = Files.exists(l.output()) ? JobHarness.checksums(l.output()) : null;
+            List<String> hiddenBefore = JobHarness.names(dir).stream().filter(n -> n.startsWith(".")).toList();
             Map<String, String> env = new HashMap<>(k.env());
             JobHarness.Result r = JobHarness.run(env, args.toArray(new String[0]));
             assertEquals(k.exitCode(), r.exitCode(), r.toString());
@@ -335,7 +395,8 @@ class JobErrorsTest {
             } else {
                 assertEquals(outBefore, JobHarness.checksums(l.output()), "existing output unchanged");
             }
-            assertEquals(List.of(), JobHarness.names(dir).stream().filter(n -> n.startsWith(".")).toList(), "no staging folder left");
+            assertEquals(hiddenBefore, JobHarness.names(dir).stream().filter(n -> n.startsWith(".")).toList(),
+                    "no staging folder or lock left");
         }));
     }
 
@@ -356,11 +417,46 @@ class JobErrorsTest {
     }
 
     @Test
+    void anUnknownKeyIsAWarningNamingTheNearestKeyAndIsKeptApart() throws IOException {
+        Path in = JobHarness.writeSplits(tmp.resolve("uk-in"), DATA);
+        Path hp = tmp.resolve("uk-hp.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smoothing_factor\": 0.5, \"model_class\": \"xgb\"}");
+        Path out = tmp.resolve("uk-out");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("warning: " + hp + ": unknown keys 'smoothing_factor' (did you mean 'smooth_factor'?), 'model_class': not used"),
+                r.err());
+        com.fasterxml.jackson.databind.JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("model_artifacts/hyperparameters.json").toFile());
+        assertEquals(0.01, written.get("smooth_factor").doubleValue(), "the default was used, and is written");
+        assertFalse(written.has("smoothing_factor"), "the unknown key is not beside the used ones");
+        assertEquals(0.5, written.get("unknown_keys").get("smoothing_factor").doubleValue());
+        assertEquals("xgb", written.get("unknown_keys").get("model_class").textValue());
+    }
+
+    @Test
+    void oneLabelClassIsAWarningWithAllowSingleClass() {
+        Path in = JobHarness.writeSplits(tmp.resolve("one-in"), DATA);
+        JobHarness.write(in.resolve("train/part-00000.csv"), "c,n,y\nA,1,1\nB,2,1\nA,1,1\n");
+        Path hp = tmp.resolve("one-hp.json");
+        JobHarness.write(hp, HP);
+        Path out = tmp.resolve("one-out");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString(), "--allow-single-class");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("warning: label column 'y' has one class only on train: 3 event(s) (1) and 0 non-event(s) (0)"), r.err());
+        // every value gets the prior, 1
+        assertEquals(List.of("c,n,y", "1.0,1.0,1", "1.0,1.0,0", "1.0,1.0,0", "1.0,1.0,1", "1.0,1.0,0"),
+                readLines(out.resolve("val/part-00000.csv")));
+    }
+
+    @Test
     void helpExplainsEveryOptionAndExitsZero() {
         JobHarness.Result r = JobHarness.run("--help");
         assertEquals(0, r.exitCode());
         for (String opt : new String[] {"--job-type", "--input-dir", "--output-dir", "--hyperparameters", "--model-artifacts-input",
-            "--model-artifacts-output", "--master", "--overwrite", "SMOOTH_FACTOR", "Exit codes"}) {
+            "--model-artifacts-output", "--master", "--overwrite", "--strict", "--allow-single-class", "SMOOTH_FACTOR", "Exit codes"}) {
             assertTrue(r.out().contains(opt), opt + " in\n" + r.out());
         }
     }

@@ -133,6 +133,14 @@ final class JobHarness {
         }
     }
 
+    /** Writes {@code data} as the one shard {@code part-00000.csv} of each of train, val and test under {@code in}; returns {@code in}. */
+    static Path writeSplits(Path in, String data) {
+        for (String split : new String[] {"train", "val", "test"}) {
+            write(in.resolve(split).resolve("part-00000.csv"), data);
+        }
+        return in;
+    }
+
     static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
