@@ -111,7 +111,9 @@ public final class RiskTableMappingJob implements Callable<Integer> {
         return new JobRun(this, env, out, err).execute();
     }
 
-    private int report(Throwable ex) {
+    private int report(Throwable failure) {
+        JobException shard = ShardErrors.fromFailedPass(failure); // a task's decoder refused a shard: name split and shard
+        Throwable ex = shard != null ? shard : failure;
         int code = exitCode(ex);
         err.println("risk-table-mapping: error: " + message(ex));
         if (stacktrace) {

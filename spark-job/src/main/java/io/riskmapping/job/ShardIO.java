@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -19,6 +20,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +50,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvFormat;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
@@ -180,10 +183,55 @@ final class ShardIO {
     }
 
     /**
+     * Session settings for reading local input ({@code file:}): Hadoop's local file system without
+     * verifying checksum sidecars (the hidden {@code .NAME.crc} files it writes beside the files it
+     * writes: a file edited afterwards no longer matches its sidecar, and the read would fail with a
+     * {@code ChecksumException}), and not taken from Hadoop's cache of file systems, where one made
+     * earlier in the process would still verify them. Only reads change: a local file system still
+     * writes sidecars (which the job deletes from its output, {@link #removeSideFiles}), and it stays
+     * a {@code LocalFileSystem} ({@code fs.file.impl=RawLocalFileSystem} would do the same for reads
+     * but breaks {@code FileSystem.getLocal}, used by Spark's YARN client and S3A's disk buffers).
+     * The job sets them on the session it makes; a session made beforehand needs them set by its maker.
+     */
+    static final Map<String, Object> UNVERIFIED_LOCAL_READS = Map.of(
+            "spark.hadoop.fs.file.checksum.verify", "false",
+            "spark.hadoop.fs.file.impl.disable.cache", "true");
+
+    /**
+     * Reads the start of each shard of a split, once, before any pass over the data: a CSV/TSV
+     * shard's header row (a gzipped shard's first bytes checked to be gzip's; the read decompresses
+     * the shard's first million characters or so, so a small shard that is cut short or corrupt is
+     * found here) or a Parquet shard's footer (its magic number, length and metadata). {@link #read}
+     * then takes them from the returned split instead of reading them again. What this cannot see (a
+     * gzip stream cut short or corrupt further in, a Parquet page that cannot be decoded) fails the
+     * pass that reads the shard, with the same error ({@link ShardErrors#fromFailedPass}).
+     *
+     * @return the split, its shards holding their header or footer
+     * @throws JobException (invalid) naming the split and the shard: a {@code .gz} shard that is not
+     *                      gzip data ({@link ShardErrors#notGzip}), a gzip stream that ends or is
+     *                      refused within what the header read decompresses, a Parquet footer that
+     *                      cannot be read ({@link ShardErrors#unreadable}); an empty text shard, a
+     *                      header that is not UTF-8 ({@link #readHeader})
+     */
+    static Split check(Split split, Configuration conf) {
+        List<Split.Shard> read = new ArrayList<>();
+        for (Split.Shard s : split.shards()) {
+            if (split.format().isText()) {
+                List<String> header = Collections.unmodifiableList(Arrays.asList(readHeader(s, split.format(), conf)));
+                read.add(new Split.Shard(s.path(), s.name(), s.length(), header, null));
+            } else {
+                read.add(new Split.Shard(s.path(), s.name(), s.length(), null, footerSchema(s.path(), conf)));
+            }
+        }
+        return split.withShards(read);
+    }
+
+    /**
      * One DataFrame per shard, in shard order, each one partition when planned under
      * {@link #transformSettings}; all with the first shard's schema, and each beyond the first
      * made when first asked for ({@link ShardFrame}). CSV/TSV: every column a string,
-     * header names checked equal across shards. Parquet: the shards' schemas must be equal.
+     * header names checked equal across shards. Parquet: the shards' schemas must be equal. The
+     * headers and footers are those {@link #check} read, else read here.
      *
      * @throws JobException (invalid) for an empty text shard, a header that differs between shards,
      *                      duplicate column names, or Parquet shards with different schemas
@@ -195,7 +243,7 @@ final class ShardIO {
             StructType schema = null;
             String[] firstHeader = null;
             for (Split.Shard s : split.shards()) {
-                String[] header = readHeader(s, split.format(), conf);
+                String[] header = s.header() != null ? s.header().toArray(new String[0]) : readHeader(s, split.format(), conf);
                 if (firstHeader == null) {
                     firstHeader = header;
                     schema = stringSchema(header, s);
@@ -215,7 +263,7 @@ final class ShardIO {
             StructType first = null;
             String firstFooter = null;
             for (Split.Shard s : split.shards()) {
-                String footer = footerSchema(s.path(), conf);
+                String footer = s.footer() != null ? s.footer() : footerSchema(s.path(), conf);
                 if (first == null) {
                     first = sparkSchema(footer);
                     if (first == null) {
@@ -240,14 +288,15 @@ final class ShardIO {
     /**
      * A Parquet shard's schema as its footer states it (the Parquet message type and Spark's own
      * schema string when Spark wrote the file), read on the driver without a Spark job.
+     *
+     * @throws JobException (invalid) when the footer cannot be read ({@link ShardErrors#unreadable})
      */
     static String footerSchema(Path shard, Configuration conf) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(shard, conf))) {
             FileMetaData meta = reader.getFooter().getFileMetaData();
             return meta.getKeyValueMetaData().get(SPARK_ROW_METADATA) + FOOTER_SEPARATOR + meta.getSchema();
         } catch (IOException | RuntimeException e) {
-            String m = String.valueOf(e.getMessage());
-            throw JobException.invalid(m.contains(shard.getName()) ? m : shard + ": not a readable Parquet file (" + m + ")");
+            throw ShardErrors.unreadable(shard, e);
         }
     }
 
@@ -366,10 +415,17 @@ final class ShardIO {
         return f;
     }
 
-    /** The header row of a text shard (decompressed when gzipped), parsed like Spark parses it. */
+    /**
+     * The header row of a text shard (decompressed when gzipped), parsed like Spark parses it. The
+     * parser reads its first buffer (a million characters) at once, on this thread.
+     *
+     * @throws JobException (invalid) for an empty shard, a header that is not UTF-8, a gzipped shard
+     *                      that is not gzip data or whose stream ends or is refused within that buffer
+     */
     static String[] readHeader(Split.Shard shard, ShardFormat format, Configuration conf) {
         CsvParserSettings settings = new CsvParserSettings();
         csvFormat(settings.getFormat(), format);
+        settings.setReadInputOnSeparateThread(false);
         settings.setLineSeparatorDetectionEnabled(true);
         settings.setIgnoreLeadingWhitespaces(false);
         settings.setIgnoreTrailingWhitespaces(false);
@@ -390,15 +446,31 @@ final class ShardIO {
                 }
             }
             return header;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + shard.path() + ": " + e.getMessage(), e);
+        } catch (IOException | TextParsingException e) {
+            throw ShardErrors.readFailure(shard.path(), e);
         }
     }
 
+    /**
+     * A shard's content, decompressed by the codec of its extension; a gzipped one's first bytes
+     * must be gzip's.
+     *
+     * @throws JobException (invalid) for a {@code .gz} shard that is not gzip data ({@link ShardErrors#notGzip})
+     */
     private static InputStream open(Path p, Configuration conf) throws IOException {
         FileSystem fs = p.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
         InputStream raw = fs.open(p);
+        if (codec instanceof GzipCodec) {
+            PushbackInputStream in = new PushbackInputStream(raw, ShardErrors.GZIP_START.length);
+            byte[] start = in.readNBytes(ShardErrors.GZIP_START.length);
+            if (!Arrays.equals(start, ShardErrors.GZIP_START)) {
+                in.close();
+                throw ShardErrors.notGzip(p, start);
+            }
+            in.unread(start);
+            raw = in;
+        }
         return codec == null ? raw : codec.createInputStream(raw);
     }
 
@@ -531,7 +603,7 @@ final class ShardIO {
         } catch (CharacterCodingException e) {
             return false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw ShardErrors.readFailure(file, e);
         }
     }
 

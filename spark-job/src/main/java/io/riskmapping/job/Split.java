@@ -24,13 +24,27 @@ import org.apache.hadoop.fs.Path;
  */
 public record Split(String name, Path dir, ShardFormat format, boolean gzip, List<Shard> shards) {
 
-    /** One input shard: its file and name; the output shard gets the same name. */
-    public record Shard(Path path, String name, long length) {
+    /**
+     * One input shard: its file and name (the output shard gets the same name) and, once
+     * {@link ShardIO#check} has read it, its start: the header row of a CSV/TSV shard or the
+     * footer's schema of a Parquet shard (else null).
+     */
+    public record Shard(Path path, String name, long length, List<String> header, String footer) {
+
+        /** A shard not read yet. */
+        public Shard(Path path, String name, long length) {
+            this(path, name, length, null, null);
+        }
     }
 
     /** The shards' paths, in shard order. */
     public List<String> paths() {
         return shards.stream().map(s -> s.path().toString()).toList();
+    }
+
+    /** The same split with these shards (the same files, with what was read of them). */
+    Split withShards(List<Shard> read) {
+        return new Split(name, dir, format, gzip, List.copyOf(read));
     }
 
     /** "csv", "tsv.gz", "parquet". */

@@ -35,8 +35,15 @@ class JobErrorsTest {
     @TempDir
     Path tmp;
 
-    /** A case: prepares its input folder (a valid data set to start from) and returns the job's arguments. */
-    record Case(String name, int exitCode, String message, Map<String, String> env, Function<Layout, List<String>> setup) {
+    /**
+     * A case: prepares its input folder (a valid data set to start from) and returns the job's
+     * arguments; {@code beforeFit}: the job must stop before the fit starts.
+     */
+    record Case(String name, int exitCode, String message, Map<String, String> env, Function<Layout, List<String>> setup,
+            boolean beforeFit) {
+        Case(String name, int exitCode, String message, Map<String, String> env, Function<Layout, List<String>> setup) {
+            this(name, exitCode, message, env, setup, false);
+        }
     }
 
     /** The folders of one case. */
@@ -132,6 +139,35 @@ class JobErrorsTest {
         c.add(new Case("corrupt Parquet shard", 2, "part-00000.parquet", none, l -> {
             l.delete("val/part-00000.csv");
             l.writeBytes("val/part-00000.parquet", "PAR1 this is not parquet".getBytes());
+            return l.training();
+        }));
+        c.add(new Case("truncated gzip shard in val", 2, "split val: shard part-00000.csv.gz is not a complete gzip stream", none, l -> {
+            l.delete("val/part-00000.csv");
+            l.writeBytes("val/part-00000.csv.gz", truncated(gzip(DATA)));
+            return l.training();
+        }, true));
+        // a gzipped shard longer than the header read's first million characters: found by the pass that
+        // reads it (val's by Spark's CSV reader, train's by the fit, from CSV records: CsvFiles)
+        for (String split : new String[] {"val", "train"}) {
+            c.add(new Case("truncated gzip shard in " + split + ", past its first megabyte", 2, "split " + split
+                    + ": shard part-00001.csv.gz is not a complete gzip stream (Unexpected end of input stream)", none, l -> {
+                        l.delete(split + "/part-00000.csv");
+                        l.writeBytes(split + "/part-00000.csv.gz", gzip(DATA));
+                        l.writeBytes(split + "/part-00001.csv.gz", truncated(gzip(rows(200_000))));
+                        return l.training();
+                    }));
+        }
+        c.add(new Case("gzip shard that is not gzip", 2, "split val: shard part-00000.csv.gz is not gzip data", none, l -> {
+            l.delete("val/part-00000.csv");
+            l.write("val/part-00000.csv.gz", DATA);
+            return l.training();
+        }, true));
+        c.add(new Case("corrupt Parquet footer in test", 2, "split test: shard part-00000.parquet is not a readable Parquet file", none, l -> {
+            corruptParquet(l, "test", true);
+            return l.training();
+        }, true));
+        c.add(new Case("corrupt Parquet page in val", 2, "split val: shard part-00000.parquet is not a readable Parquet file", none, l -> {
+            corruptParquet(l, "val", false);
             return l.training();
         }));
         c.add(new Case("bytes that are not UTF-8 in a CSV value", 2, "field 'c' of", none, l -> {
@@ -329,6 +365,64 @@ class JobErrorsTest {
         return c;
     }
 
+    /** Some bytes gzipped. */
+    static byte[] gzip(byte[] bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] gzip(String text) {
+        return gzip(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The bytes without their last 30: a gzip stream cut short (its trailer and the end of its data gone). */
+    static byte[] truncated(byte[] bytes) {
+        return java.util.Arrays.copyOf(bytes, bytes.length - 30);
+    }
+
+    /** {@link #DATA}'s header and {@code n} varied rows (about 10 characters each). */
+    static String rows(int n) {
+        StringBuilder text = new StringBuilder("c,n,y\n");
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < n; i++) {
+            text.append((char) ('A' + random.nextInt(20))).append(random.nextInt(1000)).append(',').append(random.nextInt(9))
+                    .append(',').append(random.nextInt(2)).append('\n');
+        }
+        return text.toString();
+    }
+
+    /**
+     * Replaces the split's CSV shard by a Parquet shard of {@link #DATA} with 30 bytes flipped: the
+     * first of its footer, or of its first page's header (after the magic number).
+     */
+    static void corruptParquet(Layout l, String split, boolean inFooter) {
+        l.delete(split + "/part-00000.csv");
+        byte[] parquet = parquet(l.input().resolveSibling("parquet-scratch"), DATA);
+        int footer = (parquet[parquet.length - 8] & 0xff) | (parquet[parquet.length - 7] & 0xff) << 8; // its length (little-endian, < 64 KiB)
+        int from = inFooter ? parquet.length - 8 - footer : 4;
+        for (int i = from; i < from + 30; i++) {
+            parquet[i] ^= 0x5a;
+        }
+        l.writeBytes(split + "/part-00000.parquet", parquet);
+    }
+
+    /** The bytes of a Parquet file of this CSV text, written by Spark in a scratch folder. */
+    static byte[] parquet(Path scratch, String csv) {
+        JobHarness.write(scratch.resolve("in.csv"), csv);
+        SparkTestSession.get().read().option("header", "true").csv(scratch.resolve("in.csv").toString()).coalesce(1).write()
+                .parquet(scratch.resolve("out").toString());
+        try (Stream<Path> files = Files.list(scratch.resolve("out"))) {
+            return Files.readAllBytes(files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Text in ISO-8859-1: bytes that are not valid UTF-8 for every character above U+007F. */
     static List<String> readLines(Path file) {
         try {
@@ -387,6 +481,9 @@ class JobErrorsTest {
             Files.writeString(table, "| " + k.name() + " | " + r.exitCode() + " | `" + firstLine.replace(dir.toString(), "…")
                     .replace("risk-table-mapping: error: ", "") + "` |\n", java.nio.file.StandardOpenOption.APPEND);
             assertTrue(r.out().isEmpty(), "no summary on failure: " + r.out());
+            if (k.beforeFit()) {
+                assertFalse(r.err().contains("] fit:"), "stopped before the fit:\n" + r);
+            }
             if (Files.exists(l.input())) {
                 assertEquals(before, JobHarness.checksums(l.input()), "input unchanged");
             }
@@ -414,6 +511,56 @@ class JobErrorsTest {
                 "--hyperparameters", hp.toString(), "--overwrite");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of("part-00000.csv"), JobHarness.names(out.resolve("train")), "the old split folder is replaced");
+    }
+
+    /**
+     * Hadoop's local file system writes a hidden checksum sidecar ({@code .NAME.crc}) beside each file
+     * it writes; once the file is edited the sidecar is stale. Stale sidecars beside every shard do
+     * not fail the run, and the output is that of the same input without them: CSV (the header read,
+     * the fit from CSV records, the transform from Spark's rows) and Parquet (the footer read, Spark's
+     * Parquet reader).
+     */
+    @Test
+    void staleChecksumSidecarsAreIgnored() throws IOException {
+        Path hp = tmp.resolve("crc-hp.json");
+        JobHarness.write(hp, HP);
+        for (String format : new String[] {"csv", "parquet"}) {
+            Path plain = tmp.resolve("crc-" + format + "-plain");
+            for (String s : new String[] {"train", "val", "test"}) {
+                if (format.equals("csv")) {
+                    JobHarness.write(plain.resolve(s).resolve("part-00000.csv"), DATA);
+                } else {
+                    Files.createDirectories(plain.resolve(s));
+                    Files.write(plain.resolve(s).resolve("part-00000.parquet"), parquet(tmp.resolve("crc-scratch-" + s), DATA));
+                }
+            }
+            Path stale = tmp.resolve("crc-" + format + "-stale");
+            JobHarness.copyTree(plain, stale);
+            org.apache.hadoop.fs.FileSystem local = org.apache.hadoop.fs.FileSystem.newInstanceLocal(new org.apache.hadoop.conf.Configuration());
+            for (String s : new String[] {"train", "val", "test"}) {
+                Path shard = stale.resolve(s).resolve("part-00000." + format);
+                byte[] edited = Files.readAllBytes(shard);
+                try (java.io.OutputStream out = local.create(new org.apache.hadoop.fs.Path(shard.toUri()), true)) {
+                    out.write("the shard before an edit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                Files.write(shard, edited); // the edit: the sidecar Hadoop wrote no longer matches
+                assertTrue(Files.exists(shard.resolveSibling(".part-00000." + format + ".crc")), "a sidecar beside " + shard);
+            }
+            Map<String, String> before = JobHarness.checksums(stale);
+            Map<String, Map<String, String>> outputs = new HashMap<>();
+            for (Path in : List.of(plain, stale)) {
+                Path out = tmp.resolve(in.getFileName() + "-out");
+                JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                        "--hyperparameters", hp.toString(), "--no-report");
+                assertEquals(0, r.exitCode(), r.toString());
+                Map<String, String> written = JobHarness.checksums(out);
+                written.keySet().removeIf(f -> !f.endsWith("." + format) && !f.endsWith("risk_table_map.json"));
+                outputs.put(in == plain ? "plain" : "stale", written);
+            }
+            assertEquals(outputs.get("plain"), outputs.get("stale"), format + ": the same output with stale sidecars");
+            assertEquals(4, outputs.get("stale").size(), format + ": three shards and the tables: " + outputs.get("stale"));
+            assertEquals(before, JobHarness.checksums(stale), format + ": input and sidecars unchanged");
+        }
     }
 
     @Test

@@ -174,4 +174,34 @@ class ShardIOTest {
         assertEquals(null, ShardIO.sparkSchema(ShardIO.footerSchema(other, conf)));
         assertEquals(2, spark.read().parquet(other.toString()).schema().size(), "Spark infers it");
     }
+
+    /*
+     * ShardIO.check reads each shard's header or footer once; ShardIO.read then takes them from the
+     * checked split and reads none again: after the shards are overwritten (another header, bytes that
+     * are not Parquet), reading the checked splits still gives the first schemas, while reading the
+     * unchecked ones fails on the new content.
+     */
+    @Test
+    void readTakesTheHeadersAndFootersCheckRead(@TempDir Path tmp) throws java.io.IOException {
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(tmp.toUri());
+        for (int i = 0; i < 2; i++) {
+            JobHarness.write(tmp.resolve("csv/part-0000" + i + ".csv"), "c,n,y\nA,1,1\n");
+            spark.range(0, 5, 1, 1).selectExpr("id", "cast(id AS STRING) AS c").write().parquet(tmp.resolve("p" + i).toString());
+            try (var files = java.nio.file.Files.list(tmp.resolve("p" + i))) {
+                Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+                java.nio.file.Files.createDirectories(tmp.resolve("parquet"));
+                java.nio.file.Files.move(part, tmp.resolve("parquet/part-0000" + i + ".parquet"));
+            }
+        }
+        Split csv = ShardIO.check(Split.discover(in, "csv", conf), conf);
+        Split parquet = ShardIO.check(Split.discover(in, "parquet", conf), conf);
+        assertEquals(List.of("c", "n", "y"), csv.shards().get(1).header());
+        JobHarness.write(tmp.resolve("csv/part-00001.csv"), "x,n,y\nA,1,1\n");
+        JobHarness.write(tmp.resolve("parquet/part-00001.parquet"), "not Parquet");
+        assertEquals(List.of("c", "n", "y"), List.of(ShardIO.read(spark, csv).get(1).data().columns()));
+        assertEquals(List.of("id", "c"), List.of(ShardIO.read(spark, parquet).get(1).data().columns()));
+        assertThrows(JobException.class, () -> ShardIO.read(spark, Split.discover(in, "csv", conf)), "header differs");
+        assertThrows(JobException.class, () -> ShardIO.read(spark, Split.discover(in, "parquet", conf)), "not Parquet");
+    }
 }

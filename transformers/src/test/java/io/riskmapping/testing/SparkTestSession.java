@@ -19,7 +19,10 @@ public final class SparkTestSession {
     private SparkTestSession() {
     }
 
-    /** The shared session: local[2], 4 shuffle partitions, no UI. Never stopped by tests. */
+    /**
+     * The shared session: local[2], 4 shuffle partitions, no UI, local files read without verifying
+     * their .crc sidecars (as the job's session, ShardIO.UNVERIFIED_LOCAL_READS). Never stopped by tests.
+     */
     public static synchronized SparkSession get() {
         if (spark == null) {
             spark = SparkSession.builder()
@@ -29,6 +32,9 @@ public final class SparkTestSession {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
+                    // as the job's own session: stale .crc sidecars beside local input are not verified
+                    .config("spark.hadoop.fs.file.checksum.verify", "false")
+                    .config("spark.hadoop.fs.file.impl.disable.cache", "true")
                     .getOrCreate();
         }
         return spark;

@@ -65,6 +65,26 @@ public final class CsvFiles {
     }
 
     /**
+     * A file of a CSV scan that could not be read to its end: an I/O error, or a compressed file cut
+     * short or refused by its codec (the cause, an {@link IOException}, says which). It names the
+     * file, as Spark's {@code FAILED_READ_FILE} error does on Spark's own read path.
+     */
+    public static final class FileReadException extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+        private final Path file;
+
+        FileReadException(Path file, IOException cause) {
+            super("cannot read " + file + ": " + cause.getMessage(), cause);
+            this.file = file;
+        }
+
+        /** The file that could not be read. */
+        public Path file() {
+            return file;
+        }
+    }
+
+    /**
      * A CSV scan: its files in Spark's partitions, its reader options, the Hadoop configuration to
      * open them with, the number of columns of its schema, and for each column of the DataFrame it
      * was found under, that column's index in a record.
@@ -171,7 +191,7 @@ public final class CsvFiles {
      *
      * @param width the number of columns of the schema (a record of another width is malformed when all are read)
      * @throws IllegalArgumentException (from {@link CsvRecords#next}) for a malformed record in {@code FAILFAST} mode
-     * @throws UncheckedIOException when the file cannot be opened or read
+     * @throws FileReadException when the file cannot be opened or read to its end
      */
     static CsvRecords records(String file, Scan scan, int[] select, boolean plainLines, Configuration conf) {
         Path path = org.apache.spark.paths.SparkPath.fromUrlString(file).toPath();
@@ -179,7 +199,7 @@ public final class CsvFiles {
         try {
             in = open(path, conf);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new FileReadException(path, e);
         }
         CsvRecords records = new CsvRecords(in, path, scan.options(), scan.width(), select, plainLines);
         // a task that stops early (a failure) closes the file on completion

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.csv.CSVOptions;
 import org.apache.spark.sql.catalyst.util.FailFastMode$;
 
+import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 
@@ -335,7 +335,7 @@ final class CsvRecords implements java.io.Closeable {
                 limit += n;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new CsvFiles.FileReadException(path, e);
         }
     }
 
@@ -355,11 +355,28 @@ final class CsvRecords implements java.io.Closeable {
             from = new SequenceInputStream(new ByteArrayInputStream(buf, start, limit - start), in);
         }
         rest = new CsvParser(settings);
-        rest.beginParsing(from, options.charset());
-        if (atStart && options.headerFlag()) {
-            rest.parseNext();
-            record++;
+        try {
+            rest.beginParsing(from, options.charset());
+            if (atStart && options.headerFlag()) {
+                rest.parseNext();
+                record++;
+            }
+        } catch (TextParsingException e) {
+            throw readFailure(e);
         }
+    }
+
+    /**
+     * The parser's exception for a file it could not read (wrapping the stream's {@link IOException})
+     * as {@link CsvFiles.FileReadException}; any other as it is.
+     */
+    private RuntimeException readFailure(TextParsingException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return new CsvFiles.FileReadException(path, io);
+            }
+        }
+        return e;
     }
 
     private CsvParserSettings settings() {
@@ -385,7 +402,12 @@ final class CsvRecords implements java.io.Closeable {
     }
 
     private boolean nextParsed() {
-        String[] tokens = rest.parseNext();
+        String[] tokens;
+        try {
+            tokens = rest.parseNext();
+        } catch (TextParsingException e) {
+            throw readFailure(e);
+        }
         if (tokens == null) {
             close();
             return false;
