@@ -14,10 +14,10 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,7 +44,7 @@ import io.riskmapping.artifacts.NumericKeys;
  * @throws IllegalArgumentException from {@code fit} for a missing or non-numeric column, or a
  *         column with no value to compute from (all missing), naming it
  */
-public class MissingValueImputer extends Estimator<MissingValueImputerModel> implements MissingValueImputerParams, DefaultParamsWritable {
+public class MissingValueImputer extends Estimator<MissingValueImputerModel> implements MissingValueImputerParams, MLWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -141,8 +141,14 @@ public class MissingValueImputer extends Estimator<MissingValueImputerModel> imp
         return RiskTableAggregation.finiteKey(c.cast(DataTypes.DoubleType));
     }
 
+    /** Saves the params only (docs/persistence.md). */
+    @Override
+    public MLWriter write() {
+        return StageMetadata.writer(this);
+    }
+
     public static MLReader<MissingValueImputer> read() {
-        return new DefaultParamsReader<>();
+        return StageMetadata.reader(MissingValueImputer.class);
     }
 
     public static MissingValueImputer load(String path) {

@@ -15,8 +15,6 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -150,7 +148,7 @@ public class MissingValueImputerModel extends Model<MissingValueImputerModel> im
 
         @Override
         public void saveImpl(String path) {
-            DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+            StageMetadata.save(instance, path, sparkSession());
             List<Row> rows = new ArrayList<>();
             int i = 0;
             for (Map.Entry<String, Double> e : instance.values.values().entrySet()) {
@@ -163,14 +161,14 @@ public class MissingValueImputerModel extends Model<MissingValueImputerModel> im
     static final class Reader extends MLReader<MissingValueImputerModel> {
         @Override
         public MissingValueImputerModel load(String path) {
-            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), MissingValueImputerModel.class.getName());
+            StageMetadata metadata = StageMetadata.load(path, sparkSession(), MissingValueImputerModel.class.getName());
             List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
             Map<String, Double> values = new LinkedHashMap<>();
             for (Row r : rows) {
                 values.put(r.getString(r.fieldIndex("column")), r.getDouble(r.fieldIndex("value")));
             }
             MissingValueImputerModel model = new MissingValueImputerModel(metadata.uid(), new ImputeDict(values));
-            metadata.getAndSetParams(model, scala.Option.empty());
+            metadata.setParams(model);
             return model;
         }
     }

@@ -10,10 +10,10 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -86,7 +86,7 @@ import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
  * when the label is needed; from the param setters for an unknown method or constraint, {@code numBins < 2}
  * or {@code minBinFraction} outside [0, 0.5).
  */
-public class NumericBinner extends Estimator<NumericBinnerModel> implements NumericBinnerParams, DefaultParamsWritable {
+public class NumericBinner extends Estimator<NumericBinnerModel> implements NumericBinnerParams, MLWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -189,8 +189,14 @@ public class NumericBinner extends Estimator<NumericBinnerModel> implements Nume
         return model.setParent(this);
     }
 
+    /** Saves the params only (docs/persistence.md). */
+    @Override
+    public MLWriter write() {
+        return StageMetadata.writer(this);
+    }
+
     public static MLReader<NumericBinner> read() {
-        return new DefaultParamsReader<>();
+        return StageMetadata.reader(NumericBinner.class);
     }
 
     public static NumericBinner load(String path) {

@@ -14,8 +14,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -325,7 +323,7 @@ public class NumericBinnerModel extends Model<NumericBinnerModel> implements Num
 
         @Override
         public void saveImpl(String path) {
-            DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+            StageMetadata.save(instance, path, sparkSession());
             List<Row> rows = new ArrayList<>();
             int i = 0;
             for (Bins b : instance.bins.values()) {
@@ -350,7 +348,7 @@ public class NumericBinnerModel extends Model<NumericBinnerModel> implements Num
     static final class Reader extends MLReader<NumericBinnerModel> {
         @Override
         public NumericBinnerModel load(String path) {
-            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), NumericBinnerModel.class.getName());
+            StageMetadata metadata = StageMetadata.load(path, sparkSession(), NumericBinnerModel.class.getName());
             List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
             List<Bins> bins = new ArrayList<>();
             for (Row r : rows) {
@@ -362,7 +360,7 @@ public class NumericBinnerModel extends Model<NumericBinnerModel> implements Num
                         r.getString(r.fieldIndex("monotonic")), splits.stream().mapToDouble(Double::doubleValue).toArray(), counts));
             }
             NumericBinnerModel model = new NumericBinnerModel(metadata.uid(), bins);
-            metadata.getAndSetParams(model, scala.Option.empty());
+            metadata.setParams(model);
             return model;
         }
 

@@ -14,10 +14,10 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
@@ -60,7 +60,7 @@ import io.riskmapping.artifacts.RiskTableMap;
  * {@link IllegalArgumentException} for a missing or unsupported column (from
  * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it), or no labelled row.
  */
-public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams, DefaultParamsWritable {
+public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams, MLWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -161,8 +161,14 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         return (n * r + m * prior) / (n + m);
     }
 
+    /** Saves the params only (docs/persistence.md). */
+    @Override
+    public MLWriter write() {
+        return StageMetadata.writer(this);
+    }
+
     public static MLReader<RiskTableMapper> read() {
-        return new DefaultParamsReader<>();
+        return StageMetadata.reader(RiskTableMapper.class);
     }
 
     public static RiskTableMapper load(String path) {

@@ -22,8 +22,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -273,7 +271,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
         @Override
         public void saveImpl(String path) {
-            DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+            StageMetadata.save(instance, path, sparkSession());
             List<Row> rows = PersistedTables.rows(instance);
             ModelData.write(sparkSession(), path, rows, PersistedTables.SCHEMA);
         }
@@ -283,10 +281,10 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     static final class Reader extends MLReader<RiskTableMapperModel> {
         @Override
         public RiskTableMapperModel load(String path) {
-            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), RiskTableMapperModel.class.getName());
+            StageMetadata metadata = StageMetadata.load(path, sparkSession(), RiskTableMapperModel.class.getName());
             PersistedTables.Loaded loaded = PersistedTables.parse(ModelData.read(sparkSession(), path, FORMAT_VERSION));
             RiskTableMapperModel model = new RiskTableMapperModel(metadata.uid(), loaded.tables(), loaded.statistics());
-            metadata.getAndSetParams(model, scala.Option.empty());
+            metadata.setParams(model);
             return model;
         }
     }

@@ -23,10 +23,10 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,7 +58,7 @@ import io.riskmapping.artifacts.RiskTable;
  * {@link IllegalArgumentException} for a missing or unsupported column, a class with no events or
  * no non-events, or more than {@link #MAX_CLASSES} classes.
  */
-public class WoeEncoder extends Estimator<WoeEncoderModel> implements WoeEncoderParams, DefaultParamsWritable {
+public class WoeEncoder extends Estimator<WoeEncoderModel> implements WoeEncoderParams, MLWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -208,8 +208,14 @@ public class WoeEncoder extends Estimator<WoeEncoderModel> implements WoeEncoder
         return new long[] {events, all - events};
     }
 
+    /** Saves the params only (docs/persistence.md). */
+    @Override
+    public MLWriter write() {
+        return StageMetadata.writer(this);
+    }
+
     public static MLReader<WoeEncoder> read() {
-        return new DefaultParamsReader<>();
+        return StageMetadata.reader(WoeEncoder.class);
     }
 
     public static WoeEncoder load(String path) {

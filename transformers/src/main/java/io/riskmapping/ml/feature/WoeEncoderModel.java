@@ -24,8 +24,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -399,7 +397,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         @Override
         public void saveImpl(String path) {
             List<WoeCounts> counts = instance.requireCounts();
-            DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+            StageMetadata.save(instance, path, sparkSession());
             List<Row> rows = new ArrayList<>();
             int ordinal = 0;
             for (WoeCounts c : counts) {
@@ -426,7 +424,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
     static final class Reader extends MLReader<WoeEncoderModel> {
         @Override
         public WoeEncoderModel load(String path) {
-            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), WoeEncoderModel.class.getName());
+            StageMetadata metadata = StageMetadata.load(path, sparkSession(), WoeEncoderModel.class.getName());
             List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
             List<WoeCounts> counts = new ArrayList<>();
             List<String> classes = new ArrayList<>();
@@ -454,7 +452,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
                         r.getLong(r.fieldIndex("events")), r.getLong(r.fieldIndex("non_events"))));
             }
             WoeEncoderModel model = new WoeEncoderModel(metadata.uid(), classes, counts);
-            metadata.getAndSetParams(model, scala.Option.empty());
+            metadata.setParams(model);
             return model;
         }
     }
