@@ -2,19 +2,16 @@
 # classpath (built if missing), one JVM launcher per program, and `measure`, which runs a program
 # as a whole process and appends "name,round,seconds,peak_rss_kib" to $results.
 #
-# Environment: BENCH_DIR (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g).
+# Environment: SPARK_LINE (the Spark line, as for scripts/risk-table-mapping; default 4.2), BENCH_DIR
+# (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${BENCH_DIR:-$root/out/bench}"
 master="${MASTER:-local[2]}"
-target="$root/spark-job/target"
-jar="$(ls "$target"/risk-table-mapping-job-*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true)"
-if [[ -z "$jar" || ! -f "$target/classpath.txt" ]]; then
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
-  jar="$(ls "$target"/risk-table-mapping-job-*.jar | grep -v -e original- -e tests | head -n 1)"
-fi
+# shellcheck source=spark-line.sh
+. "$root/scripts/spark-line.sh"
 # shellcheck source=java-flags.sh
 . "$root/scripts/java-flags.sh"
-cp="$jar:$(cat "$target/classpath.txt")"
+cp="$jar:$(cat "$classpath_file")"
 export SPARK_LOCAL_IP=127.0.0.1
 mkdir -p "$work"
 

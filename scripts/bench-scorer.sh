@@ -12,7 +12,8 @@ cd "$root"
 # shellcheck disable=SC2086
 mvn ${MVN_FLAGS:--q -B -o} -pl artifacts test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-cp="artifacts/target/test-classes:artifacts/target/classes:$(cat artifacts/target/bench-classpath.txt)"
+t=artifacts/target/spark-4.2   # the default line's build folder (the artifacts module has no Spark)
+cp="$t/test-classes:$t/classes:$(cat artifacts/target/bench-classpath.txt)"
 echo "command: ${JAVA:-java} ${JAVA_OPTS:--Xms1g -Xmx1g} -cp ... io.riskmapping.artifacts.bench.ScorerLatencyBenchmark $*"
 # shellcheck disable=SC2086
 exec "${JAVA:-java}" ${JAVA_OPTS:--Xms1g -Xmx1g} -cp "$cp" io.riskmapping.artifacts.bench.ScorerLatencyBenchmark "$@"

@@ -8,7 +8,8 @@ arff="${1:?usage: $0 path/to/credit-g.arff}"
 cd "$root"
 mvn -q -B -DskipTests install
 mvn -q -B -pl spark-job test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
-cp="spark-job/target/test-classes:spark-job/target/classes:$(cat spark-job/target/test-classpath.txt)"
+t=spark-job/target/spark-4.2   # the default line's build folder
+cp="$t/test-classes:$t/classes:$(cat spark-job/target/test-classpath.txt)"
 # shellcheck source=scripts/java-flags.sh
 . "$root/scripts/java-flags.sh"
 rm -rf test-data/german-credit/csv test-data/german-credit/tsv test-data/german-credit/parquet

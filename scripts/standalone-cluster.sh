@@ -15,6 +15,7 @@
 #   scripts/standalone-cluster.sh stop
 #
 # Environment (defaults in brackets):
+#   SPARK_LINE         the Spark line of the cluster and the job: 4.2, 4.1, 4.0, 3.5, 3.5-scala-2.13 [4.2]
 #   CLUSTER_DIR        state folder: spark-home/, pids, logs/, work/ [target/standalone]
 #   MASTER_PORT        master RPC port [7077]
 #   MASTER_WEBUI_PORT  master web UI, also http://127.0.0.1:PORT/json/ [8080]
@@ -47,16 +48,11 @@ log() { echo "[standalone-cluster] $*" >&2; }
 ours() { kill -0 "$1" 2>/dev/null && tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$home/jars/"; }
 alive() { [[ -f "$1" ]] && ours "$(cat "$1")"; }
 
-# The job jar and target/classpath.txt (Spark and every other runtime jar), built if missing.
+# The job jar and classpath.txt (Spark and every other runtime jar) of SPARK_LINE, built if missing.
 build() {
-  local target="$root/spark-job/target"
-  jar="$(ls "$target"/risk-table-mapping-job-*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true)"
-  if [[ -z "$jar" || ! -f "$target/classpath.txt" ]]; then
-    log "building the job (mvn -DskipTests package) ..."
-    (cd "$root" && mvn -q -B -DskipTests package) >&2
-    jar="$(ls "$target"/risk-table-mapping-job-*.jar | grep -v -e original- -e tests | head -n 1)"
-  fi
-  classpath="$target/classpath.txt"
+  # shellcheck source=spark-line.sh
+  . "$root/scripts/spark-line.sh"
+  classpath="$classpath_file"
 }
 
 # SPARK_HOME without a Spark download: jars/ links every jar of the classpath, bin/spark-submit runs

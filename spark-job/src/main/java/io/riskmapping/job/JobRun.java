@@ -106,6 +106,13 @@ final class JobRun {
             builder.master(o.master);
         }
         SparkSession spark = builder.getOrCreate();
+        String scalaVersion = scala.util.Properties$.MODULE$.versionNumberString();
+        progress("running on Spark %s, Scala %s (job built for Spark %s, Scala %s)", spark.version(), scalaVersion, BuildInfo.SPARK_VERSION,
+                BuildInfo.SCALA_VERSION);
+        String mismatch = BuildInfo.mismatch(spark.version(), scalaVersion);
+        if (mismatch != null) {
+            progress("warning: %s", mismatch);
+        }
         try {
             run(spark);
         } finally {

@@ -25,6 +25,8 @@ import io.riskmapping.testing.SparkTestSession;
  * run is a child JVM paused (the test hook {@link StagedFolder#PAUSE_PROPERTY}) before it maps val,
  * with train already mapped into its staging folder, so that the overlap is certain.
  */
+// the job's own file handling: run on the default Spark line only (root pom, tests.excludedGroups)
+@org.junit.jupiter.api.Tag("default-line")
 class ConcurrentRunsTest {
 
     @TempDir

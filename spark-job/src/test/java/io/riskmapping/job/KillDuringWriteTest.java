@@ -43,6 +43,8 @@ import io.riskmapping.testing.SparkTestSession;
  * keep the wall time down; each lane's output is then re-run to success over what its killed runs
  * left.
  */
+// the job's own file handling: run on the default Spark line only (root pom, tests.excludedGroups)
+@org.junit.jupiter.api.Tag("default-line")
 class KillDuringWriteTest {
 
     private static final long TIMEOUT_S = 180;

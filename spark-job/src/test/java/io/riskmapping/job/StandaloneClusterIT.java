@@ -88,6 +88,8 @@ class StandaloneClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         ENV.put("CLUSTER_DIR", CLUSTER.toString());
+        // the cluster and the job of the line under test (the Maven profile's, passed by failsafe)
+        ENV.put("SPARK_LINE", System.getProperty("riskmapping.spark.line", "4.2"));
         shutdownHook = new Thread(StandaloneClusterIT::stopEverything, "standalone-cluster-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         if (Files.isDirectory(CLUSTER)) {
