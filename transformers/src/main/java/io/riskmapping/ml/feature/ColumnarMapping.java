@@ -11,8 +11,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.PartitionCoalescer;
-import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,9 +28,8 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.CollectionAccumulator;
 
-import scala.Option;
-
 import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * {@link RiskTableMapperModel#transform} computed from a Parquet scan's column batches: each
@@ -188,12 +185,11 @@ public final class ColumnarMapping {
         }
         RDD<ColumnarBatch> batches = scan.exec().executeColumnar();
         if (order != null) {
-            batches = batches.coalesce(order.length, false, Option.apply(new InOrder(order)), null);
+            batches = SparkShims.get().inOrder(batches, order);
         }
         CollectionAccumulator<long[]> counts = jsc.sc().collectionAccumulator("columnar mapping: rows by partition");
         JavaRDD<InternalRow> rows = batches.toJavaRDD().mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted, counts));
-        return new Shards(((org.apache.spark.sql.classic.SparkSession) data.sparkSession()).internalCreateDataFrame(rows.rdd(),
-                new StructType(fields), false), counts);
+        return new Shards(SparkShims.get().internalCreateDataFrame(data.sparkSession(), rows.rdd(), new StructType(fields)), counts);
     }
 
     /**
@@ -213,27 +209,6 @@ public final class ColumnarMapping {
             paths.add(f.toPath()); // partition i at index i
         }
         return FileScans.positions(paths, files);
-    }
-
-    /** Partition i of the coalesced RDD is partition {@code order[i]} of its parent, alone. */
-    private static final class InOrder implements PartitionCoalescer, java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int[] order;
-
-        InOrder(int[] order) {
-            this.order = order;
-        }
-
-        @Override
-        public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
-            Partition[] parts = parent.partitions();
-            PartitionGroup[] groups = new PartitionGroup[order.length];
-            for (int i = 0; i < order.length; i++) {
-                groups[i] = new PartitionGroup(Option.empty());
-                groups[i].partitions().addOne(parts[order[i]]);
-            }
-            return groups;
-        }
     }
 
     /** An output column: its field, the input column it comes from, and (mapped) its table, default and buckets. */

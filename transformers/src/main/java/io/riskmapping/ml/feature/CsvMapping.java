@@ -26,6 +26,8 @@ import org.apache.spark.util.CollectionAccumulator;
 import com.univocity.parsers.csv.CsvWriter;
 
 import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.ml.feature.compat.ScalaCollections;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * {@link RiskTableMapperModel#transform} of a CSV scan written back as CSV, computed from the CSV
@@ -172,14 +174,14 @@ public final class CsvMapping {
             }
         }
         var session = data.sparkSession();
-        CSVOptions write = new CSVOptions(scalaMap(writeOptions), session.sessionState().conf().csvColumnPruning(),
+        CSVOptions write = new CSVOptions(ScalaCollections.asScala(writeOptions), session.sessionState().conf().csvColumnPruning(),
                 session.sessionState().conf().sessionLocalTimeZone());
         Metrics metrics = new Metrics(jsc.sc().collectionAccumulator("csv mapping: rows, bad rows, bad column by partition"));
         Mapping mapping = new Mapping(scan, write, scan.plainLines() && plainWrites(scan.options(), write),
                 names.toArray(new String[0]), column, byColumn, defaults, counted.toArray(new ColumnarMapping.Buckets[0]), metrics);
         JavaRDD<InternalRow> lines = jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(mapping);
         StructType text = new StructType().add("value", DataTypes.StringType, false);
-        return new Lines(((org.apache.spark.sql.classic.SparkSession) session).internalCreateDataFrame(lines.rdd(), text, false), metrics);
+        return new Lines(SparkShims.get().internalCreateDataFrame(session, lines.rdd(), text), metrics);
     }
 
     /**
@@ -197,12 +199,6 @@ public final class CsvMapping {
         }
         return plainNull && CsvRecords.isUtf8(write.charset()) && !write.quoteAll() && write.delimiter().equals(read.delimiter()) && write.quote() == read.quote()
                 && write.escape() == read.escape();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> m) {
-        return (scala.collection.immutable.Map<String, String>) scala.collection.immutable.Map$.MODULE$
-                .from(scala.jdk.javaapi.CollectionConverters.asScala(m));
     }
 
     /** One partition's files, mapped into lines (the header first). */

@@ -14,7 +14,7 @@ import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 
-import scala.jdk.javaapi.CollectionConverters;
+import io.riskmapping.ml.feature.compat.ScalaCollections;
 
 /**
  * The file scan under a DataFrame whose physical plan is that scan with at most a selection of its
@@ -31,14 +31,14 @@ final class FileScans {
     record Found(FileSourceScanExec scan, int[] outputs) {
         /** The scan's output column that the DataFrame's column {@code i} is. */
         Attribute output(int i) {
-            return CollectionConverters.asJava(scan.output()).get(outputs[i]);
+            return ScalaCollections.asJava(scan.output()).get(outputs[i]);
         }
     }
 
     /** The file scan under {@code data}, or null when {@code data} is not a plain file scan (see the class comment). */
     static Found of(Dataset<Row> data) {
         SparkPlan root = data.queryExecution().executedPlan();
-        List<Attribute> wanted = CollectionConverters.asJava(root.output());
+        List<Attribute> wanted = ScalaCollections.asJava(root.output());
         SparkPlan p = root;
         while (true) {
             if (p instanceof WholeStageCodegenExec w) {
@@ -56,7 +56,7 @@ final class FileScans {
         if (!(p instanceof FileSourceScanExec scan)) {
             return null;
         }
-        List<Attribute> scanned = CollectionConverters.asJava(scan.output());
+        List<Attribute> scanned = ScalaCollections.asJava(scan.output());
         int[] at = new int[wanted.size()];
         for (int i = 0; i < at.length; i++) {
             at[i] = -1;
@@ -73,7 +73,7 @@ final class FileScans {
     }
 
     private static boolean onlyAttributes(ProjectExec p) {
-        for (NamedExpression e : CollectionConverters.asJava(p.projectList())) {
+        for (NamedExpression e : ScalaCollections.asJava(p.projectList())) {
             if (!(e instanceof AttributeReference)) {
                 return false;
             }

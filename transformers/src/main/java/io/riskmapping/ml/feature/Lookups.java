@@ -18,17 +18,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.catalyst.expressions.objects.Invoke;
-import org.apache.spark.sql.classic.ExpressionUtils;
-import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.ObjectType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 import io.riskmapping.artifacts.RiskTable;
-import scala.jdk.javaapi.CollectionConverters;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * Table lookups as Column expressions, shared by the model stages: up to
@@ -144,13 +138,8 @@ final class Lookups {
          * null) on a string key: null keys give null without a call (propagateNull).
          */
         Column column(Column key, Double absent) {
-            Expression self = Literal.create(this, new ObjectType(Probe.class));
-            List<Expression> args = absent == null ? List.of(ExpressionUtils.expression(key))
-                    : List.of(ExpressionUtils.expression(key), Literal.create(absent, DataTypes.DoubleType));
-            Expression call = new Invoke(self, absent == null ? "value" : "valueOr", DataTypes.DoubleType,
-                    CollectionConverters.asScala(args).toList(), CollectionConverters.asScala(List.<AbstractDataType>of()).toList(),
-                    true, absent == null, true);
-            return ExpressionUtils.column(call);
+            List<Column> args = absent == null ? List.of(key) : List.of(key, lit(absent));
+            return SparkShims.get().invoke(this, absent == null ? "value" : "valueOr", DataTypes.DoubleType, absent == null, args);
         }
 
         @Override

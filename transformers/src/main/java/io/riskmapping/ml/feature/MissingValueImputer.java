@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.ImputeDict;
 import io.riskmapping.artifacts.NumericKeys;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * Numeric imputation: learns one value per column (mean, median or mode of its non-missing
@@ -136,7 +137,7 @@ public class MissingValueImputer extends Estimator<MissingValueImputerModel> imp
     /** A column as a double: numbers cast, NaN as null; text parsed by the {@link NumericKeys} rule, else null. */
     static Column asNumber(Column c, DataType type) {
         if (type instanceof StringType) {
-            return when(c.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(c.try_cast(DataTypes.DoubleType)));
+            return when(c.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(SparkShims.get().tryCast(c, DataTypes.DoubleType)));
         }
         return RiskTableAggregation.finiteKey(c.cast(DataTypes.DoubleType));
     }

@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StringType;
 
 import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * The fit pass: one distributed aggregation that counts (column, category, label) for every input
@@ -101,7 +102,7 @@ final class RiskTableAggregation {
     static Column labelClass(Dataset<Row> df, String labelCol) {
         DataType labelType = df.schema().apply(labelCol).dataType();
         Column label = quoted(labelCol);
-        Column labelValue = labelType instanceof StringType ? label.try_cast(DataTypes.DoubleType) : label.cast(DataTypes.DoubleType);
+        Column labelValue = labelType instanceof StringType ? SparkShims.get().tryCast(label, DataTypes.DoubleType) : label.cast(DataTypes.DoubleType);
         Column labelMissing = labelType instanceof StringType ? label.isNull().or(trim(label).equalTo("")) : label.isNull();
         return when(labelMissing, UNLABELLED)
                 .when(labelValue.equalTo(1.0), 1)

@@ -39,6 +39,7 @@ import org.apache.spark.sql.types.StructType;
 import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * A fitted risk table mapping: replaces each mapped input column with its risk (a double) in one
@@ -218,7 +219,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
             return RiskTableAggregation.numericKey(c, type);
         }
         Column s = c.cast(DataTypes.StringType);
-        return when(s.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(s.try_cast(DataTypes.DoubleType)));
+        return when(s.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(SparkShims.get().tryCast(s, DataTypes.DoubleType)));
     }
 
     private Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {

@@ -38,6 +38,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * Weight-of-evidence encoding with uncertainty: learns, per input column and event class, the WOE
@@ -118,7 +119,7 @@ public class WoeEncoder extends Estimator<WoeEncoderModel> implements WoeEncoder
         Column s = trim(label.cast(DataTypes.StringType));
         // numbers (or numeric text) by value: 1, 1.0 and "1" are the class "1"
         Column d = t instanceof NumericType ? label.cast(DataTypes.DoubleType)
-                : when(s.rlike(io.riskmapping.artifacts.NumericKeys.NUMBER_REGEX), s.try_cast(DataTypes.DoubleType));
+                : when(s.rlike(io.riskmapping.artifacts.NumericKeys.NUMBER_REGEX), SparkShims.get().tryCast(s, DataTypes.DoubleType));
         return when(label.isNull().or(s.equalTo("")).or(d.equalTo(-1.0)).or(d.isNaN()), lit(null).cast(DataTypes.StringType))
                 .when(d.isNotNull().and(d.equalTo(floor(d))), d.cast(DataTypes.LongType).cast(DataTypes.StringType))
                 .when(d.isNotNull(), d.cast(DataTypes.StringType))
