@@ -257,7 +257,15 @@ final class JobRun {
         ColumnNames names = new ColumnNames(first.columns());
         if (hp != null) {
             // The fit reads train as one scan of all its shards: it needs no shard-per-partition layout.
-            encoding = fit(ShardIO.scan(spark, splits.get(0), first.schema()), names, hp, splits.get(0));
+            try {
+                encoding = fit(ShardIO.scan(spark, splits.get(0), first.schema()), names, hp, splits.get(0));
+            } catch (Exception e) { // Spark's exceptions are checked ones, thrown undeclared
+                JobException shard = ShardErrors.fromFailedSplitPass(e, splits.get(0), spark.sparkContext().hadoopConfiguration());
+                if (shard != null) {
+                    throw shard;
+                }
+                throw e;
+            }
         } else if (loaded != null) {
             List<RiskTable> physical = new ArrayList<>();
             for (RiskTable t : loaded.list()) {
@@ -333,8 +341,16 @@ final class JobRun {
                 StagedFolder.pause("map-" + split.name(), output.getName(), m -> progress("%s", m));
                 boolean outOfFoldSplit = i == 0 && outOfFold;
                 FieldEncoding enc = encoding;
-                ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
-                        new Path(staging, split.name()), new Path(staging, "spark-" + split.name())));
+                try {
+                    ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
+                            new Path(staging, split.name()), new Path(staging, "spark-" + split.name())));
+                } catch (Exception e) { // Spark's exceptions are checked ones, thrown undeclared
+                    JobException shard = ShardErrors.fromFailedSplitPass(e, split, spark.sparkContext().hadoopConfiguration());
+                    if (shard != null) {
+                        throw shard;
+                    }
+                    throw e;
+                }
             }
             if (fitArtifacts != null) {
                 join(fitArtifacts);

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.AnalysisException;
 
+import io.riskmapping.ml.feature.compat.SparkShims;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,7 +136,7 @@ public final class RiskTableMappingJob implements Callable<Integer> {
                 return JobException.NOT_FOUND;
             }
             if (t instanceof AnalysisException a) {
-                return "PATH_NOT_FOUND".equals(a.getCondition()) ? JobException.NOT_FOUND : JobException.INVALID;
+                return "PATH_NOT_FOUND".equals(SparkShims.get().errorCondition(a)) ? JobException.NOT_FOUND : JobException.INVALID;
             }
             if (t instanceof IllegalArgumentException || isMalformedInput(t)) {
                 return JobException.INVALID;

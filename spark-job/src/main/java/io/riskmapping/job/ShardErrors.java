@@ -1,15 +1,20 @@
 package io.riskmapping.job;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.paths.SparkPath;
 
 import io.riskmapping.ml.feature.CsvFiles;
+import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**
  * The errors of a shard whose bytes its format refuses: one line naming the split, the shard and
@@ -20,8 +25,9 @@ import io.riskmapping.ml.feature.CsvFiles;
  * <li>{@link #unreadable}: a gzip stream that ends early or that its inflater or CRC check refuses,
  * or a Parquet footer or page that cannot be decoded;</li>
  * <li>{@link #fromFailedPass}: the same, when a Spark task of the fit or of a transform pass found
- * it (Spark's {@code FAILED_READ_FILE}, or {@link CsvFiles.FileReadException} on the CSV record
- * paths, names the file).</li>
+ * it (Spark's error for a file its scan could not read, {@link SparkShims#unreadFile}, or
+ * {@link CsvFiles.FileReadException} on the CSV record paths, names the file; where Spark names no
+ * file, {@link #fromFailedSplitPass} finds it).</li>
  * </ul>
  */
 final class ShardErrors {
@@ -88,13 +94,45 @@ final class ShardErrors {
                 return null;
             }
             Path file = t instanceof CsvFiles.FileReadException f ? f.file()
-                    : t instanceof SparkThrowable s && String.valueOf(s.getCondition()).startsWith("FAILED_READ_FILE")
-                            ? SparkPath.fromUrlString(s.getMessageParameters().get("path")).toPath() : null;
+                    : t instanceof SparkThrowable s ? SparkShims.get().unreadFile(s).map(p -> SparkPath.fromUrlString(p).toPath()).orElse(null)
+                            : null;
             if (file != null) {
                 return t.getCause() != null && decoding(t.getCause()) != null ? unreadable(file, failure) : null;
             }
         }
         return null;
+    }
+
+    /**
+     * The error of a pass over {@code split} that failed because a decoder refused a shard's bytes
+     * and Spark did not name the shard (Spark 3.5's file scan, {@link SparkShims#namesUnreadFiles}):
+     * the split's compressed shards are read to their end on the driver, in shard order, and the
+     * first that its codec refuses is named ({@link #unreadable}). Null otherwise: where Spark names
+     * the file, {@link #fromFailedPass} does.
+     */
+    static JobException fromFailedSplitPass(Throwable failure, Split split, Configuration conf) {
+        if (SparkShims.get().namesUnreadFiles() || fromFailedPass(failure) != null || decoding(failure) == null) {
+            return null;
+        }
+        for (Split.Shard s : split.shards()) {
+            if (refusedByCodec(s.path(), conf)) {
+                return unreadable(s.path(), failure);
+            }
+        }
+        return null;
+    }
+
+    /** Whether a compressed shard's codec refuses its bytes when it is read to its end. */
+    private static boolean refusedByCodec(Path file, Configuration conf) {
+        if (new CompressionCodecFactory(conf).getCodec(file) == null) {
+            return false;
+        }
+        try (InputStream in = ShardIO.open(file, conf)) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return decoding(e) != null;
+        }
     }
 
     /**

@@ -57,6 +57,8 @@ import com.univocity.parsers.csv.CsvParserSettings;
 import com.univocity.parsers.csv.CsvWriter;
 import com.univocity.parsers.csv.CsvWriterSettings;
 
+import io.riskmapping.ml.feature.compat.SparkShims;
+
 /**
  * Reads a split shard by shard and writes it back shard for shard, with Spark's own CSV and
  * Parquet readers and writers.
@@ -191,11 +193,10 @@ final class ShardIO {
      * writes sidecars (which the job deletes from its output, {@link #removeSideFiles}), and it stays
      * a {@code LocalFileSystem} ({@code fs.file.impl=RawLocalFileSystem} would do the same for reads
      * but breaks {@code FileSystem.getLocal}, used by Spark's YARN client and S3A's disk buffers).
+     * The keys depend on the Hadoop of the Spark line ({@link SparkShims#unverifiedLocalReads}).
      * The job sets them on the session it makes; a session made beforehand needs them set by its maker.
      */
-    static final Map<String, Object> UNVERIFIED_LOCAL_READS = Map.of(
-            "spark.hadoop.fs.file.checksum.verify", "false",
-            "spark.hadoop.fs.file.impl.disable.cache", "true");
+    static final Map<String, Object> UNVERIFIED_LOCAL_READS = SparkShims.get().unverifiedLocalReads();
 
     /**
      * Reads the start of each shard of a split, once, before any pass over the data: a CSV/TSV
@@ -457,7 +458,7 @@ final class ShardIO {
      *
      * @throws JobException (invalid) for a {@code .gz} shard that is not gzip data ({@link ShardErrors#notGzip})
      */
-    private static InputStream open(Path p, Configuration conf) throws IOException {
+    static InputStream open(Path p, Configuration conf) throws IOException {
         FileSystem fs = p.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
         InputStream raw = fs.open(p);

@@ -11,6 +11,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import io.riskmapping.ml.feature.compat.SparkShims;
+
 /** The one local SparkSession of a test JVM (Surefire reuses one fork per module), and test-data helpers. */
 public final class SparkTestSession {
 
@@ -33,8 +35,7 @@ public final class SparkTestSession {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     // as the job's own session: stale .crc sidecars beside local input are not verified
-                    .config("spark.hadoop.fs.file.checksum.verify", "false")
-                    .config("spark.hadoop.fs.file.impl.disable.cache", "true")
+                    .config(SparkShims.get().unverifiedLocalReads())
                     .getOrCreate();
         }
         return spark;

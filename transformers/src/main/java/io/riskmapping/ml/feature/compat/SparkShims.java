@@ -1,7 +1,11 @@
 package io.riskmapping.ml.feature.compat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -70,4 +74,45 @@ public interface SparkShims {
      * cannot name: there, a union of one-partition prunings of {@code parent}, in that order.
      */
     <T> RDD<T> inOrder(RDD<T> parent, int[] order);
+
+    /**
+     * The error condition of a Spark error, e.g. {@code PATH_NOT_FOUND}: {@code getCondition()} on
+     * Spark 4, {@code getErrorClass()} (deprecated there) on 3.5. Null when it has none.
+     */
+    String errorCondition(SparkThrowable error);
+
+    /**
+     * The file that Spark's file scan names when it could not read it (the error's {@code path}
+     * parameter, a URL-encoded path: read it with {@code SparkPath.fromUrlString}), or empty when
+     * {@code error} is not that error. Spark 4 raises {@code FAILED_READ_FILE} (and its
+     * sub-conditions); 3.5 raises {@code _LEGACY_ERROR_TEMP_2064} ("Encountered error while
+     * reading file"), both with the cause the reader threw.
+     */
+    Optional<String> unreadFile(SparkThrowable error);
+
+    /**
+     * Whether Spark's file scan names the file ({@link #unreadFile}) whenever its reader fails on it.
+     * Spark 4 does ({@code FAILED_READ_FILE} wraps a failure while the file is read too). Spark 3.5
+     * names it only when the reader fails as the file is opened: a failure further in (e.g. a gzip
+     * stream cut short, found by Spark's CSV reader) reaches the caller as the reader's own
+     * exception, naming no file.
+     */
+    boolean namesUnreadFiles();
+
+    /**
+     * Spark settings ({@code spark.hadoop.*}) under which Hadoop's local file system ({@code file:})
+     * reads files without verifying their checksum sidecars (the hidden {@code .NAME.crc} files it
+     * writes beside what it writes) and is not taken from Hadoop's cache of file systems; it stays a
+     * {@code LocalFileSystem}, which still writes sidecars. Spark 4 ships Hadoop 3.4 or later, which
+     * has {@code fs.file.checksum.verify}; Spark 3.5 ships Hadoop 3.3, which has no such key: there
+     * {@code fs.file.impl} also names {@code io.riskmapping.ml.feature.compat.UnverifiedLocalFileSystem},
+     * a {@code LocalFileSystem} that does not verify.
+     */
+    Map<String, Object> unverifiedLocalReads();
+
+    /**
+     * Spark MLlib's {@code TargetEncoder} (binary target, {@code handleInvalid} keep) with these
+     * columns and smoothing, unfitted; empty on Spark 3.5, which has none (it arrived in 4.0).
+     */
+    Optional<PipelineStage> targetEncoder(String[] inputCols, String[] outputCols, String labelCol, double smoothing);
 }

@@ -2,7 +2,11 @@ package io.riskmapping.ml.feature.compat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.UnionRDD;
@@ -63,5 +67,32 @@ public final class LineShims implements SparkShims {
             parts.add(PartitionPruningRDD.create(parent, (Function1<Object, Object> & java.io.Serializable) i -> (Integer) i == p));
         }
         return new UnionRDD<>(parent.sparkContext(), ScalaCollections.asScala(parts), parent.elementClassTag());
+    }
+
+    @Override
+    public String errorCondition(SparkThrowable error) {
+        return error.getErrorClass();
+    }
+
+    @Override
+    public Optional<String> unreadFile(SparkThrowable error) {
+        return "_LEGACY_ERROR_TEMP_2064".equals(errorCondition(error))
+                ? Optional.ofNullable(error.getMessageParameters().get("path")) : Optional.empty();
+    }
+
+    @Override
+    public boolean namesUnreadFiles() {
+        return false;
+    }
+
+    @Override
+    public Map<String, Object> unverifiedLocalReads() {
+        return Map.of("spark.hadoop.fs.file.impl", UnverifiedLocalFileSystem.class.getName(),
+                "spark.hadoop.fs.file.checksum.verify", "false", "spark.hadoop.fs.file.impl.disable.cache", "true");
+    }
+
+    @Override
+    public Optional<PipelineStage> targetEncoder(String[] inputCols, String[] outputCols, String labelCol, double smoothing) {
+        return Optional.empty();
     }
 }

@@ -1,8 +1,13 @@
 package io.riskmapping.ml.feature.compat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.Partition;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.TargetEncoder;
 import org.apache.spark.rdd.PartitionCoalescer;
 import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
@@ -78,5 +83,32 @@ public final class LineShims implements SparkShims {
             }
             return groups;
         }
+    }
+
+    @Override
+    public String errorCondition(SparkThrowable error) {
+        return error.getCondition();
+    }
+
+    @Override
+    public Optional<String> unreadFile(SparkThrowable error) {
+        return String.valueOf(error.getCondition()).startsWith("FAILED_READ_FILE")
+                ? Optional.ofNullable(error.getMessageParameters().get("path")) : Optional.empty();
+    }
+
+    @Override
+    public boolean namesUnreadFiles() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Object> unverifiedLocalReads() {
+        return Map.of("spark.hadoop.fs.file.checksum.verify", "false", "spark.hadoop.fs.file.impl.disable.cache", "true");
+    }
+
+    @Override
+    public Optional<PipelineStage> targetEncoder(String[] inputCols, String[] outputCols, String labelCol, double smoothing) {
+        return Optional.of(new TargetEncoder().setInputCols(inputCols).setOutputCols(outputCols).setLabelCol(labelCol)
+                .setTargetType("binary").setSmoothing(smoothing).setHandleInvalid("keep"));
     }
 }
