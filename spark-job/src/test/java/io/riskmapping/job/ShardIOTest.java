@@ -26,8 +26,8 @@ import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.riskmapping.ml.feature.compat.ScalaCollections;
 import io.riskmapping.testing.SparkTestSession;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** The session settings of the transform passes: what they hold, and that they are undone. */
 class ShardIOTest {
@@ -119,7 +119,7 @@ class ShardIOTest {
             if (node instanceof WholeStageCodegenExec stage && stage.child().collectLeaves().head() instanceof FileSourceScanExec) {
                 codes.add(stage.doCodeGen()._2().body());
             }
-            pending.addAll(CollectionConverters.asJava(node.children()));
+            pending.addAll(ScalaCollections.asJava(node.children()));
         }
         return codes;
     }

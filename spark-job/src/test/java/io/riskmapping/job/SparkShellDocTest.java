@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.riskmapping.testing.SparkTestSession;
 
 /**
- * Runs every Scala block of docs/spark-shell.md, in order, as one Scala 2.13 script in a child
- * JVM with the test classpath, after a prelude that defines {@code spark} as spark-shell does.
+ * Runs every Scala block of docs/spark-shell.md, in order, as one Scala script (the Scala of the
+ * build's Spark line, 2.12 or 2.13) in a child JVM with the test classpath, after a prelude that
+ * defines {@code spark} as spark-shell does.
  */
 class SparkShellDocTest {
 
@@ -36,6 +37,11 @@ class SparkShellDocTest {
             out.add(m.group(1));
         }
         return out;
+    }
+
+    /** Whether the build's Scala (Spark's) is 2.12. */
+    private static boolean scala212() {
+        return scala.util.Properties.versionNumberString().startsWith("2.12.");
     }
 
     @Test
@@ -60,7 +66,11 @@ class SparkShellDocTest {
         cmd.add("-Dlog4j2.configurationFile=" + root.resolve("spark-job/src/test/resources/log4j2-test.properties"));
         cmd.add("-cp");
         cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
-        cmd.addAll(List.of("scala.tools.nsc.MainGenericRunner", "-usejavacp", "-howtorun:script", file.toString()));
+        cmd.addAll(List.of("scala.tools.nsc.MainGenericRunner", "-usejavacp", "-howtorun:script"));
+        if (scala212()) {
+            cmd.add("-nc"); // Scala 2.12's script runner compiles in a daemon (fsc) started with a `scala` command; 2.13's in process
+        }
+        cmd.add(file.toString());
         Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "script finished");

@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.csv.CSVOptions;
 import org.junit.jupiter.api.Test;
 
+import io.riskmapping.ml.feature.compat.ScalaCollections;
+
 /**
  * {@link CsvRecords} without Spark: the records read with plain lines as bytes equal those the
  * parser alone gives (Spark's parser settings), across buffer refills, a line longer than the
@@ -31,10 +33,7 @@ class CsvRecordsLinesTest {
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
         }
-        @SuppressWarnings("unchecked")
-        scala.collection.immutable.Map<String, String> asScala = (scala.collection.immutable.Map<String, String>) scala.collection.immutable.Map$.MODULE$
-                .from(scala.jdk.javaapi.CollectionConverters.asScala(m));
-        return new CSVOptions(asScala, true, "UTC");
+        return new CSVOptions(ScalaCollections.asScala(m), true, "UTC");
     }
 
     /** A stream that returns at most a few thousand bytes per read, so that lines straddle refills. */

@@ -1,0 +1,44 @@
+package io.riskmapping.ml.feature.compat;
+
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark's own {@code private[ml]} persistence helpers, which tests compare the stages' metadata
+ * with; Spark 3.5 (this copy) takes a {@code SparkContext}, Spark 4 a {@link SparkSession}. Tests only.
+ */
+public final class SparkParamsHelpers {
+
+    /**
+     * Whether Spark's writer writes {@code paramMap} and {@code defaultParamMap} sorted by name, as
+     * the stages' own writer does on every line: Spark 4 does; Spark 3.5 writes them in another
+     * order (readers ignore the order).
+     */
+    public static final boolean WRITES_PARAMS_SORTED = false;
+
+    private SparkParamsHelpers() {
+    }
+
+    /** {@code DefaultParamsWriter.saveMetadata}: Spark's metadata of {@code stage} under {@code path}. */
+    public static void saveMetadata(Params stage, String path, SparkSession spark) {
+        DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, spark.sparkContext(), scala.Option.empty(), scala.Option.empty());
+    }
+
+    /** {@code DefaultParamsWriter.getMetadataToSave}: the JSON line Spark would save for {@code stage}. */
+    public static String metadataToSave(Params stage, SparkSession spark) {
+        return DefaultParamsWriter$.MODULE$.getMetadataToSave(stage, spark.sparkContext(), scala.Option.empty(), scala.Option.empty());
+    }
+
+    /** {@code DefaultParamsReader.loadMetadata}, checking the class name unless it is empty. */
+    public static DefaultParamsReader.Metadata loadMetadata(String path, SparkSession spark, String className) {
+        return DefaultParamsReader$.MODULE$.loadMetadata(path, spark.sparkContext(), className);
+    }
+
+    /** {@code DefaultParamsReader.loadParamsInstance}: the stage through the static reader of its saved class. */
+    public static <T> T loadParamsInstance(String path, SparkSession spark) {
+        return DefaultParamsReader$.MODULE$.loadParamsInstance(path, spark.sparkContext());
+    }
+}
