@@ -192,7 +192,7 @@ class StageMetadataTest {
         Path root = SparkTestSession.repoRoot().resolve("transformers/src/test/resources/saved-models");
         List<Path> dirs;
         try (Stream<Path> s = Files.list(root)) {
-            dirs = s.filter(Files::isDirectory).sorted().toList();
+            dirs = s.filter(Files::isDirectory).filter(d -> !d.endsWith("lines")).sorted().toList(); // lines/: SavedAcrossLinesTest
         }
         assertEquals(2, dirs.size(), dirs.toString());
         for (Path dir : dirs) {
@@ -303,10 +303,8 @@ class StageMetadataTest {
      * with {@code paramMap} and {@code defaultParamMap} sorted by name (Spark 3.5): the order the
      * stages write on every line.
      */
+    /** Spark's JSON with its param maps sorted by name, as ours are (Spark 4.1+ sorts them too; 3.5 and 4.0 do not). */
     private static String inOurParamOrder(String json) throws IOException {
-        if (SparkParamsHelpers.WRITES_PARAMS_SORTED) {
-            return json;
-        }
         ObjectNode node = (ObjectNode) JSON.readTree(json);
         for (String key : List.of("paramMap", "defaultParamMap")) {
             Map<String, JsonNode> sorted = new TreeMap<>();

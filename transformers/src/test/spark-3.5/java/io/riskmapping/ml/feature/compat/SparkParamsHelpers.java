@@ -12,13 +12,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkParamsHelpers {
 
-    /**
-     * Whether Spark's writer writes {@code paramMap} and {@code defaultParamMap} sorted by name, as
-     * the stages' own writer does on every line: Spark 4 does; Spark 3.5 writes them in another
-     * order (readers ignore the order).
-     */
-    public static final boolean WRITES_PARAMS_SORTED = false;
-
     private SparkParamsHelpers() {
     }
 
