@@ -24,6 +24,10 @@ import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.PartialCounts;
+import io.riskmapping.ml.feature.core.TextCounts;
+
 /**
  * The map side of the fit read straight from a Parquet scan's column batches: each text column is
  * counted by Parquet dictionary id, and each id's text is decoded once per dictionary (a column
@@ -34,7 +38,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * column is a string and the label is a number (byte, short, int, long, float or double); otherwise
  * the fit counts Spark's rows with {@link PartialCounts}, with the same result. A batch whose
  * column is not dictionary-encoded (a page Parquet wrote plain, e.g. once a column's dictionary
- * outgrew its page) is counted value by value in the same {@link PartialCounts.TextCounts}.
+ * outgrew its page) is counted value by value in the same {@link TextCounts}.
  *
  * <p>Output: the rows of {@link PartialCounts#SCHEMA}, as {@link PartialCounts} emits them; the
  * label classes are {@link RiskTableAggregation#labelClass}'s (0, 1; null and -1 unlabelled;
@@ -89,12 +93,12 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
             return null;
         }
         List<Column> columns = new ArrayList<>();
-        columns.add(RiskTableAggregation.quoted(labelCol));
+        columns.add(KeyColumns.quoted(labelCol));
         for (String c : inputCols) {
             if (!(data.schema().apply(c).dataType() instanceof StringType)) {
                 return null;
             }
-            columns.add(RiskTableAggregation.quoted(c));
+            columns.add(KeyColumns.quoted(c));
         }
         ParquetBatches.Scan scan = ParquetBatches.scan(data.select(columns.toArray(new Column[0])));
         if (scan == null) {
@@ -116,11 +120,11 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
 
     /** A label value's class, as {@link RiskTableAggregation#labelClass} gives it. */
     static int labelClass(double v) {
-        return v == 1.0 ? 1 : v == 0.0 ? 0 : v == -1.0 ? RiskTableAggregation.UNLABELLED : RiskTableAggregation.INVALID;
+        return v == 1.0 ? 1 : v == 0.0 ? 0 : v == -1.0 ? KeyColumns.UNLABELLED : KeyColumns.INVALID;
     }
 
     private static int labelClass(long v) {
-        return v == 1 ? 1 : v == 0 ? 0 : v == -1 ? RiskTableAggregation.UNLABELLED : RiskTableAggregation.INVALID;
+        return v == 1 ? 1 : v == 0 ? 0 : v == -1 ? KeyColumns.UNLABELLED : KeyColumns.INVALID;
     }
 
     /** The label classes of a batch's first {@code n} rows into {@code ys}. */
@@ -128,27 +132,27 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
         boolean nulls = v.hasNull();
         if (labelType instanceof IntegerType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? RiskTableAggregation.UNLABELLED : labelClass(v.getInt(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass(v.getInt(k));
             }
         } else if (labelType instanceof LongType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? RiskTableAggregation.UNLABELLED : labelClass(v.getLong(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass(v.getLong(k));
             }
         } else if (labelType instanceof DoubleType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? RiskTableAggregation.UNLABELLED : labelClass(v.getDouble(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass(v.getDouble(k));
             }
         } else if (labelType instanceof FloatType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? RiskTableAggregation.UNLABELLED : labelClass((double) v.getFloat(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass((double) v.getFloat(k));
             }
         } else if (labelType instanceof ShortType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? RiskTableAggregation.UNLABELLED : labelClass(v.getShort(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass(v.getShort(k));
             }
         } else {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? RiskTableAggregation.UNLABELLED : labelClass(v.getByte(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass(v.getByte(k));
             }
         }
     }
@@ -166,7 +170,7 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
         private long rows;
 
         /** Whether the vector's dictionary is this one; else drains the counts and takes it on. */
-        void use(Object identity, Dictionary dictionary, int ids, PartialCounts.TextCounts into) {
+        void use(Object identity, Dictionary dictionary, int ids, TextCounts into) {
             if (identity != this.identity || rows > MAX_ROWS_PER_DICTIONARY) {
                 drain(into);
                 this.identity = identity;
@@ -198,7 +202,7 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
         }
 
         /** Adds the counts to the table (each id with rows decoded once) and clears them; returns the new keys. */
-        long drain(PartialCounts.TextCounts into) {
+        long drain(TextCounts into) {
             long added = 0;
             int[] c = counts;
             for (int id = 0; id < ids; id++) {
@@ -247,12 +251,12 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
         }
 
         @Override
-        boolean more() {
+        protected boolean more() {
             return input.hasNext();
         }
 
         @Override
-        void fill() {
+        protected void fill() {
             while (input.hasNext()) {
                 ColumnarBatch batch = input.next();
                 int n = batch.numRows();
@@ -261,7 +265,7 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
                 }
                 labelClasses(batch.column(labelIndex), n, ys);
                 for (int k = 0; k < n; k++) {
-                    PartialCounts.add(label, ys[k]);
+                    TextCounts.add(label, ys[k]);
                 }
                 boolean added = false;
                 for (int i = 0; i < keyIndexes.length; i++) {
@@ -287,7 +291,7 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
                     return changed;
                 }
             }
-            PartialCounts.TextCounts t = texts[i];
+            TextCounts t = texts[i];
             boolean added = false;
             for (int k = 0; k < n; k++) {
                 if (v.isNullAt(k)) {

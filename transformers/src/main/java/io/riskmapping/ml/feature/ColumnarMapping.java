@@ -30,6 +30,7 @@ import org.apache.spark.util.CollectionAccumulator;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.core.Lookups;
 
 /**
  * {@link RiskTableMapperModel#transform} computed from a Parquet scan's column batches: each

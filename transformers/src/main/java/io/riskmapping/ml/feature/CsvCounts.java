@@ -14,6 +14,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.unsafe.types.UTF8String;
 
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.PartialCounts;
+import io.riskmapping.ml.feature.core.TextCounts;
+
 /**
  * The map side of the fit read straight from a CSV scan's records ({@link CsvFiles},
  * {@link CsvRecords}): the label and each input column's value counted as a plain line's bytes
@@ -48,9 +52,9 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
      */
     static JavaRDD<Row> partials(Dataset<Row> data, String labelCol, String[] inputCols, long flushBytes) {
         Column[] columns = new Column[inputCols.length + 1];
-        columns[0] = RiskTableAggregation.quoted(labelCol);
+        columns[0] = KeyColumns.quoted(labelCol);
         for (int i = 0; i < inputCols.length; i++) {
-            columns[i + 1] = RiskTableAggregation.quoted(inputCols[i]);
+            columns[i + 1] = KeyColumns.quoted(inputCols[i]);
         }
         CsvFiles.Scan scan = CsvFiles.scan(data.select(columns));
         if (scan == null) {
@@ -63,13 +67,13 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
     /** A label text's class, as {@link RiskTableAggregation#labelClass} gives it for a string column. */
     static int labelClass(String text) {
         if (text == null || text.chars().allMatch(ch -> ch == ' ')) {
-            return RiskTableAggregation.UNLABELLED;
+            return KeyColumns.UNLABELLED;
         }
         double v;
         try {
             v = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            return RiskTableAggregation.INVALID; // Spark's special literals (NaN, inf) are invalid labels too
+            return KeyColumns.INVALID; // Spark's special literals (NaN, inf) are invalid labels too
         }
         return ColumnarCounts.labelClass(v);
     }
@@ -94,7 +98,7 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
         }
 
         @Override
-        boolean more() {
+        protected boolean more() {
             if (ready) {
                 return true;
             }
@@ -112,7 +116,7 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
         }
 
         @Override
-        void fill() {
+        protected void fill() {
             int m = texts.length;
             int[] columns = scan.columns();
             while (more()) {
@@ -121,7 +125,7 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
                 if (records.plain()) {
                     byte[] b = records.bytes();
                     int y = labelClass(b, records.from(columns[0]), records.to(columns[0]), records.isNull(columns[0]));
-                    PartialCounts.add(label, y);
+                    TextCounts.add(label, y);
                     for (int i = 0; i < m; i++) {
                         int c = columns[i + 1];
                         if (records.isNull(c)) {
@@ -134,7 +138,7 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
                 } else {
                     String[] r = records.values();
                     int y = labelClass(r[0]);
-                    PartialCounts.add(label, y);
+                    TextCounts.add(label, y);
                     for (int i = 0; i < m; i++) {
                         String v = r[i + 1];
                         if (v == null) {

@@ -28,6 +28,7 @@ import com.univocity.parsers.csv.CsvWriter;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.ScalaCollections;
 import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.core.Lookups;
 
 /**
  * {@link RiskTableMapperModel#transform} of a CSV scan written back as CSV, computed from the CSV

@@ -27,8 +27,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.ImputeDict;
-import io.riskmapping.artifacts.NumericKeys;
-import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.core.KeyColumns;
 
 /**
  * Numeric imputation: learns one value per column (mean, median or mode of its non-missing
@@ -91,7 +90,7 @@ public class MissingValueImputer extends Estimator<MissingValueImputerModel> imp
         Dataset<Row> df = dataset.toDF();
         List<Column> numbers = new ArrayList<>();
         for (int i = 0; i < in.length; i++) {
-            numbers.add(asNumber(RiskTableAggregation.quoted(in[i]), df.schema().apply(in[i]).dataType()).as("c" + i));
+            numbers.add(KeyColumns.asNumber(KeyColumns.quoted(in[i]), df.schema().apply(in[i]).dataType()).as("c" + i));
         }
         Dataset<Row> numeric = df.select(numbers.toArray(new Column[0]));
         Map<String, Double> values = new LinkedHashMap<>();
@@ -132,14 +131,6 @@ public class MissingValueImputer extends Estimator<MissingValueImputerModel> imp
         MissingValueImputerModel model = new MissingValueImputerModel(uid, new ImputeDict(values));
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
-    }
-
-    /** A column as a double: numbers cast, NaN as null; text parsed by the {@link NumericKeys} rule, else null. */
-    static Column asNumber(Column c, DataType type) {
-        if (type instanceof StringType) {
-            return when(c.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(SparkShims.get().tryCast(c, DataTypes.DoubleType)));
-        }
-        return RiskTableAggregation.finiteKey(c.cast(DataTypes.DoubleType));
     }
 
     /** Saves the params only (docs/persistence.md). */

@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.ImputeDict;
 import io.riskmapping.artifacts.NumericKeys;
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.ModelData;
 
 /**
  * Fills missing values with the learned (or loaded) value of each column, in one narrow pass.
@@ -100,11 +102,11 @@ public class MissingValueImputerModel extends Model<MissingValueImputerModel> im
             if (v == null) {
                 throw new IllegalArgumentException("no impute value for column '" + in[i] + "'; known: " + values.columns());
             }
-            Column c = RiskTableAggregation.quoted(in[i]);
+            Column c = KeyColumns.quoted(in[i]);
             DataType type = dataset.schema().apply(in[i]).dataType();
             Column filled = type instanceof StringType
                     ? when(c.isNull().or(trim(c).equalTo("")), lit(NumericKeys.format(v))).otherwise(c)
-                    : coalesce(RiskTableAggregation.finiteKey(c.cast(DataTypes.DoubleType)), lit(v));
+                    : coalesce(KeyColumns.finiteKey(c.cast(DataTypes.DoubleType)), lit(v));
             columns.put(out[i], filled.as(out[i]));
         }
         return dataset.toDF().withColumns(columns);

@@ -16,6 +16,8 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import io.riskmapping.ml.feature.core.SchemaChecks;
+
 /** Params shared by {@link MissingValueImputer} and {@link MissingValueImputerModel}, and their one schema check. */
 public interface MissingValueImputerParams extends Params {
 

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
+import io.riskmapping.ml.feature.core.KeyColumns;
 
 /**
  * Binning of numeric columns: learns bin edges per input column and gives a
@@ -144,7 +145,7 @@ public class NumericBinner extends Estimator<NumericBinnerModel> implements Nume
         }
         String labelCol = getLabelCol();
         boolean useLabel = java.util.Arrays.asList(schema.fieldNames()).contains(labelCol);
-        Column y = useLabel ? RiskTableAggregation.labelClass(df, labelCol) : null;
+        Column y = useLabel ? KeyColumns.labelClass(df, labelCol) : null;
 
         NumericBinning.Stats stats = NumericBinning.stats(df, in, x, labelCol, y);
         if (labelRequired() && stats.labelledRows() == 0) {

@@ -24,6 +24,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import io.riskmapping.ml.feature.core.ModelData;
+
 /**
  * A fitted {@link NumericBinner}: adds one double column per input column (by default
  * {@code <input>_bin}) holding the bin index of its value, in one narrow pass (no shuffle, rows

@@ -32,6 +32,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
+import io.riskmapping.ml.feature.core.KeyColumns;
 
 /**
  * The Spark side of {@link NumericBinner}: the statistics pass, the four ways to find bin edges
@@ -43,7 +44,7 @@ final class NumericBinning {
     /** Classes of {@link RiskTableAggregation#labelClass}: 0 and 1 are fitted, 2 is invalid. */
     static final int NON_EVENT = 0;
     static final int EVENT = 1;
-    static final int INVALID = RiskTableAggregation.INVALID;
+    static final int INVALID = KeyColumns.INVALID;
 
     /** Method "tree": candidate thresholds per column (Spark's default is 32). */
     static final int TREE_MAX_BINS = 256;
@@ -64,7 +65,7 @@ final class NumericBinning {
 
     /** An input column as a double: {@link MissingValueImputer#asNumber}, so null, NaN, infinities and non-numeric text are null. */
     static Column number(Dataset<Row> df, String column) {
-        return MissingValueImputer.asNumber(RiskTableAggregation.quoted(column), df.schema().apply(column).dataType());
+        return KeyColumns.asNumber(KeyColumns.quoted(column), df.schema().apply(column).dataType());
     }
 
     /**
@@ -82,7 +83,7 @@ final class NumericBinning {
         aggs.add(count_if(labelled));
         aggs.add(labelClass == null ? lit(0L) : count_if(labelClass.equalTo(INVALID)));
         aggs.add(labelClass == null ? lit(null).cast(DataTypes.StringType)
-                : min(when(labelClass.equalTo(INVALID), RiskTableAggregation.quoted(labelCol).cast(DataTypes.StringType))));
+                : min(when(labelClass.equalTo(INVALID), KeyColumns.quoted(labelCol).cast(DataTypes.StringType))));
         for (Column c : x) {
             aggs.add(min(c));
             aggs.add(max(c));

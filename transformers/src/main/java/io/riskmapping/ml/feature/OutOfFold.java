@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.core.KeyColumns;
 
 /**
  * Out-of-fold (cross-fitted) tables for encoding the train split, as scikit-learn's
@@ -49,15 +50,15 @@ final class OutOfFold {
     /** Each row's fold, 0 .. k-1. */
     static Column fold(Dataset<Row> df, String foldCol, int k, long seed) {
         if (foldCol != null) {
-            Column f = RiskTableAggregation.quoted(foldCol).cast(DataTypes.IntegerType);
+            Column f = KeyColumns.quoted(foldCol).cast(DataTypes.IntegerType);
             return when(f.isNull().or(f.lt(0)).or(f.geq(k)),
                     raise_error(concat(lit("fold column '" + foldCol + "' holds "),
-                            RiskTableAggregation.quoted(foldCol).cast(DataTypes.StringType),
+                            KeyColumns.quoted(foldCol).cast(DataTypes.StringType),
                             lit(", expected an integer 0 .. " + (k - 1))))).otherwise(f).cast(DataTypes.IntegerType);
         }
         List<Column> cols = new ArrayList<>();
         for (String c : df.columns()) {
-            cols.add(RiskTableAggregation.quoted(c));
+            cols.add(KeyColumns.quoted(c));
         }
         cols.add(lit(seed));
         return pmod(xxhash64(cols.toArray(new Column[0])), lit((long) k)).cast(DataTypes.IntegerType);
@@ -72,13 +73,13 @@ final class OutOfFold {
         structs.add(struct(lit(-1).as("f"), lit(null).cast(DataTypes.StringType).as("ks"), lit(null).cast(DataTypes.DoubleType).as("kd")));
         for (int i = 0; i < tables.size(); i++) {
             RiskTable t = tables.get(i);
-            Column key = RiskTableMapperModel.key(RiskTableAggregation.quoted(t.varName()),
+            Column key = KeyColumns.key(KeyColumns.quoted(t.varName()),
                     df.schema().apply(t.varName()).dataType(), t.mode());
             boolean numeric = t.mode() == RiskTable.Mode.NUMERIC;
             structs.add(struct(lit(i).as("f"), (numeric ? lit(null).cast(DataTypes.StringType) : key).as("ks"),
                     (numeric ? key : lit(null).cast(DataTypes.DoubleType)).as("kd")));
         }
-        Column y = RiskTableAggregation.labelClass(df, labelCol);
+        Column y = KeyColumns.labelClass(df, labelCol);
         List<Row> rows = df.select(fold(df, foldCol, k, seed).as("fold"), y.as("y"), inline(array(structs.toArray(new Column[0]))))
                 .filter(col("y").isin(0, 1))
                 .groupBy("fold", "f", "ks", "kd")

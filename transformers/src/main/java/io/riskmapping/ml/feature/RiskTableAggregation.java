@@ -28,7 +28,9 @@ import org.apache.spark.sql.types.StringType;
 
 import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
-import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.core.CountMerge;
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.PartialCounts;
 
 /**
  * The fit pass: one distributed aggregation that counts (column, category, label) for every input
@@ -46,18 +48,14 @@ import io.riskmapping.ml.feature.compat.SparkShims;
  */
 final class RiskTableAggregation {
 
-    /** Label classes: 0 and 1 are fitted, -1 is unlabelled (null or -1), 2 is invalid. */
-    static final int UNLABELLED = -1;
-    static final int INVALID = 2;
-
     private RiskTableAggregation() {
     }
 
     static FitStatistics run(Dataset<?> data, String[] inputCols, String labelCol, boolean parseNumericStrings,
             int maxUniqueThreshold, double smoothFactor) {
         Dataset<Row> df = data.toDF();
-        Column label = quoted(labelCol);
-        Column y = labelClass(df, labelCol);
+        Column label = KeyColumns.quoted(labelCol);
+        Column y = KeyColumns.labelClass(df, labelCol);
 
         // The label class and one key per input column: text (s) or, for numeric columns, a numeric key (d).
         List<Column> keyed = new ArrayList<>();
@@ -65,9 +63,9 @@ final class RiskTableAggregation {
         boolean[] numericType = new boolean[inputCols.length];
         for (int i = 0; i < inputCols.length; i++) {
             DataType t = df.schema().apply(inputCols[i]).dataType();
-            Column c = quoted(inputCols[i]);
+            Column c = KeyColumns.quoted(inputCols[i]);
             numericType[i] = t instanceof NumericType;
-            keyed.add((numericType[i] ? numericKey(c, t) : c.cast(DataTypes.StringType)).as("k" + i));
+            keyed.add((numericType[i] ? KeyColumns.numericKey(c, t) : c.cast(DataTypes.StringType)).as("k" + i));
         }
         // Partial counts per partition, from a Parquet scan's column batches when it can (ColumnarCounts),
         // from a CSV scan's records (CsvCounts), else from Spark's rows (PartialCounts); then one hash
@@ -90,45 +88,9 @@ final class RiskTableAggregation {
         }
         // An invalid label's text is fetched only when there is one: a string min() in the aggregation
         // above would turn Spark's hash aggregation into a sort-based one (measured 3x slower).
-        Supplier<String> invalidExample = () -> df.filter(y.equalTo(INVALID)).select(label.cast(DataTypes.StringType))
+        Supplier<String> invalidExample = () -> df.filter(y.equalTo(KeyColumns.INVALID)).select(label.cast(DataTypes.StringType))
                 .limit(1).collectAsList().get(0).getString(0);
         return summarize(rows, inputCols, labelCol, invalidExample, numericType, parseNumericStrings, maxUniqueThreshold, smoothFactor);
-    }
-
-    /**
-     * The label as a class: 0 and 1 are fitted; null, blank text and -1 are unlabelled (-1); anything
-     * else is invalid (2). Numbers, booleans and numeric text ("1", "1.0") are accepted.
-     */
-    static Column labelClass(Dataset<Row> df, String labelCol) {
-        DataType labelType = df.schema().apply(labelCol).dataType();
-        Column label = quoted(labelCol);
-        Column labelValue = labelType instanceof StringType ? SparkShims.get().tryCast(label, DataTypes.DoubleType) : label.cast(DataTypes.DoubleType);
-        Column labelMissing = labelType instanceof StringType ? label.isNull().or(trim(label).equalTo("")) : label.isNull();
-        return when(labelMissing, UNLABELLED)
-                .when(labelValue.equalTo(1.0), 1)
-                .when(labelValue.equalTo(0.0), 0)
-                .when(labelValue.equalTo(-1.0), UNLABELLED)
-                .otherwise(INVALID);
-    }
-
-    /** A numeric column as a numeric-mode key (see {@link #finiteKey}). */
-    static Column numericKey(Column c, DataType t) {
-        Column d = c.cast(DataTypes.DoubleType);
-        return t instanceof DoubleType || t instanceof FloatType ? finiteKey(d) : d.plus(0.0);
-    }
-
-    /**
-     * A double as a numeric-mode key, as {@link NumericKeys#normalize(double)} does: NaN and
-     * infinities are null (missing), -0.0 is 0.0.
-     */
-    static Column finiteKey(Column d) {
-        return when(isnan(d).or(d.equalTo(Double.POSITIVE_INFINITY)).or(d.equalTo(Double.NEGATIVE_INFINITY)),
-                lit(null).cast(DataTypes.DoubleType)).otherwise(d.plus(0.0));
-    }
-
-    /** A column reference that survives dots, spaces and backticks in the name. */
-    static Column quoted(String name) {
-        return col("`" + name.replace("`", "``") + "`");
     }
 
     /** Columns of a collected row: field index, text, number, n0, n1, rows, invalid labels. */

@@ -36,10 +36,11 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
-import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
-import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.Lookups;
+import io.riskmapping.ml.feature.core.ModelData;
 
 /**
  * A fitted risk table mapping: replaces each mapped input column with its risk (a double) in one
@@ -190,7 +191,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
             if (t == null) {
                 continue;
             }
-            Column c = RiskTableAggregation.quoted(in[i]);
+            Column c = KeyColumns.quoted(in[i]);
             DataType type = dataset.schema().apply(in[i]).dataType();
             Column mapped;
             if (fold == null) {
@@ -212,14 +213,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
      * (numeric mode: NaN, infinities and non-numeric text are null), as the transforms compute it.
      */
     public static Column key(Column c, DataType type, RiskTable.Mode mode) {
-        if (mode == RiskTable.Mode.CATEGORICAL) {
-            return type instanceof StringType ? c : c.cast(DataTypes.StringType);
-        }
-        if (type instanceof NumericType) {
-            return RiskTableAggregation.numericKey(c, type);
-        }
-        Column s = c.cast(DataTypes.StringType);
-        return when(s.rlike(NumericKeys.NUMBER_REGEX), RiskTableAggregation.finiteKey(SparkShims.get().tryCast(s, DataTypes.DoubleType)));
+        return KeyColumns.key(c, type, mode);
     }
 
     private Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {

@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import io.riskmapping.ml.feature.core.SchemaChecks;
+
 /**
  * Params shared by {@link RiskTableMapper} and {@link RiskTableMapperModel}, with their getters
  * and the one schema check both run first ({@link #validateAndTransformSchema}).

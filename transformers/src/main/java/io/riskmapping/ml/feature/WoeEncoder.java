@@ -39,6 +39,7 @@ import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.core.KeyColumns;
 
 /**
  * Weight-of-evidence encoding with uncertainty: learns, per input column and event class, the WOE
@@ -111,7 +112,7 @@ public class WoeEncoder extends Estimator<WoeEncoderModel> implements WoeEncoder
 
     /** The class of a label as text ("1", "0", "2.5", "good"), or null when unlabelled (null, blank, -1). */
     static Column labelClass(Dataset<Row> df, String labelCol) {
-        Column label = RiskTableAggregation.quoted(labelCol);
+        Column label = KeyColumns.quoted(labelCol);
         DataType t = df.schema().apply(labelCol).dataType();
         if (t instanceof BooleanType) {
             return label.cast(DataTypes.IntegerType).cast(DataTypes.StringType);
@@ -136,7 +137,7 @@ public class WoeEncoder extends Estimator<WoeEncoderModel> implements WoeEncoder
         for (int i = 0; i < in.length; i++) {
             DataType t = df.schema().apply(in[i]).dataType();
             modes[i] = t instanceof NumericType ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL;
-            Column key = RiskTableMapperModel.key(RiskTableAggregation.quoted(in[i]), t, modes[i]);
+            Column key = KeyColumns.key(KeyColumns.quoted(in[i]), t, modes[i]);
             boolean numeric = modes[i] == RiskTable.Mode.NUMERIC;
             structs.add(struct(lit(i).as("f"), (numeric ? lit(null).cast(DataTypes.StringType) : key).as("s"),
                     (numeric ? key : lit(null).cast(DataTypes.DoubleType)).as("d")));

@@ -40,6 +40,10 @@ import org.apache.spark.sql.types.StructType;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.Lookups;
+import io.riskmapping.ml.feature.core.ModelData;
+import io.riskmapping.ml.feature.core.SchemaChecks;
 
 /**
  * A fitted weight-of-evidence encoding. Transform replaces each input column with its WOE (binary
@@ -225,11 +229,11 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
             seByClass.put(c, new ArrayList<>());
         }
         for (int i = 0; i < in.length; i++) {
-            Column col = RiskTableAggregation.quoted(in[i]);
+            Column col = KeyColumns.quoted(in[i]);
             DataType type = dataset.schema().apply(in[i]).dataType();
             for (String cls : classes) {
                 WoeTable t = table(in[i], cls, z);
-                Column key = RiskTableMapperModel.key(col, type, t.mode());
+                Column key = KeyColumns.key(col, type, t.mode());
                 Column missing = key.isNull().and(type instanceof NumericType ? lit(true) : col.isNull());
                 Column unseen = lit(0.0);
                 if (error) {

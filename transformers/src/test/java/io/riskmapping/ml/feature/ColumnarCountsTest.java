@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.PartialCountsTest;
+import io.riskmapping.ml.feature.core.TextCounts;
 import io.riskmapping.testing.SparkTestSession;
 
 /**
@@ -159,9 +162,9 @@ class ColumnarCountsTest {
     void labelClassesMatchTheRowPath() {
         assertEquals(1, ColumnarCounts.labelClass(1.0));
         assertEquals(0, ColumnarCounts.labelClass(-0.0));
-        assertEquals(RiskTableAggregation.UNLABELLED, ColumnarCounts.labelClass(-1.0));
-        assertEquals(RiskTableAggregation.INVALID, ColumnarCounts.labelClass(Double.NaN));
-        assertEquals(RiskTableAggregation.INVALID, ColumnarCounts.labelClass(0.5));
+        assertEquals(KeyColumns.UNLABELLED, ColumnarCounts.labelClass(-1.0));
+        assertEquals(KeyColumns.INVALID, ColumnarCounts.labelClass(Double.NaN));
+        assertEquals(KeyColumns.INVALID, ColumnarCounts.labelClass(0.5));
     }
 
     // ------------------------------------------------------------- Parquet files read by Spark
@@ -196,7 +199,7 @@ class ColumnarCountsTest {
         // expected counts from the formulas above, not from the code under test
         Map<String, long[]> expected = new TreeMap<>();
         for (long id = 0; id < 30_000; id++) {
-            int y = id % 13 == 0 ? 1 : id % 29 == 5 ? RiskTableAggregation.UNLABELLED : 0;
+            int y = id % 13 == 0 ? 1 : id % 29 == 5 ? KeyColumns.UNLABELLED : 0;
             add(expected, "-1:null", y);
             add(expected, "0:" + (id % 5 == 0 ? "null" : "v" + id % 11 + "-twenty-bytes-tail-"), y);
             add(expected, "1:c" + id % 7, y);
@@ -251,6 +254,6 @@ class ColumnarCountsTest {
 
     private static void add(Map<String, long[]> m, String key, int y) {
         long[] c = m.computeIfAbsent(key, k -> new long[4]);
-        PartialCounts.add(c, y);
+        TextCounts.add(c, y);
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.core.KeyColumns;
 import io.riskmapping.testing.SparkTestSession;
 
 /**
@@ -39,7 +40,7 @@ class CsvRecordsTest {
                 .option("mode", "FAILFAST").csv(dir.toString());
     }
 
-    /** The label texts' classes agree with Spark's cast of the same texts (RiskTableAggregation.labelClass). */
+    /** The label texts' classes agree with Spark's cast of the same texts (KeyColumns.labelClass). */
     @Test
     void labelClassesAgreeWithSparksCast() throws IOException {
         List<String> labels = List.of("1", "0", "-1", " 1", "1 ", "1.0", "1e0", "1d", "1f", "+1", "0e0", "-0", "-1.0", "2", "0.5",
@@ -53,7 +54,7 @@ class CsvRecordsTest {
         Path dir = Files.createDirectories(tmp.resolve("labels"));
         Files.writeString(dir.resolve("part-00000.csv"), text);
         Dataset<Row> df = csv(dir, true);
-        List<Row> classes = df.select(col("y"), RiskTableAggregation.labelClass(df, "y").as("c")).collectAsList();
+        List<Row> classes = df.select(col("y"), KeyColumns.labelClass(df, "y").as("c")).collectAsList();
         assertEquals(labels.size() + 1, classes.size());
         for (Row r : classes) {
             assertEquals(r.getInt(1), CsvCounts.labelClass(r.getString(0)), "label '" + r.getString(0) + "'");
@@ -62,9 +63,9 @@ class CsvRecordsTest {
         assertEquals(1, CsvCounts.labelClass(" 1"));
         assertEquals(1, CsvCounts.labelClass("1d"));
         assertEquals(0, CsvCounts.labelClass("-0"));
-        assertEquals(RiskTableAggregation.UNLABELLED, CsvCounts.labelClass("   "));
-        assertEquals(RiskTableAggregation.UNLABELLED, CsvCounts.labelClass(null));
-        assertEquals(RiskTableAggregation.INVALID, CsvCounts.labelClass("NaN"));
+        assertEquals(KeyColumns.UNLABELLED, CsvCounts.labelClass("   "));
+        assertEquals(KeyColumns.UNLABELLED, CsvCounts.labelClass(null));
+        assertEquals(KeyColumns.INVALID, CsvCounts.labelClass("NaN"));
     }
 
     /** Only a plain multi-line CSV scan of strings is read as records; a filter, a computed column or line mode are not. */

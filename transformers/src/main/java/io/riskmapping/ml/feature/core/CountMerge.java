@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -34,7 +34,7 @@ import scala.Tuple2;
  * directly, text keys as the bytes they hold ({@link PartialCounts.Counting#buffers}), other
  * partial rows row by row; the buffers (at most 512 KB
  * each) are shuffled; each reduce task sums its keys in the same open-addressing tables the map
- * side counts with ({@link PartialCounts.TextCounts}; numeric keys in a {@code HashMap}) and
+ * side counts with ({@link TextCounts}; numeric keys in a {@code HashMap}) and
  * writes its sums as buffers again, which one {@code collect} brings to the driver; the driver
  * reads them back as rows, one buffer at a time. The result is the rows a SQL
  * {@code groupBy(f, s, d).agg(sum(...))} of the partials gives, in another order.
@@ -45,19 +45,12 @@ import scala.Tuple2;
  * {@code toLocalIterator} then runs one job per reduce partition, one after another
  * (docs/performance.md, item 27).
  */
-final class CountMerge {
+public final class CountMerge {
     /**
      * The Spark setting that turns this merge off ({@code false}; default {@code true}): the fit then
      * sums the partial counts with Spark SQL's hash aggregation, with the same result.
      */
-    static final String ENABLED = "spark.riskmapping.countMerge";
-    /** A buffer is passed on at this size: well under G1's humongous object size (1 MB for 2–4 GB heaps). */
-    private static final int CHUNK_BYTES = 1 << 19;
-    private static final byte TEXT = 0;
-    private static final byte NUMBER = 1;
-    private static final byte NULL = 2;
-    private static final byte LABEL = 3;
-
+    public static final String ENABLED = "spark.riskmapping.countMerge";
     private CountMerge() {
     }
 
@@ -67,28 +60,11 @@ final class CountMerge {
      *
      * @param partitions the number of reduce partitions (at least 1)
      */
-    static Iterator<Row> merged(JavaRDD<Row> partials, int partitions) {
+    public static Iterator<Row> merged(JavaRDD<Row> partials, int partitions) {
         int p = Math.max(1, partitions);
         List<byte[]> sums = partials.mapPartitionsToPair(new Split(p)).partitionBy(new HashPartitioner(p)).mapPartitions(new Merge())
                 .collect();
         return new Decoded(sums);
-    }
-
-    /** Writes one entry: tag, field, key, counts. */
-    private static void write(DataOutputStream out, byte tag, int field, byte[] text, double number, long n0, long n1, long rows,
-            long invalid) throws IOException {
-        out.writeByte(tag);
-        out.writeInt(field);
-        if (tag == TEXT) {
-            out.writeInt(text.length);
-            out.write(text);
-        } else if (tag == NUMBER) {
-            out.writeDouble(number);
-        }
-        out.writeLong(n0);
-        out.writeLong(n1);
-        out.writeLong(rows);
-        out.writeLong(invalid);
     }
 
     /**
@@ -107,7 +83,7 @@ final class CountMerge {
 
         @Override
         public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Row> rows) {
-            Buffers buffers = new Buffers(partitions);
+            ShuffleBuffers buffers = new ShuffleBuffers(partitions);
             if (rows instanceof PartialCounts.Counting counting) {
                 return counting.buffers(buffers);
             }
@@ -152,79 +128,13 @@ final class CountMerge {
         }
     }
 
-    /**
-     * One map task's buffers, one per reduce partition: each entry goes to the partition of its
-     * key's hash (the label by 0, a field's null key by the field), and a buffer of
-     * {@link #CHUNK_BYTES} or more is passed on ({@link #ready}).
-     */
-    static final class Buffers {
-        private final int partitions;
-        private final ByteArrayOutputStream[] bytes;
-        private final DataOutputStream[] outs;
-        /** Buffers passed on: (reduce partition, bytes). */
-        final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
-
-        Buffers(int partitions) {
-            this.partitions = partitions;
-            bytes = new ByteArrayOutputStream[partitions];
-            outs = new DataOutputStream[partitions];
-            for (int i = 0; i < partitions; i++) {
-                bytes[i] = new ByteArrayOutputStream(1 << 12);
-                outs[i] = new DataOutputStream(bytes[i]);
-            }
-        }
-
-        void label(long n0, long n1, long rows, long invalid) {
-            add(0, LABEL, -1, null, 0, n0, n1, rows, invalid);
-        }
-
-        void number(int field, double number, long n0, long n1, long rows, long invalid) {
-            add(Double.hashCode(number) * 31 + field, NUMBER, field, null, number, n0, n1, rows, invalid);
-        }
-
-        /** A text key given as its UTF-8 bytes. */
-        void text(int field, byte[] utf8, long n0, long n1, long rows, long invalid) {
-            add(Utf8Keys.hash(UTF8String.fromBytes(utf8)) * 31 + field, TEXT, field, utf8, 0, n0, n1, rows, invalid);
-        }
-
-        void nulls(int field, long n0, long n1, long rows, long invalid) {
-            add(field, NULL, field, null, 0, n0, n1, rows, invalid);
-        }
-
-        private void add(int hash, byte tag, int field, byte[] text, double number, long n0, long n1, long rows, long invalid) {
-            int to = Math.floorMod(hash, partitions);
-            try {
-                write(outs[to], tag, field, text, number, n0, n1, rows, invalid);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (bytes[to].size() >= CHUNK_BYTES) {
-                pass(to);
-            }
-        }
-
-        /** Passes on every buffer that holds anything (at the end of the task). */
-        void passAll() {
-            for (int i = 0; i < partitions; i++) {
-                pass(i);
-            }
-        }
-
-        private void pass(int to) {
-            if (bytes[to].size() > 0) {
-                ready.add(new Tuple2<>(to, bytes[to].toByteArray()));
-                bytes[to].reset();
-            }
-        }
-    }
-
     /** The reduce side: one partition's buffers summed by (field, key), written as buffers again. */
     private static final class Merge implements FlatMapFunction<Iterator<Tuple2<Integer, byte[]>>, byte[]> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Iterator<byte[]> call(Iterator<Tuple2<Integer, byte[]>> buffers) throws IOException {
-            List<PartialCounts.TextCounts> texts = new ArrayList<>();
+            List<TextCounts> texts = new ArrayList<>();
             List<Map<Double, long[]>> numbers = new ArrayList<>();
             long[] label = new long[4];
             boolean anyLabel = false;
@@ -240,18 +150,18 @@ final class CountMerge {
                     }
                     UTF8String key = null;
                     double number = 0;
-                    if (tag == TEXT) {
+                    if (tag == ShuffleBuffers.TEXT) {
                         int len = in.getInt();
                         key = UTF8String.fromBytes(b, in.position(), len);
                         in.position(in.position() + len);
-                    } else if (tag == NUMBER) {
+                    } else if (tag == ShuffleBuffers.NUMBER) {
                         number = in.getDouble();
                     }
                     long n0 = in.getLong();
                     long n1 = in.getLong();
                     long rows = in.getLong();
                     long invalid = in.getLong();
-                    if (tag == LABEL) {
+                    if (tag == ShuffleBuffers.LABEL) {
                         anyLabel = true;
                         label[0] += n0;
                         label[1] += n1;
@@ -259,7 +169,7 @@ final class CountMerge {
                         label[3] += invalid;
                         continue;
                     }
-                    if (tag == NUMBER) {
+                    if (tag == ShuffleBuffers.NUMBER) {
                         if (numbers.get(f) == null) {
                             numbers.set(f, new HashMap<>());
                         }
@@ -271,9 +181,9 @@ final class CountMerge {
                         continue;
                     }
                     if (texts.get(f) == null) {
-                        texts.set(f, new PartialCounts.TextCounts());
+                        texts.set(f, new TextCounts());
                     }
-                    if (tag == TEXT) {
+                    if (tag == ShuffleBuffers.TEXT) {
                         texts.get(f).add(key, n0, n1, rows, invalid);
                     } else {
                         texts.get(f).addNulls(n0, n1, rows, invalid);
@@ -281,21 +191,21 @@ final class CountMerge {
                 }
             }
             List<byte[]> out = new ArrayList<>();
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(CHUNK_BYTES + (1 << 12));
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(ShuffleBuffers.CHUNK_BYTES + (1 << 12));
             DataOutputStream data = new DataOutputStream(buffer);
             if (anyLabel) {
-                write(data, LABEL, -1, null, 0, label[0], label[1], label[2], label[3]);
+                ShuffleBuffers.write(data, ShuffleBuffers.LABEL, -1, null, 0, label[0], label[1], label[2], label[3]);
             }
             for (int f = 0; f < texts.size(); f++) {
                 int field = f;
                 if (texts.get(f) != null) {
                     texts.get(f).forEach((key, n0, n1, rows, invalid) -> {
                         try {
-                            write(data, key == null ? NULL : TEXT, field, key, 0, n0, n1, rows, invalid);
+                            ShuffleBuffers.write(data, key == null ? ShuffleBuffers.NULL : ShuffleBuffers.TEXT, field, key, 0, n0, n1, rows, invalid);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                        if (buffer.size() >= CHUNK_BYTES) {
+                        if (buffer.size() >= ShuffleBuffers.CHUNK_BYTES) {
                             out.add(buffer.toByteArray());
                             buffer.reset();
                         }
@@ -305,8 +215,8 @@ final class CountMerge {
                 if (numbers.get(f) != null) {
                     for (Map.Entry<Double, long[]> e : numbers.get(f).entrySet()) {
                         long[] c = e.getValue();
-                        write(data, NUMBER, field, null, e.getKey(), c[0], c[1], c[2], c[3]);
-                        if (buffer.size() >= CHUNK_BYTES) {
+                        ShuffleBuffers.write(data, ShuffleBuffers.NUMBER, field, null, e.getKey(), c[0], c[1], c[2], c[3]);
+                        if (buffer.size() >= ShuffleBuffers.CHUNK_BYTES) {
                             out.add(buffer.toByteArray());
                             buffer.reset();
                         }
@@ -353,11 +263,11 @@ final class CountMerge {
             int f = in.getInt();
             String text = null;
             Double number = null;
-            if (tag == TEXT) {
+            if (tag == ShuffleBuffers.TEXT) {
                 int len = in.getInt();
                 text = new String(b, in.position(), len, StandardCharsets.UTF_8);
                 in.position(in.position() + len);
-            } else if (tag == NUMBER) {
+            } else if (tag == ShuffleBuffers.NUMBER) {
                 number = in.getDouble();
             }
             return RowFactory.create(f, text, number, in.getLong(), in.getLong(), in.getLong(), in.getLong());

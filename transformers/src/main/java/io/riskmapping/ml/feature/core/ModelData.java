@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +12,13 @@ import org.apache.spark.sql.types.StructType;
  * Parquet file of rows that carry {@code format_version} and {@code ordinal} columns
  * (docs/persistence.md).
  */
-final class ModelData {
+public final class ModelData {
 
     private ModelData() {
     }
 
     /** Writes the rows (built on the driver: a model is small) as one Parquet file under {@code path/data}. */
-    static void write(SparkSession spark, String path, List<Row> rows, StructType schema) {
+    public static void write(SparkSession spark, String path, List<Row> rows, StructType schema) {
         spark.createDataFrame(rows, schema).repartition(1).write().parquet(path + "/data");
     }
 
@@ -27,7 +27,7 @@ final class ModelData {
      *
      * @throws IllegalArgumentException when a row was saved with a format version newer than {@code supportedVersion}
      */
-    static List<Row> read(SparkSession spark, String path, int supportedVersion) {
+    public static List<Row> read(SparkSession spark, String path, int supportedVersion) {
         List<Row> rows = new ArrayList<>(spark.read().parquet(path + "/data").collectAsList());
         for (Row r : rows) {
             int version = r.getInt(r.fieldIndex("format_version"));

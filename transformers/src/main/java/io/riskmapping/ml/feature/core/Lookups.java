@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
@@ -40,16 +40,16 @@ import io.riskmapping.ml.feature.compat.SparkShims;
  * (fastutil) keyed by String is no faster than {@link HashMap}. What helps is not decoding a String
  * per value and touching fewer cache lines per probe: a large table's cost is its cache misses.
  */
-final class Lookups {
+public final class Lookups {
 
     /** Tables up to this many entries are applied as a native CASE WHEN. */
-    static final int NATIVE_LOOKUP_MAX_BINS = 64;
+    public static final int NATIVE_LOOKUP_MAX_BINS = 64;
 
     private Lookups() {
     }
 
     /** The table's value for the key; null when the key is null or absent. */
-    static Column lookup(Column key, Map<Object, Double> table, Broadcasts broadcasts, JavaSparkContext jsc) {
+    public static Column lookup(Column key, Map<Object, Double> table, Broadcasts broadcasts, JavaSparkContext jsc) {
         return lookup(key, table, null, broadcasts, jsc);
     }
 
@@ -57,7 +57,7 @@ final class Lookups {
      * The table's value for the key: null when the key is null; when the key is absent, null if
      * {@code absent} is null, else {@code absent}.
      */
-    static Column lookup(Column key, Map<Object, Double> table, Double absent, Broadcasts broadcasts, JavaSparkContext jsc) {
+    public static Column lookup(Column key, Map<Object, Double> table, Double absent, Broadcasts broadcasts, JavaSparkContext jsc) {
         if (table.size() <= NATIVE_LOOKUP_MAX_BINS) {
             Column found = null;
             for (Map.Entry<Object, Double> e : table.entrySet()) {
@@ -82,11 +82,11 @@ final class Lookups {
      * transform with the same Spark context (a job transforms three splits with one model: one
      * broadcast per table, not three). Keyed by the table's identity; a model's tables never change.
      */
-    static final class Broadcasts {
+    public static final class Broadcasts {
         private final Map<Map<Object, Double>, Broadcast<Table>> made = new IdentityHashMap<>();
         private SparkContext context;
 
-        synchronized Broadcast<Table> of(Map<Object, Double> table, JavaSparkContext jsc) {
+        public synchronized Broadcast<Table> of(Map<Object, Double> table, JavaSparkContext jsc) {
             if (context != jsc.sc() || jsc.sc().isStopped()) {
                 made.clear();
                 context = jsc.sc();
@@ -162,7 +162,7 @@ final class Lookups {
      * (linear probing). Plain arrays, so that Java serialization and
      * Kryo both carry the table as it is (Spark broadcasts with {@code spark.serializer}).
      */
-    static final class Table implements Serializable {
+    public static final class Table implements Serializable {
         private static final long serialVersionUID = 4L;
         /** Longs per slot: head (see {@link Utf8Keys}), value bits, key word 0, key word 1. */
         private static final int STRIDE = 4;
@@ -246,7 +246,7 @@ final class Lookups {
         }
 
         /** The value of a text key, or {@code absent} when the table does not hold it (or its keys are not text). */
-        double getText(UTF8String key, double absent) {
+        public double getText(UTF8String key, double absent) {
             int j = find(key);
             return j < 0 ? absent : Double.longBitsToDouble(slots[j + 1]);
         }
@@ -257,7 +257,7 @@ final class Lookups {
         }
 
         /** The slot of a text key, or -1 when the table does not hold it (or its keys are not text). */
-        int slotOf(UTF8String key) {
+        public int slotOf(UTF8String key) {
             int j = find(key);
             return j < 0 ? -1 : j / STRIDE;
         }
@@ -273,7 +273,7 @@ final class Lookups {
          * there, not serialized. Concurrent tasks may make the same text twice (Strings are
          * immutable: a racing write stores an equal text).
          */
-        String textAt(int slot) {
+        public String textAt(int slot) {
             String[] t = texts;
             if (t == null) {
                 t = new String[capacity()];
@@ -288,7 +288,7 @@ final class Lookups {
         }
 
         /** {@link #textAt}'s text as its bytes (ASCII), made once per slot where the table is probed. */
-        byte[] asciiAt(int slot) {
+        public byte[] asciiAt(int slot) {
             byte[][] t = asciiTexts;
             if (t == null) {
                 t = new byte[capacity()][];

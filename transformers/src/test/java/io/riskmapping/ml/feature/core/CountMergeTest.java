@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 
+import io.riskmapping.ml.feature.RiskTableMapper;
 import io.riskmapping.testing.SparkTestSession;
 
 /**

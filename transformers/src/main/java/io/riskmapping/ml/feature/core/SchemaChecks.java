@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -7,13 +7,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Schema steps shared by the stages' {@code validateAndTransformSchema} methods. */
-final class SchemaChecks {
+public final class SchemaChecks {
 
     private SchemaChecks() {
     }
 
     /** @throws IllegalArgumentException naming the param and the column when a column is named twice */
-    static void requireDistinct(String[] cols, String param) {
+    public static void requireDistinct(String[] cols, String param) {
         Set<String> seen = new HashSet<>();
         for (String c : cols) {
             if (!seen.add(c)) {
@@ -28,7 +28,7 @@ final class SchemaChecks {
      *
      * @throws IllegalArgumentException naming the column when it exists and is not an input
      */
-    static StructType putOutput(StructType schema, String out, String[] inputs) {
+    public static StructType putOutput(StructType schema, String out, String[] inputs) {
         if (java.util.Arrays.asList(schema.fieldNames()).contains(out) && !java.util.Arrays.asList(inputs).contains(out)) {
             throw new IllegalArgumentException("output column '" + out + "' already exists");
         }
@@ -37,7 +37,7 @@ final class SchemaChecks {
     }
 
     /** The schema with {@code field} replacing the column of the same name where it is, or appended. */
-    static StructType put(StructType schema, StructField field) {
+    public static StructType put(StructType schema, StructField field) {
         for (int i = 0; i < schema.fields().length; i++) {
             if (schema.fields()[i].name().equals(field.name())) {
                 StructField[] fields = schema.fields().clone();

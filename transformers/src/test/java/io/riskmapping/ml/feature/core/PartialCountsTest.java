@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +18,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /** The map side of the fit on hand-made internal rows (no Spark job): counts, flushes, reused buffers. */
-class PartialCountsTest {
+public class PartialCountsTest {
 
     /**
      * Rows (y, text key, numeric key). The text keys share one byte buffer that is overwritten for
@@ -135,7 +135,7 @@ class PartialCountsTest {
     }
 
     /** Partial rows summed by "field:key" (the label row is "-1:null"): {n0, n1, rows, invalid}. */
-    static Map<String, long[]> sum(Iterator<Row> partials) {
+    public static Map<String, long[]> sum(Iterator<Row> partials) {
         Map<String, long[]> sums = new TreeMap<>();
         partials.forEachRemaining(r -> {
             String key = r.getInt(0) + ":" + (!r.isNullAt(1) ? r.getString(1) : !r.isNullAt(2) ? String.valueOf(r.getDouble(2)) : "null");

@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.array.ByteArrayMethods;
