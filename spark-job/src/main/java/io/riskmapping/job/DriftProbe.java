@@ -24,8 +24,9 @@ import org.apache.spark.util.AccumulatorV2;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.job.report.Drift;
-import io.riskmapping.ml.feature.ColumnarMapping;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
+import io.riskmapping.ml.feature.exec.DriftBuckets;
+import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
 
 /**
  * Counts, during a split's write pass (no extra scan), what the fit report needs to compare the
@@ -105,8 +106,8 @@ final class DriftProbe {
      * column, the bucket of a category (decided once per dictionary id there) and the accumulator
      * its rows go to. Categorical text columns only, as that path maps only those.
      */
-    Map<String, ColumnarMapping.Buckets> buckets() {
-        Map<String, ColumnarMapping.Buckets> out = new LinkedHashMap<>();
+    Map<String, DriftBuckets> buckets() {
+        Map<String, DriftBuckets> out = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             String c = columns.get(i);
             Map<Object, Double> known = encoding.values(c);
@@ -116,7 +117,7 @@ final class DriftProbe {
     }
 
     /** A text column's buckets: its top categories, else unseen (when counted) or other; null is missing. */
-    static final class TextBuckets implements ColumnarMapping.Buckets {
+    static final class TextBuckets implements DriftBuckets {
         private static final long serialVersionUID = 1L;
         private final int field;
         private final int fields;

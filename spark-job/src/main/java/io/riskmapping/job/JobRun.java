@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,8 +35,10 @@ import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
 import io.riskmapping.job.report.FitReport;
-import io.riskmapping.ml.feature.ColumnarMapping;
-import io.riskmapping.ml.feature.CsvMapping;
+import io.riskmapping.ml.feature.exec.DriftBuckets;
+import io.riskmapping.ml.feature.exec.TransformPaths;
+import io.riskmapping.ml.feature.exec.csv.CsvMapping;
+import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
 import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.FitStatistics;
 import io.riskmapping.ml.feature.InformationValues;
@@ -539,18 +542,25 @@ final class JobRun {
         DriftProbe directProbe = driftCounted && !outOfFoldSplit && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk
                 ? new DriftProbe(encoding, frames.get(0).data(), split.name()) : null;
         boolean direct = !outOfFoldSplit && (!driftCounted || directProbe != null);
-        Map<String, ColumnarMapping.Buckets> directDrift = directProbe == null ? Map.of() : directProbe.buckets();
-        ColumnarMapping.Shards scanned = direct && !split.format().isText() ? mappedFromBatchScan(encoding, frames, split, directDrift) : null;
-        List<ShardIO.ShardFrame> batches = scanned == null && direct && !split.format().isText()
-                ? mappedFromBatches(encoding, frames, directDrift) : null;
-        List<CsvMapping.Lines> lines = direct && split.format().isText() ? mappedFromRecords(encoding, frames, split, directDrift) : null;
+        Map<String, DriftBuckets> directDrift = directProbe == null ? Map.of() : directProbe.buckets();
+        Dataset<Row> first = frames.get(0).data();
+        TransformPaths.Path path = TransformPaths.choose(
+                direct && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk risk
+                        ? Optional.of(risk.model().tableMapping()) : Optional.empty(),
+                split.format().isText(), () -> ShardIO.scan(first.sparkSession(), split, first.schema()),
+                frames.stream().map(ShardIO.ShardFrame::data).toList(), split.paths(),
+                ShardIO.csvWriteOptions(split.format(), split.gzip()), directDrift);
+        ColumnarMapping.Shards scanned = path instanceof TransformPaths.BatchScan b ? b.shards() : null;
+        List<ShardIO.ShardFrame> batches = path instanceof TransformPaths.Batches b ? java.util.stream.IntStream.range(0, frames.size())
+                .mapToObj(i -> new ShardIO.ShardFrame(frames.get(i).shard(), b.shards().get(i))).toList() : null;
+        List<CsvMapping.Lines> lines = path instanceof TransformPaths.Records r ? r.lines() : null;
         // one partition per shard, checked on what the write reads (mapped shards: without planning them again)
         if (scanned != null) {
-            ShardIO.checkOnePartitionPerShard(ColumnarMapping.partitions(scanned.data()), split);
+            ShardIO.checkOnePartitionPerShard(TransformPaths.partitions(scanned.data()), split);
         } else if (batches != null) {
-            ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> ColumnarMapping.partitions(f.data())).sum(), split);
+            ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> TransformPaths.partitions(f.data())).sum(), split);
         } else if (lines != null) {
-            ShardIO.checkOnePartitionPerShard(lines.stream().mapToInt(l -> ColumnarMapping.partitions(l.text())).sum(), split);
+            ShardIO.checkOnePartitionPerShard(lines.stream().mapToInt(l -> TransformPaths.partitions(l.text())).sum(), split);
         } else {
             ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
         }
@@ -572,7 +582,7 @@ final class JobRun {
             ShardIO.writeLines(all, split, target, work);
             List<ShardIO.TextCheck> checks = new ArrayList<>();
             for (CsvMapping.Lines l : lines) {
-                for (int p = 0, n = ColumnarMapping.partitions(l.text()); p < n; p++) { // partition p: the p-th shard of l
+                for (int p = 0, n = TransformPaths.partitions(l.text()); p < n; p++) { // partition p: the p-th shard of l
                     long[] m = l.metrics().partition(p);
                     checks.add(new ShardIO.TextCheck(m[1], (int) m[2]));
                     rows.add(m[0]);
@@ -611,80 +621,6 @@ final class JobRun {
         double s = seconds(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
         progress("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
-    }
-
-    /**
-     * The CSV/TSV split mapped by {@link CsvMapping} (its records, written back as the lines Spark's
-     * CSV writer would write): as one scan of all its shards with one partition of lines per shard
-     * in shard order, else shard by shard; or null when a shard does not qualify: the split is
-     * Parquet, the fields are imputed or binned first, the encoding is WOE, a table is numeric, or
-     * {@code spark.riskmapping.csvFiles} is false. Same output as {@link FieldEncoding#apply}
-     * written by {@link ShardIO#write}; out-of-fold encoding keeps that path.
-     *
-     * @param drift the report's drift buckets per column (a {@link DriftProbe}'s), or empty
-     */
-    private List<CsvMapping.Lines> mappedFromRecords(FieldEncoding encoding, List<ShardIO.ShardFrame> frames, Split split,
-            Map<String, ColumnarMapping.Buckets> drift) {
-        if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
-            return null;
-        }
-        Map<String, String> writeOptions = ShardIO.csvWriteOptions(split.format(), split.gzip());
-        // the split as one scan, one partition per shard in shard order: one plan, not one per shard
-        Dataset<Row> first = frames.get(0).data();
-        CsvMapping.Lines whole = CsvMapping.transform(risk.model(), ShardIO.scan(first.sparkSession(), split, first.schema()), writeOptions,
-                drift, split.paths());
-        if (whole != null) {
-            return List.of(whole);
-        }
-        List<CsvMapping.Lines> out = new ArrayList<>();
-        for (ShardIO.ShardFrame f : frames) {
-            CsvMapping.Lines mapped = CsvMapping.transform(risk.model(), f.data(), writeOptions, drift);
-            if (mapped == null) {
-                return null;
-            }
-            out.add(mapped);
-        }
-        return out;
-    }
-
-    /**
-     * The Parquet split mapped by {@link ColumnarMapping} (column batches, mapped by dictionary id)
-     * as one scan of all its shards, with partition i the rows of shard i: one plan, not one per
-     * shard; or null when that does not apply (as for {@link #mappedFromBatches}, or when Spark
-     * did not plan each shard as one partition: the caller then maps shard by shard).
-     */
-    private ColumnarMapping.Shards mappedFromBatchScan(FieldEncoding encoding, List<ShardIO.ShardFrame> frames, Split split,
-            Map<String, ColumnarMapping.Buckets> drift) {
-        if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
-            return null;
-        }
-        Dataset<Row> first = frames.get(0).data();
-        return ColumnarMapping.transform(risk.model(), ShardIO.scan(first.sparkSession(), split, first.schema()), drift,
-                split.paths());
-    }
-
-    /**
-     * Each shard mapped by {@link ColumnarMapping} (Parquet column batches, mapped by dictionary id),
-     * or null when a shard does not qualify: the split is CSV/TSV, the fields are imputed or binned
-     * first, the encoding is WOE, a table is numeric, or {@code spark.riskmapping.parquetBatches}
-     * is false. Same output as {@link FieldEncoding#apply}; out-of-fold encoding keeps that path.
-     *
-     * @param drift the report's drift buckets per column (a {@link DriftProbe}'s), or empty
-     */
-    private List<ShardIO.ShardFrame> mappedFromBatches(FieldEncoding encoding, List<ShardIO.ShardFrame> frames,
-            Map<String, ColumnarMapping.Buckets> drift) {
-        if (imputer != null || binner != null || !(encoding instanceof FieldEncoding.Risk risk)) {
-            return null;
-        }
-        List<ShardIO.ShardFrame> out = new ArrayList<>();
-        for (ShardIO.ShardFrame f : frames) {
-            Dataset<Row> mapped = ColumnarMapping.transform(risk.model(), f.data(), drift);
-            if (mapped == null) {
-                return null;
-            }
-            out.add(new ShardIO.ShardFrame(f.shard(), mapped));
-        }
-        return out;
     }
 
     /** The IV ranking into the summary, once its computation ({@link #ivRanking}) is done. */

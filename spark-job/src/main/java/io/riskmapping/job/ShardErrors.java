@@ -13,7 +13,7 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.paths.SparkPath;
 
-import io.riskmapping.ml.feature.CsvFiles;
+import io.riskmapping.ml.feature.exec.csv.CsvFiles;
 import io.riskmapping.ml.feature.compat.SparkShims;
 
 /**

@@ -108,7 +108,7 @@ class FormatRoundTripTest {
         for (boolean batches : new boolean[] {true, false}) {
             Path out = tmp.resolve("parquet-batches-" + batches);
             if (!batches) {
-                spark.conf().set(io.riskmapping.ml.feature.ParquetBatches.ENABLED, "false");
+                spark.conf().set(io.riskmapping.ml.feature.exec.parquet.ParquetBatches.ENABLED, "false");
             }
             try {
                 String[] args = JobHarness.training(in, out);
@@ -120,7 +120,7 @@ class FormatRoundTripTest {
                     assertEquals(batches, r.err().contains("transform " + split + ": 3 shards (parquet), mapped from column batches"), r.err());
                 }
             } finally {
-                spark.conf().unset(io.riskmapping.ml.feature.ParquetBatches.ENABLED);
+                spark.conf().unset(io.riskmapping.ml.feature.exec.parquet.ParquetBatches.ENABLED);
             }
             assertParquetMatchesCsv(in, out);
         }
@@ -335,7 +335,7 @@ class FormatRoundTripTest {
                 Path out = tmp.resolve("tricky-out" + ext + "-" + records);
                 outs.put(records, out);
                 if (!records) {
-                    spark.conf().set(io.riskmapping.ml.feature.CsvFiles.ENABLED, "false");
+                    spark.conf().set(io.riskmapping.ml.feature.exec.csv.CsvFiles.ENABLED, "false");
                 }
                 try {
                     JobHarness.Result r = JobHarness.run(Map.of("SMOOTH_FACTOR", "0.1", "COUNT_THRESHOLD", "1"), "--job-type", "training",
@@ -346,7 +346,7 @@ class FormatRoundTripTest {
                                 r.err());
                     }
                 } finally {
-                    spark.conf().unset(io.riskmapping.ml.feature.CsvFiles.ENABLED);
+                    spark.conf().unset(io.riskmapping.ml.feature.exec.csv.CsvFiles.ENABLED);
                 }
             }
             for (String split : TrainingJobTest.SPLITS) {

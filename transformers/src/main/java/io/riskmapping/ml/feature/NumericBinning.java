@@ -33,6 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
 import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.RiskTableAggregation;
 
 /**
  * The Spark side of {@link NumericBinner}: the statistics pass, the four ways to find bin edges

@@ -23,6 +23,8 @@ import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.core.FitCounts;
+import io.riskmapping.ml.feature.exec.CountSources;
 
 /**
  * Risk table mapping (target encoding) of categorical columns: learns, per input column, the
@@ -113,8 +115,8 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override
     public RiskTableMapperModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        FitStatistics stats = RiskTableAggregation.run(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
-                getMaxUniqueThreshold(), getSmoothFactor());
+        FitStatistics stats = statistics(CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
+                getMaxUniqueThreshold(), getSmoothFactor()));
         RiskTableMap tables = tables(stats, getCountThreshold());
         List<RiskTableMap> folds = getNumFolds() >= 2
                 ? OutOfFold.fit(dataset, tables, stats, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), getSmoothFactor(), getCountThreshold())
@@ -122,6 +124,15 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds);
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
+    }
+
+    /** The fit's counts as the model's statistics (each column's counts passed on, not copied). */
+    static FitStatistics statistics(FitCounts counts) {
+        List<FieldStatistics> fields = new ArrayList<>(counts.fields().size());
+        for (FitCounts.Field f : counts.fields()) {
+            fields.add(new FieldStatistics(f.column(), f.mode(), f.distinct(), f.nullRows(), f.skipReason(), f.counts(), f.nullCounts()));
+        }
+        return new FitStatistics(counts.trainRows(), counts.fitRows(), counts.events(), counts.prior(), counts.smoothSamples(), fields);
     }
 
     /**

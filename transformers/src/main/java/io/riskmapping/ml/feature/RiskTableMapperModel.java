@@ -41,6 +41,7 @@ import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.core.KeyColumns;
 import io.riskmapping.ml.feature.core.Lookups;
 import io.riskmapping.ml.feature.core.ModelData;
+import io.riskmapping.ml.feature.core.TableMapping;
 
 /**
  * A fitted risk table mapping: replaces each mapped input column with its risk (a double) in one
@@ -144,6 +145,16 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     /** True when {@link #transformOutOfFold} can be used (fitted with {@code numFolds >= 2} in this session). */
     public boolean hasOutOfFoldTables() {
         return foldTables != null;
+    }
+
+    /**
+     * This model's mapping as the plain values the execution fast paths take (its params as they
+     * are now, its tables and broadcast copies, its schema check). Internal: for the job's transform
+     * paths ({@code io.riskmapping.ml.feature.exec.TransformPaths}), not a public API.
+     */
+    public TableMapping tableMapping() {
+        return new TableMapping(getInputCols(), getOutputCols(), tables, ERROR_INVALID.equals(getHandleInvalid()), broadcasts(),
+                this::transformSchema);
     }
 
     private Set<String> skippedColumns() {

@@ -55,6 +55,11 @@ public final class KeyColumns {
                 .otherwise(INVALID);
     }
 
+    /** A label value's class, as {@link #labelClass} gives it for a number: 1 and 0 fitted, -1 unlabelled, anything else (NaN too) invalid. */
+    public static int classOf(double v) {
+        return v == 1.0 ? 1 : v == 0.0 ? 0 : v == -1.0 ? UNLABELLED : INVALID;
+    }
+
     /** A numeric column as a numeric-mode key (see {@link #finiteKey}). */
     public static Column numericKey(Column c, DataType t) {
         Column d = c.cast(DataTypes.DoubleType);

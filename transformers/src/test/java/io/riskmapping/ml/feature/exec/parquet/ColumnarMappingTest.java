@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.parquet;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.RiskTableMapperModel;
+import io.riskmapping.ml.feature.exec.TransformPaths;
 import io.riskmapping.testing.SparkTestSession;
 
 /** The model's transform read from Parquet column batches ({@link ColumnarMapping}). */
@@ -82,7 +84,7 @@ class ColumnarMappingTest {
     @Test
     void mapsEveryRowAsHandComputedAndAsTheModelsTransform() {
         RiskTableMapperModel m = model();
-        Dataset<Row> columnar = ColumnarMapping.transform(m, parquet);
+        Dataset<Row> columnar = ColumnarMapping.transform(m.tableMapping(), parquet).orElse(null);
         assertNotNull(columnar, "a plain Parquet scan of string columns takes the columnar path");
         Dataset<Row> catalyst = m.transform(parquet);
         assertEquals(catalyst.schema(), columnar.schema());
@@ -96,14 +98,14 @@ class ColumnarMappingTest {
         }
         assertEquals(0, catalyst.exceptAll(columnar).count() + columnar.exceptAll(catalyst).count());
         // one partition per scan partition, read without planning the mapped frame
-        assertEquals(parquet.rdd().getNumPartitions(), ColumnarMapping.partitions(columnar));
-        assertEquals(columnar.queryExecution().toRdd().getNumPartitions(), ColumnarMapping.partitions(columnar));
+        assertEquals(parquet.rdd().getNumPartitions(), TransformPaths.partitions(columnar));
+        assertEquals(columnar.queryExecution().toRdd().getNumPartitions(), TransformPaths.partitions(columnar));
     }
 
     @Test
     void newOutputColumnsAreAppendedAndTheInputsKept() {
         RiskTableMapperModel m = model("lo_risk", "mid_risk");
-        Dataset<Row> columnar = ColumnarMapping.transform(m, parquet.select("mid", "id", "lo"));
+        Dataset<Row> columnar = ColumnarMapping.transform(m.tableMapping(), parquet.select("mid", "id", "lo")).orElse(null);
         assertNotNull(columnar);
         assertEquals(m.transform(parquet.select("mid", "id", "lo")).schema(), columnar.schema());
         for (Row r : columnar.collectAsList()) {
@@ -116,17 +118,17 @@ class ColumnarMappingTest {
 
     @Test
     void otherCasesAreLeftToTheModelsTransform() {
-        assertNull(ColumnarMapping.transform(model().setHandleInvalid("error"), parquet), "handleInvalid error");
-        assertNull(ColumnarMapping.transform(model(), parquet.filter(col("id").gt(5))), "a filter");
-        assertNull(ColumnarMapping.transform(model(), parquet.withColumn("lo", concat(col("lo"), lit("x")))), "a computed column");
+        assertTrue(ColumnarMapping.transform(model().setHandleInvalid("error").tableMapping(), parquet).isEmpty(), "handleInvalid error");
+        assertTrue(ColumnarMapping.transform(model().tableMapping(), parquet.filter(col("id").gt(5))).isEmpty(), "a filter");
+        assertTrue(ColumnarMapping.transform(model().tableMapping(), parquet.withColumn("lo", concat(col("lo"), lit("x")))).isEmpty(), "a computed column");
         Path csv = tmp.resolve("csv");
         parquet.write().option("header", "true").csv(csv.toString());
-        assertNull(ColumnarMapping.transform(model(), spark.read().option("header", "true").csv(csv.toString())), "CSV");
+        assertTrue(ColumnarMapping.transform(model().tableMapping(), spark.read().option("header", "true").csv(csv.toString())).isEmpty(), "CSV");
         RiskTableMap numeric = new RiskTableMap(List.of(new RiskTable("n", RiskTable.Mode.NUMERIC, 0.5, Map.of(1.0, 0.2))));
         RiskTableMapperModel byNumber = new RiskTableMapperModel("numeric", numeric, null);
         byNumber.setInputCols(new String[] {"n"});
         byNumber.setOutputCols(new String[] {"n"});
-        assertNull(ColumnarMapping.transform(byNumber, parquet), "a numeric table");
+        assertTrue(ColumnarMapping.transform(byNumber.tableMapping(), parquet).isEmpty(), "a numeric table");
     }
 
     /*
@@ -144,9 +146,9 @@ class ColumnarMappingTest {
         withConf(whole, () -> {
             Dataset<Row> scan = spark.read().parquet(a, b);
             for (List<String> order : List.of(List.of(a, b), List.of(b, a))) {
-                ColumnarMapping.Shards shards = ColumnarMapping.transform(model(), scan, Map.of(), order);
+                ColumnarMapping.Shards shards = ColumnarMapping.transform(model().tableMapping(), scan, Map.of(), order).orElse(null);
                 assertNotNull(shards, "each file one partition: " + order);
-                assertEquals(2, ColumnarMapping.partitions(shards.data()));
+                assertEquals(2, TransformPaths.partitions(shards.data()));
                 List<long[]> ranges = shards.data().javaRDD().mapPartitionsWithIndex((i, rows) -> {
                     long min = Long.MAX_VALUE;
                     long max = -1;
@@ -171,20 +173,20 @@ class ColumnarMappingTest {
                     assertEquals(expectedMid(r.getLong(0)), r.getDouble(2), 0.0);
                 }
             }
-            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a)), "a file list that is not the scan's");
-            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a, a)), "a file listed twice");
+            assertTrue(ColumnarMapping.transform(model().tableMapping(), scan, Map.of(), List.of(a)).isEmpty(), "a file list that is not the scan's");
+            assertTrue(ColumnarMapping.transform(model().tableMapping(), scan, Map.of(), List.of(a, a)).isEmpty(), "a file listed twice");
         });
         // Spark packs both files into one partition, or splits a file: no one-file partitions
         withConf(Map.of("spark.sql.files.maxPartitionBytes", String.valueOf(1L << 40), "spark.sql.files.openCostInBytes", "0",
                 "spark.sql.files.minPartitionNum", "1"), () -> {
             Dataset<Row> scan = spark.read().parquet(a, b);
             assertEquals(1, scan.rdd().getNumPartitions());
-            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a, b)), "both files in one partition");
+            assertTrue(ColumnarMapping.transform(model().tableMapping(), scan, Map.of(), List.of(a, b)).isEmpty(), "both files in one partition");
         });
         withConf(Map.of("spark.sql.files.maxPartitionBytes", "16384", "spark.sql.files.openCostInBytes", "0"), () -> {
             Dataset<Row> scan = spark.read().parquet(a, b);
-            org.junit.jupiter.api.Assertions.assertTrue(scan.rdd().getNumPartitions() > 2);
-            assertNull(ColumnarMapping.transform(model(), scan, Map.of(), List.of(a, b)), "files split into several partitions");
+            assertTrue(scan.rdd().getNumPartitions() > 2);
+            assertTrue(ColumnarMapping.transform(model().tableMapping(), scan, Map.of(), List.of(a, b)).isEmpty(), "files split into several partitions");
         });
     }
 

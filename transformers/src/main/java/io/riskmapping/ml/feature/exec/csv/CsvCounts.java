@@ -1,10 +1,11 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.csv;
 
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,9 +25,9 @@ import io.riskmapping.ml.feature.core.TextCounts;
  * (the count tables probe a view of the line, no copy) or as the parser returns a record's
  * strings, without Spark's rows (no {@code UTF8String} row per record, no generated projection).
  *
- * <p>Used by {@link RiskTableAggregation} when the data is a plain multi-line CSV scan of string
+ * <p>Chosen by {@link io.riskmapping.ml.feature.exec.CountSources} when the data is a plain multi-line CSV scan of string
  * columns (see {@link CsvFiles}); otherwise the fit counts Spark's rows with {@link PartialCounts},
- * with the same result. The label's class is {@link RiskTableAggregation#labelClass}'s for text
+ * with the same result. The label's class is {@link KeyColumns#labelClass}'s for text
  * ({@link #labelClass(String)}): null or blank (spaces) unlabelled, else the text parsed as Spark
  * casts text to a double ({@code java.lang.Double.parseDouble}): 1 and 0 fitted, -1 unlabelled,
  * anything else invalid; each distinct label text is classified once per task ("0" and "1" on a
@@ -34,7 +35,7 @@ import io.riskmapping.ml.feature.core.TextCounts;
  *
  * <p>Output: the rows of {@link PartialCounts#SCHEMA}, as {@link PartialCounts} emits them.
  */
-final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
+public final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
     private static final long serialVersionUID = 1L;
 
     private final CsvFiles.Scan scan;
@@ -47,24 +48,21 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
 
     /**
      * The partial counts of {@code data}'s label and input columns read from its CSV files, one
-     * partition per partition of Spark's scan; null when {@code data} is not a plain CSV scan (see
+     * partition per partition of Spark's scan; none when {@code data} is not a plain CSV scan (see
      * {@link CsvFiles}) and the rows must be counted instead.
      */
-    static JavaRDD<Row> partials(Dataset<Row> data, String labelCol, String[] inputCols, long flushBytes) {
+    public static Optional<JavaRDD<Row>> partials(Dataset<Row> data, String labelCol, String[] inputCols, long flushBytes) {
         Column[] columns = new Column[inputCols.length + 1];
         columns[0] = KeyColumns.quoted(labelCol);
         for (int i = 0; i < inputCols.length; i++) {
             columns[i + 1] = KeyColumns.quoted(inputCols[i]);
         }
-        CsvFiles.Scan scan = CsvFiles.scan(data.select(columns));
-        if (scan == null) {
-            return null;
-        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        return jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(new CsvCounts(scan, flushBytes));
+        return CsvFiles.scan(data.select(columns))
+                .map(scan -> jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(new CsvCounts(scan, flushBytes)));
     }
 
-    /** A label text's class, as {@link RiskTableAggregation#labelClass} gives it for a string column. */
+    /** A label text's class, as {@link KeyColumns#labelClass} gives it for a string column. */
     static int labelClass(String text) {
         if (text == null || text.chars().allMatch(ch -> ch == ' ')) {
             return KeyColumns.UNLABELLED;
@@ -75,7 +73,7 @@ final class CsvCounts implements FlatMapFunction<Iterator<List<String>>, Row> {
         } catch (NumberFormatException e) {
             return KeyColumns.INVALID; // Spark's special literals (NaN, inf) are invalid labels too
         }
-        return ColumnarCounts.labelClass(v);
+        return KeyColumns.classOf(v);
     }
 
     @Override

@@ -1,10 +1,11 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.csv;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -25,6 +26,8 @@ import org.apache.spark.sql.execution.datasources.csv.CSVFileFormat;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.util.SerializableConfiguration;
+
+import io.riskmapping.ml.feature.exec.FileScans;
 
 /**
  * A DataFrame's CSV scan read as records ({@link CsvRecords}: plain lines as bytes, other records as
@@ -89,31 +92,31 @@ public final class CsvFiles {
      * open them with, the number of columns of its schema, and for each column of the DataFrame it
      * was found under, that column's index in a record.
      */
-    record Scan(List<List<String>> partitions, CSVOptions options, Broadcast<SerializableConfiguration> conf, int width,
+    public record Scan(List<List<String>> partitions, CSVOptions options, Broadcast<SerializableConfiguration> conf, int width,
             int[] columns, boolean plainLines) implements java.io.Serializable {
     }
 
-    /** The CSV scan under {@code data}, or null when {@code data} is not a plain multi-line CSV scan of string columns. */
-    static Scan scan(Dataset<Row> data) {
+    /** The CSV scan under {@code data}, or none when {@code data} is not a plain multi-line CSV scan of string columns. */
+    public static Optional<Scan> scan(Dataset<Row> data) {
         return scan(data, null);
     }
 
     /**
      * As {@link #scan(Dataset)}; when {@code order} is not null, one partition per file in that
-     * order (paths or URIs, compared by their path), or null unless they are exactly the scan's files.
+     * order (paths or URIs, compared by their path), or none unless they are exactly the scan's files.
      */
-    static Scan scan(Dataset<Row> data, List<String> order) {
+    public static Optional<Scan> scan(Dataset<Row> data, List<String> order) {
         if (!Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
-            return null;
+            return Optional.empty();
         }
-        FileScans.Found found = FileScans.of(data);
+        FileScans.Found found = FileScans.of(data).orElse(null);
         if (found == null) {
-            return null;
+            return Optional.empty();
         }
         FileSourceScanExec scan = found.scan();
         if (!(scan.relation().fileFormat() instanceof CSVFileFormat) || scan.relation().partitionSchema().nonEmpty()
                 || scan.bucketedScan() || !scan.dataFilters().isEmpty() || !scan.partitionFilters().isEmpty()) {
-            return null;
+            return Optional.empty();
         }
         var session = scan.relation().sparkSession();
         CSVOptions options = new CSVOptions(scan.relation().options(), session.sessionState().conf().csvColumnPruning(),
@@ -121,18 +124,18 @@ public final class CsvFiles {
         StructField[] schema = scan.relation().dataSchema().fields();
         if (!options.multiLine() || options.isCommentSet()
                 || !(options.parseMode() == FailFastMode$.MODULE$ || options.parseMode() == PermissiveMode$.MODULE$)) {
-            return null;
+            return Optional.empty();
         }
         for (StructField f : schema) {
             if (!(f.dataType() instanceof StringType) || f.name().equals(options.columnNameOfCorruptRecord())) {
-                return null;
+                return Optional.empty();
             }
         }
         int[] at = new int[found.outputs().length];
         for (int i = 0; i < at.length; i++) {
             at[i] = indexOf(schema, found.output(i).name());
             if (at[i] < 0) {
-                return null;
+                return Optional.empty();
             }
         }
         List<List<String>> partitions = new ArrayList<>();
@@ -140,38 +143,38 @@ public final class CsvFiles {
             List<String> files = new ArrayList<>();
             for (PartitionedFile f : ((FilePartition) part).files()) {
                 if (f.start() != 0) {
-                    return null; // a split file: Spark reads multi-line CSV whole, so this is not the reader we know
+                    return Optional.empty(); // a split file: Spark reads multi-line CSV whole, so this is not the reader we know
                 }
                 files.add(f.urlEncodedPath());
             }
             partitions.add(files);
         }
         if (order != null) {
-            partitions = inOrder(partitions, order);
-            if (partitions == null) {
-                return null;
+            Optional<List<List<String>>> ordered = inOrder(partitions, order);
+            if (ordered.isEmpty()) {
+                return Optional.empty();
             }
+            partitions = ordered.get();
         }
         Configuration conf = session.sessionState().newHadoopConfWithOptions(scan.relation().options());
         Broadcast<SerializableConfiguration> shared = session.sparkContext().broadcast(new SerializableConfiguration(conf),
                 scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
         boolean plainLines = Boolean.parseBoolean(session.conf().get(PLAIN_LINES, "true")) && CsvRecords.applies(options, schema.length);
-        return new Scan(partitions, options, shared, schema.length, at, plainLines);
+        return Optional.of(new Scan(partitions, options, shared, schema.length, at, plainLines));
     }
 
-    /** The files of {@code partitions}, one per partition in the order of {@code order}; null unless the same files. */
-    private static List<List<String>> inOrder(List<List<String>> partitions, List<String> order) {
+    /** The files of {@code partitions}, one per partition in the order of {@code order}; none unless the same files. */
+    private static Optional<List<List<String>>> inOrder(List<List<String>> partitions, List<String> order) {
         List<String> files = new ArrayList<>();
         partitions.forEach(files::addAll);
-        int[] at = FileScans.positions(files.stream().map(f -> org.apache.spark.paths.SparkPath.fromUrlString(f).toPath()).toList(), order);
-        if (at == null) {
-            return null;
-        }
-        List<List<String>> out = new ArrayList<>();
-        for (int i : at) {
-            out.add(new ArrayList<>(List.of(files.get(i)))); // a mutable list: Kryo (spark.serializer) cannot rebuild List.of's
-        }
-        return out;
+        return FileScans.positions(files.stream().map(f -> org.apache.spark.paths.SparkPath.fromUrlString(f).toPath()).toList(), order)
+                .map(at -> {
+                    List<List<String>> out = new ArrayList<>();
+                    for (int i : at) {
+                        out.add(new ArrayList<>(List.of(files.get(i)))); // a mutable list: Kryo (spark.serializer) cannot rebuild List.of's
+                    }
+                    return out;
+                });
     }
 
     private static int indexOf(StructField[] schema, String name) {

@@ -1,10 +1,11 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.parquet;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;
@@ -31,17 +32,20 @@ import org.apache.spark.util.CollectionAccumulator;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.SparkShims;
 import io.riskmapping.ml.feature.core.Lookups;
+import io.riskmapping.ml.feature.core.TableMapping;
+import io.riskmapping.ml.feature.exec.DriftBuckets;
+import io.riskmapping.ml.feature.exec.FileScans;
 
 /**
- * {@link RiskTableMapperModel#transform} computed from a Parquet scan's column batches: each
- * dictionary-encoded column is mapped once per dictionary id (one decode and one probe per distinct
- * value of a row group), then per row by an array index; other columns pass through as read.
+ * A risk-table model's transform ({@link TableMapping}) computed from a Parquet scan's column
+ * batches: each dictionary-encoded column is mapped once per dictionary id (one decode and one probe
+ * per distinct value of a row group), then per row by an array index; other columns pass through as read.
  *
  * <p>Applies when {@code handleInvalid} is {@code keep}, every mapped column is a string column with
  * a categorical table, and the data is a plain Parquet scan (see {@link ParquetBatches}: a
  * selection of columns at most, no filter, no computed column). Otherwise {@link #transform}
- * returns null and the caller uses the model's own transform. The values are the model's: the table's
- * value of a known category, its default for a null or unseen one (the same {@link Lookups.Table}
+ * finds none and the caller ({@link io.riskmapping.ml.feature.exec.TransformPaths}) takes the
+ * model's own transform. The values are the model's: the table's value of a known category, its default for a null or unseen one (the same {@link Lookups.Table}
  * probe); the output schema is the model's (each output column a non-null double, in place of a
  * same-named column, else appended).
  *
@@ -58,46 +62,24 @@ public final class ColumnarMapping {
     }
 
     /**
-     * The model's transform of {@code dataset}, read from its Parquet column batches; null when that
+     * The mapping's transform of {@code dataset}, read from its Parquet column batches; none when that
      * does not apply (see the class comment).
      *
-     * @throws IllegalArgumentException as {@link RiskTableMapperModel#transformSchema} for a missing
-     *         input column or a clash of output columns
+     * @throws IllegalArgumentException as the model's {@code transformSchema} ({@link TableMapping#outputSchema})
+     *         for a missing input column or a clash of output columns
      */
-    public static Dataset<Row> transform(RiskTableMapperModel model, Dataset<?> dataset) {
-        return transform(model, dataset, Map.of());
+    public static Optional<Dataset<Row>> transform(TableMapping spec, Dataset<?> dataset) {
+        return transform(spec, dataset, Map.of());
     }
 
     /**
-     * Counts of a mapped column's rows per bucket of its categories, made while the batches are
-     * mapped (the job's drift figures of a split against train): the bucket of each distinct
-     * category is decided once per dictionary id, and each row adds one to its bucket.
-     * Implementations travel to the executors (serializable) and pass the counts on, e.g. to an
-     * accumulator.
-     */
-    public interface Buckets extends java.io.Serializable {
-        /** The number of buckets; buckets are 0 .. size - 1. */
-        int size();
-
-        /** The bucket of a non-null category. */
-        int of(String category);
-
-        /** The bucket of a null. */
-        int ofNull();
-
-        /** Adds rows counted in one task: {@code counts[b]} rows in bucket b. */
-        void add(long[] counts);
-    }
-
-    /**
-     * As {@link #transform(RiskTableMapperModel, Dataset)}, also counting each listed input
-     * column's rows per bucket ({@link Buckets}) as the rows are mapped.
+     * As {@link #transform(TableMapping, Dataset)}, also counting each listed input column's rows
+     * per bucket ({@link DriftBuckets}) as the rows are mapped.
      *
      * @param buckets input column &rarr; its buckets (columns without a table are not counted)
      */
-    public static Dataset<Row> transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, Buckets> buckets) {
-        Shards mapped = transform(model, dataset, buckets, null);
-        return mapped == null ? null : mapped.data();
+    public static Optional<Dataset<Row>> transform(TableMapping spec, Dataset<?> dataset, Map<String, DriftBuckets> buckets) {
+        return transform(spec, dataset, buckets, null).map(Shards::data);
     }
 
     /**
@@ -115,28 +97,28 @@ public final class ColumnarMapping {
     }
 
     /**
-     * As {@link #transform(RiskTableMapperModel, Dataset, Map)}, with partition i the rows of
+     * As {@link #transform(TableMapping, Dataset, Map)}, with partition i the rows of
      * {@code files.get(i)} (each a file of the scan as a path or URI; all the scan's files, each
-     * once), whatever the order of Spark's partitions; null also when the files are not exactly
+     * once), whatever the order of Spark's partitions; none also when the files are not exactly
      * the scan's, or when a partition of the scan is not one whole file (Spark packs small files
      * together and splits large ones: the caller plans the scan with {@code
      * spark.sql.files.openCostInBytes} and {@code maxPartitionBytes} both larger than any file).
      * A split of several shards is then mapped by one scan. With {@code files} null, Spark's
      * partitions as they are.
      */
-    public static Shards transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, Buckets> buckets, List<String> files) {
+    public static Optional<Shards> transform(TableMapping spec, Dataset<?> dataset, Map<String, DriftBuckets> buckets, List<String> files) {
         Dataset<Row> data = dataset.toDF();
-        model.transformSchema(data.schema());
-        if (RiskTableMapperParams.ERROR_INVALID.equals(model.getHandleInvalid())) {
-            return null;
+        spec.outputSchema().apply(data.schema());
+        if (spec.errorOnInvalid()) {
+            return Optional.empty();
         }
-        ParquetBatches.Scan scan = ParquetBatches.scan(data);
+        ParquetBatches.Scan scan = ParquetBatches.scan(data).orElse(null);
         if (scan == null) {
-            return null;
+            return Optional.empty();
         }
         StructType in = data.schema();
-        String[] inputCols = model.getInputCols();
-        String[] outputCols = model.getOutputCols();
+        String[] inputCols = spec.inputCols();
+        String[] outputCols = spec.outputCols();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         // the output columns: the input's, each passed through, then mapped ones in place or appended
         List<Out> out = new ArrayList<>();
@@ -145,16 +127,16 @@ public final class ColumnarMapping {
         }
         int inputs = out.size();
         for (int i = 0; i < inputCols.length; i++) {
-            RiskTable t = model.riskTables().get(inputCols[i]);
+            RiskTable t = spec.tables().get(inputCols[i]);
             if (t == null) {
                 continue;
             }
             int from = indexOf(out.subList(0, inputs), inputCols[i]);
             if (from < 0 || t.mode() != RiskTable.Mode.CATEGORICAL || !(in.fields()[from].dataType() instanceof StringType)) {
-                return null;
+                return Optional.empty();
             }
             Out mapped = new Out(new StructField(outputCols[i], DataTypes.DoubleType, false, org.apache.spark.sql.types.Metadata.empty()),
-                    from, model.broadcasts().of(t.bins(), jsc), t.defaultBin(), buckets.get(inputCols[i]));
+                    from, spec.broadcasts().of(t.bins(), jsc), t.defaultBin(), buckets.get(inputCols[i]));
             int j = indexOf(out, outputCols[i]);
             if (j < 0) {
                 out.add(mapped);
@@ -167,7 +149,7 @@ public final class ColumnarMapping {
         double[] defaultValue = new double[n];
         @SuppressWarnings("unchecked")
         Broadcast<Lookups.Table>[] byColumn = new Broadcast[n];
-        Buckets[] counted = new Buckets[n];
+        DriftBuckets[] counted = new DriftBuckets[n];
         StructField[] fields = new StructField[n];
         for (int j = 0; j < n; j++) {
             Out o = out.get(j);
@@ -179,9 +161,9 @@ public final class ColumnarMapping {
         }
         int[] order = null;
         if (files != null) {
-            order = inOrder(scan.exec().inputRDD().partitions(), files);
+            order = inOrder(scan.exec().inputRDD().partitions(), files).orElse(null);
             if (order == null) {
-                return null;
+                return Optional.empty();
             }
         }
         RDD<ColumnarBatch> batches = scan.exec().executeColumnar();
@@ -190,22 +172,22 @@ public final class ColumnarMapping {
         }
         CollectionAccumulator<long[]> counts = jsc.sc().collectionAccumulator("columnar mapping: rows by partition");
         JavaRDD<InternalRow> rows = batches.toJavaRDD().mapPartitions(new Mapping(batchColumn, byColumn, defaultValue, counted, counts));
-        return new Shards(SparkShims.get().internalCreateDataFrame(data.sparkSession(), rows.rdd(), new StructType(fields)), counts);
+        return Optional.of(new Shards(SparkShims.get().internalCreateDataFrame(data.sparkSession(), rows.rdd(), new StructType(fields)), counts));
     }
 
     /**
      * For each of {@code files} in turn, the index of the scan partition that is exactly that
-     * whole file; null unless each partition is one whole file and the files are exactly the scan's.
+     * whole file; none unless each partition is one whole file and the files are exactly the scan's.
      */
-    static int[] inOrder(Partition[] partitions, List<String> files) {
+    static Optional<int[]> inOrder(Partition[] partitions, List<String> files) {
         List<org.apache.hadoop.fs.Path> paths = new ArrayList<>();
         for (Partition part : partitions) {
             if (!(part instanceof FilePartition fp) || fp.files().length != 1) {
-                return null;
+                return Optional.empty();
             }
             PartitionedFile f = fp.files()[0];
             if (f.start() != 0 || f.length() != f.fileSize()) {
-                return null;
+                return Optional.empty();
             }
             paths.add(f.toPath()); // partition i at index i
         }
@@ -213,18 +195,7 @@ public final class ColumnarMapping {
     }
 
     /** An output column: its field, the input column it comes from, and (mapped) its table, default and buckets. */
-    private record Out(StructField field, int source, Broadcast<Lookups.Table> table, double absent, Buckets buckets) {
-    }
-
-    /**
-     * The number of partitions of a DataFrame that {@link #transform} returned (those of its Parquet
-     * scan), read from its plan without planning it.
-     */
-    public static int partitions(Dataset<Row> mapped) {
-        if (mapped.queryExecution().logical() instanceof org.apache.spark.sql.execution.LogicalRDD rdd) {
-            return rdd.rdd().getNumPartitions();
-        }
-        return mapped.queryExecution().toRdd().getNumPartitions();
+    private record Out(StructField field, int source, Broadcast<Lookups.Table> table, double absent, DriftBuckets buckets) {
     }
 
     private static int indexOf(List<Out> columns, String name) {
@@ -242,10 +213,10 @@ public final class ColumnarMapping {
         private final int[] batchColumn;
         private final Broadcast<Lookups.Table>[] tables;
         private final double[] defaults;
-        private final Buckets[] buckets;
+        private final DriftBuckets[] buckets;
         private final CollectionAccumulator<long[]> rowCounts;
 
-        Mapping(int[] batchColumn, Broadcast<Lookups.Table>[] tables, double[] defaults, Buckets[] buckets,
+        Mapping(int[] batchColumn, Broadcast<Lookups.Table>[] tables, double[] defaults, DriftBuckets[] buckets,
                 CollectionAccumulator<long[]> rowCounts) {
             this.batchColumn = batchColumn;
             this.tables = tables;
@@ -327,7 +298,7 @@ public final class ColumnarMapping {
 
                 /** Counts the batch's rows of column j per bucket (each dictionary id's bucket decided once), then passes the counts on. */
                 private void count(int j, ColumnVector v, ParquetBatches.Ids ids, int rowsIn) {
-                    Buckets b = buckets[j];
+                    DriftBuckets b = buckets[j];
                     long[] c = counts[j] == null ? counts[j] = new long[b.size()] : counts[j];
                     java.util.Arrays.fill(c, 0);
                     int ofNull = b.ofNull();

@@ -1,8 +1,9 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.parquet;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -33,7 +34,7 @@ import io.riskmapping.ml.feature.core.TextCounts;
  * counted by Parquet dictionary id, and each id's text is decoded once per dictionary (a column
  * chunk of a row group) instead of once per row.
  *
- * <p>Used by {@link RiskTableAggregation} when the data is a plain Parquet scan (Spark's vectorized
+ * <p>Chosen by {@link io.riskmapping.ml.feature.exec.CountSources} when the data is a plain Parquet scan (Spark's vectorized
  * reader; at most a selection of columns above it: no filter, no computed column), every input
  * column is a string and the label is a number (byte, short, int, long, float or double); otherwise
  * the fit counts Spark's rows with {@link PartialCounts}, with the same result. A batch whose
@@ -41,7 +42,7 @@ import io.riskmapping.ml.feature.core.TextCounts;
  * outgrew its page) is counted value by value in the same {@link TextCounts}.
  *
  * <p>Output: the rows of {@link PartialCounts#SCHEMA}, as {@link PartialCounts} emits them; the
- * label classes are {@link RiskTableAggregation#labelClass}'s (0, 1; null and -1 unlabelled;
+ * label classes are {@link KeyColumns#labelClass}'s (0, 1; null and -1 unlabelled;
  * anything else invalid, NaN included).
  *
  * <p>Why: on the benchmark's 3M-row train split (12 string columns), decoding each value's text
@@ -49,9 +50,9 @@ import io.riskmapping.ml.feature.core.TextCounts;
  * all the counting (docs/performance.md, item 19).
  *
  * <p>The scan and its dictionaries are found by {@link ParquetBatches} (which reads Spark internals
- * by reflection; without them {@link #plan} returns null and the fit takes the row path).
+ * by reflection; without them {@link #plan} finds none and the fit takes the row path).
  */
-final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, Row> {
+public final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, Row> {
     private static final long serialVersionUID = 1L;
 
     /** A dictionary is drained before its int counts could overflow. */
@@ -76,36 +77,34 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
     }
 
     /** A Parquet scan to count, and where the label and each input column are in its batches. */
-    record Plan(FileSourceScanExec scan, int labelIndex, DataType labelType, int[] keyIndexes) {
+    public record Plan(FileSourceScanExec scan, int labelIndex, DataType labelType, int[] keyIndexes) {
         /** The partial counts of the scan's batches, one partition per scan partition. */
-        JavaRDD<Row> partials(long flushBytes) {
+        public JavaRDD<Row> partials(long flushBytes) {
             return scan.executeColumnar().toJavaRDD().mapPartitions(new ColumnarCounts(labelIndex, labelType, keyIndexes, flushBytes));
         }
     }
 
     /**
-     * The plan of counting {@code data}'s columns from its Parquet scan's batches, or null when the
+     * The plan of counting {@code data}'s columns from its Parquet scan's batches, or none when the
      * columnar path does not apply (see the class comment) and the rows must be counted instead.
      */
-    static Plan plan(Dataset<Row> data, String labelCol, String[] inputCols) {
+    public static Optional<Plan> plan(Dataset<Row> data, String labelCol, String[] inputCols) {
         DataType labelType = data.schema().apply(labelCol).dataType();
         if (!isNumericLabel(labelType)) {
-            return null;
+            return Optional.empty();
         }
         List<Column> columns = new ArrayList<>();
         columns.add(KeyColumns.quoted(labelCol));
         for (String c : inputCols) {
             if (!(data.schema().apply(c).dataType() instanceof StringType)) {
-                return null;
+                return Optional.empty();
             }
             columns.add(KeyColumns.quoted(c));
         }
-        ParquetBatches.Scan scan = ParquetBatches.scan(data.select(columns.toArray(new Column[0])));
-        if (scan == null) {
-            return null;
-        }
-        int[] at = scan.columns();
-        return new Plan(scan.exec(), at[0], labelType, java.util.Arrays.copyOfRange(at, 1, at.length));
+        return ParquetBatches.scan(data.select(columns.toArray(new Column[0]))).map(scan -> {
+            int[] at = scan.columns();
+            return new Plan(scan.exec(), at[0], labelType, java.util.Arrays.copyOfRange(at, 1, at.length));
+        });
     }
 
     private static boolean isNumericLabel(DataType t) {
@@ -116,11 +115,6 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
     @Override
     public Iterator<Row> call(Iterator<ColumnarBatch> input) {
         return new BatchCounting(input, new boolean[keyIndexes.length], PartialCounts.budget(flushBytes));
-    }
-
-    /** A label value's class, as {@link RiskTableAggregation#labelClass} gives it. */
-    static int labelClass(double v) {
-        return v == 1.0 ? 1 : v == 0.0 ? 0 : v == -1.0 ? KeyColumns.UNLABELLED : KeyColumns.INVALID;
     }
 
     private static int labelClass(long v) {
@@ -140,11 +134,11 @@ final class ColumnarCounts implements FlatMapFunction<Iterator<ColumnarBatch>, R
             }
         } else if (labelType instanceof DoubleType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass(v.getDouble(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : KeyColumns.classOf(v.getDouble(k));
             }
         } else if (labelType instanceof FloatType) {
             for (int k = 0; k < n; k++) {
-                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : labelClass((double) v.getFloat(k));
+                ys[k] = nulls && v.isNullAt(k) ? KeyColumns.UNLABELLED : KeyColumns.classOf((double) v.getFloat(k));
             }
         } else if (labelType instanceof ShortType) {
             for (int k = 0; k < n; k++) {

@@ -1,6 +1,7 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,24 +20,24 @@ import io.riskmapping.ml.feature.compat.ScalaCollections;
 /**
  * The file scan under a DataFrame whose physical plan is that scan with at most a selection of its
  * columns above it (whole-stage code generation, a columnar-to-row step and projections of plain
- * columns; no filter, no computed column, no cache): what {@link ParquetBatches} and
- * {@link CsvFiles} read instead of Spark's rows.
+ * columns; no filter, no computed column, no cache): what {@code exec.parquet.ParquetBatches} and
+ * {@code exec.csv.CsvFiles} read instead of Spark's rows.
  */
-final class FileScans {
+public final class FileScans {
 
     private FileScans() {
     }
 
     /** A file scan, and for each column of the DataFrame it was found under, that column's index in the scan's output. */
-    record Found(FileSourceScanExec scan, int[] outputs) {
+    public record Found(FileSourceScanExec scan, int[] outputs) {
         /** The scan's output column that the DataFrame's column {@code i} is. */
-        Attribute output(int i) {
+        public Attribute output(int i) {
             return ScalaCollections.asJava(scan.output()).get(outputs[i]);
         }
     }
 
-    /** The file scan under {@code data}, or null when {@code data} is not a plain file scan (see the class comment). */
-    static Found of(Dataset<Row> data) {
+    /** The file scan under {@code data}, or none when {@code data} is not a plain file scan (see the class comment). */
+    public static Optional<Found> of(Dataset<Row> data) {
         SparkPlan root = data.queryExecution().executedPlan();
         List<Attribute> wanted = ScalaCollections.asJava(root.output());
         SparkPlan p = root;
@@ -54,7 +55,7 @@ final class FileScans {
             }
         }
         if (!(p instanceof FileSourceScanExec scan)) {
-            return null;
+            return Optional.empty();
         }
         List<Attribute> scanned = ScalaCollections.asJava(scan.output());
         int[] at = new int[wanted.size()];
@@ -66,10 +67,10 @@ final class FileScans {
                 }
             }
             if (at[i] < 0) {
-                return null;
+                return Optional.empty();
             }
         }
-        return new Found(scan, at);
+        return Optional.of(new Found(scan, at));
     }
 
     private static boolean onlyAttributes(ProjectExec p) {
@@ -83,9 +84,9 @@ final class FileScans {
 
     /**
      * For each of {@code order} in turn (paths or URIs), the index in {@code files} of the same
-     * file, compared by path; null unless {@code order} names exactly {@code files}, each once.
+     * file, compared by path; none unless {@code order} names exactly {@code files}, each once.
      */
-    static int[] positions(List<org.apache.hadoop.fs.Path> files, List<String> order) {
+    public static Optional<int[]> positions(List<org.apache.hadoop.fs.Path> files, List<String> order) {
         java.util.Map<String, Integer> byPath = new java.util.HashMap<>();
         for (int i = 0; i < files.size(); i++) {
             byPath.put(files.get(i).toUri().getPath(), i);
@@ -94,18 +95,18 @@ final class FileScans {
         for (int i = 0; i < at.length; i++) {
             Integer p = byPath.remove(new org.apache.hadoop.fs.Path(order.get(i)).toUri().getPath());
             if (p == null) {
-                return null;
+                return Optional.empty();
             }
             at[i] = p;
         }
-        return byPath.isEmpty() ? at : null;
+        return byPath.isEmpty() ? Optional.of(at) : Optional.empty();
     }
 
     /**
      * The last entry {@code {partition, ...}} a mapping's accumulator holds for one partition (its
      * task added one as its partition ended), or null when it holds none.
      */
-    static long[] partitionEntry(org.apache.spark.util.CollectionAccumulator<long[]> entries, int partition) {
+    public static long[] partitionEntry(org.apache.spark.util.CollectionAccumulator<long[]> entries, int partition) {
         long[] out = null;
         for (long[] e : entries.value()) {
             if (e[0] == partition) {

@@ -1,6 +1,7 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.parquet;
 
 import java.lang.reflect.Field;
+import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -9,6 +10,8 @@ import org.apache.spark.sql.execution.datasources.parquet.ParquetDictionary;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.vectorized.Dictionary;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+
+import io.riskmapping.ml.feature.exec.FileScans;
 
 /**
  * A DataFrame's Parquet scan read as Spark's column batches, and the dictionaries behind them: what
@@ -22,7 +25,7 @@ import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
  * <p>Spark internals: a vector's dictionary is read by reflection ({@code
  * WritableColumnVector.dictionary}), and the Parquet dictionary it wraps
  * ({@code ParquetDictionary.dictionary}) is its identity: Spark wraps the same dictionary anew for
- * each batch. On a Spark without them, {@link #scan} returns null and callers take Spark's rows.
+ * each batch. On a Spark without them, {@link #scan} finds none and callers take Spark's rows.
  */
 public final class ParquetBatches {
 
@@ -42,20 +45,18 @@ public final class ParquetBatches {
      * A Parquet scan and, for each column of the DataFrame it was found under, that column's index
      * in the scan's batches.
      */
-    record Scan(FileSourceScanExec exec, int[] columns) {
+    public record Scan(FileSourceScanExec exec, int[] columns) {
     }
 
-    /** The Parquet scan under {@code data}, or null when {@code data} is not a plain Parquet scan. */
-    static Scan scan(Dataset<Row> data) {
+    /** The Parquet scan under {@code data}, or none when {@code data} is not a plain Parquet scan. */
+    public static Optional<Scan> scan(Dataset<Row> data) {
         if (VECTOR_DICTIONARY == null || PARQUET_DICTIONARY == null
                 || !Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
-            return null;
+            return Optional.empty();
         }
-        FileScans.Found found = FileScans.of(data);
-        if (found == null || !found.scan().supportsColumnar() || !(found.scan().relation().fileFormat() instanceof ParquetFileFormat)) {
-            return null;
-        }
-        return new Scan(found.scan(), found.outputs());
+        return FileScans.of(data)
+                .filter(found -> found.scan().supportsColumnar() && found.scan().relation().fileFormat() instanceof ParquetFileFormat)
+                .map(found -> new Scan(found.scan(), found.outputs()));
     }
 
     /**
@@ -63,14 +64,14 @@ public final class ParquetBatches {
      * wrapper, which decodes, and the Parquet dictionary inside, whose identity says which column
      * chunk the ids belong to. Null when the vector's dictionary is not Parquet's.
      */
-    record Ids(Dictionary decoder, org.apache.parquet.column.Dictionary identity) {
+    public record Ids(Dictionary decoder, org.apache.parquet.column.Dictionary identity) {
         /** The number of ids (0 .. size - 1). */
-        int size() {
+        public int size() {
             return identity.getMaxId() + 1;
         }
     }
 
-    static Ids ids(WritableColumnVector v) {
+    public static Ids ids(WritableColumnVector v) {
         try {
             Dictionary d = (Dictionary) VECTOR_DICTIONARY.get(v);
             if (d instanceof ParquetDictionary) {

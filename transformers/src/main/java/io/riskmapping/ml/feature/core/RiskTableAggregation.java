@@ -1,11 +1,6 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,25 +11,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.SparkSession;
 
 import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
-import io.riskmapping.ml.feature.core.CountMerge;
-import io.riskmapping.ml.feature.core.KeyColumns;
-import io.riskmapping.ml.feature.core.PartialCounts;
 
 /**
  * The fit pass: one distributed aggregation that counts (column, category, label) for every input
- * column at once, in a single scan of the data.
+ * column at once, in a single scan of the data (its source, Spark's rows or a fast path, is chosen by
+ * {@code exec.CountSources}), and the driver's pass over its sums.
  *
  * <p>Each partition counts its rows in one table per input column ({@link PartialCounts}), and
  * the partial counts are summed by (column, category) in one shuffle ({@link CountMerge}; or
@@ -46,51 +33,26 @@ import io.riskmapping.ml.feature.core.PartialCounts;
  * each key. Driver memory is therefore proportional to the number of distinct categories over all
  * columns (see docs/performance.md for the measured figure).
  */
-final class RiskTableAggregation {
+public final class RiskTableAggregation {
 
     private RiskTableAggregation() {
     }
 
-    static FitStatistics run(Dataset<?> data, String[] inputCols, String labelCol, boolean parseNumericStrings,
-            int maxUniqueThreshold, double smoothFactor) {
-        Dataset<Row> df = data.toDF();
-        Column label = KeyColumns.quoted(labelCol);
-        Column y = KeyColumns.labelClass(df, labelCol);
-
-        // The label class and one key per input column: text (s) or, for numeric columns, a numeric key (d).
-        List<Column> keyed = new ArrayList<>();
-        keyed.add(y.as("y"));
-        boolean[] numericType = new boolean[inputCols.length];
-        for (int i = 0; i < inputCols.length; i++) {
-            DataType t = df.schema().apply(inputCols[i]).dataType();
-            Column c = KeyColumns.quoted(inputCols[i]);
-            numericType[i] = t instanceof NumericType;
-            keyed.add((numericType[i] ? KeyColumns.numericKey(c, t) : c.cast(DataTypes.StringType)).as("k" + i));
+    /**
+     * The partial counts summed by (column, key): in one shuffle of compact buffers, summed in the map
+     * side's own tables, and one collect ({@link CountMerge}); or, with
+     * {@code spark.riskmapping.countMerge=false}, Spark SQL's hash aggregation, streamed to the driver
+     * one partition at a time (driver memory holds the per-column key maps, not every collected row at once).
+     *
+     * @param partials rows of {@link PartialCounts#SCHEMA}, from any of the fit's count sources
+     */
+    public static Iterator<Row> sums(SparkSession spark, JavaRDD<Row> partials) {
+        if (Boolean.parseBoolean(spark.conf().get(CountMerge.ENABLED, "true"))) {
+            return CountMerge.merged(partials, partials.context().defaultParallelism());
         }
-        // Partial counts per partition, from a Parquet scan's column batches when it can (ColumnarCounts),
-        // from a CSV scan's records (CsvCounts), else from Spark's rows (PartialCounts); then one hash
-        // aggregation of the partials.
-        ColumnarCounts.Plan columnar = ColumnarCounts.plan(df, labelCol, inputCols);
-        JavaRDD<Row> partials = columnar != null ? columnar.partials(-1) : CsvCounts.partials(df, labelCol, inputCols, -1);
-        if (partials == null) {
-            partials = df.select(keyed.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD().mapPartitions(new PartialCounts(numericType));
-        }
-        Iterator<Row> rows;
-        if (Boolean.parseBoolean(df.sparkSession().conf().get(CountMerge.ENABLED, "true"))) {
-            // One shuffle of compact buffers, summed in the map side's own tables, one collect (CountMerge).
-            rows = CountMerge.merged(partials, partials.context().defaultParallelism());
-        } else {
-            Dataset<Row> byCategory = df.sparkSession().createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
-                    sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
-            // The grouped result streams to the driver one partition at a time: driver memory holds the
-            // per-column key maps, not every collected row at once.
-            rows = byCategory.select("f", "s", "d", "n0", "n1", "rows", "nbad").toLocalIterator();
-        }
-        // An invalid label's text is fetched only when there is one: a string min() in the aggregation
-        // above would turn Spark's hash aggregation into a sort-based one (measured 3x slower).
-        Supplier<String> invalidExample = () -> df.filter(y.equalTo(KeyColumns.INVALID)).select(label.cast(DataTypes.StringType))
-                .limit(1).collectAsList().get(0).getString(0);
-        return summarize(rows, inputCols, labelCol, invalidExample, numericType, parseNumericStrings, maxUniqueThreshold, smoothFactor);
+        Dataset<Row> byCategory = spark.createDataFrame(partials, PartialCounts.SCHEMA).groupBy("f", "s", "d").agg(
+                sum("n0").as("n0"), sum("n1").as("n1"), sum("rows").as("rows"), sum("nbad").as("nbad"));
+        return byCategory.select("f", "s", "d", "n0", "n1", "rows", "nbad").toLocalIterator();
     }
 
     /** Columns of a collected row: field index, text, number, n0, n1, rows, invalid labels. */
@@ -109,8 +71,12 @@ final class RiskTableAggregation {
      * ({@code parseNumericStrings}), whose keys merge by value ("1", "1.0") through
      * {@link NumericKeys#parse}, the same function the real-time scorers use; the distinct count
      * against {@code maxUniqueThreshold}.
+     *
+     * @param numericType per input column, whether its keys are numbers (a numeric column)
+     * @param invalidExample an invalid label's text, fetched only when there is one
+     * @throws IllegalArgumentException for a label outside {0, 1, -1, null} (naming one) or no labelled row
      */
-    private static FitStatistics summarize(Iterator<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
+    public static FitCounts summarize(Iterator<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
             boolean[] numericType, boolean parseNumericStrings, int maxUniqueThreshold, double smoothFactor) {
         int m = inputCols.length;
         long trainRows = 0;
@@ -160,7 +126,7 @@ final class RiskTableAggregation {
         }
         double prior = (double) n1 / fitRows;
         long smoothSamples = (long) Math.floor(fitRows * smoothFactor);
-        List<FieldStatistics> fields = new ArrayList<>();
+        List<FitCounts.Field> fields = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             Map<Object, long[]> byKey = keys.get(i);
             keys.set(i, null);
@@ -189,9 +155,9 @@ final class RiskTableAggregation {
             String skip = distinct >= maxUniqueThreshold
                     ? distinct + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
             Map<Object, long[]> counts = skip == null ? sortedFitted(byKey) : Map.of();
-            fields.add(new FieldStatistics(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
+            fields.add(new FitCounts.Field(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
         }
-        return new FitStatistics(trainRows, fitRows, n1, prior, smoothSamples, fields);
+        return new FitCounts(trainRows, fitRows, n1, prior, smoothSamples, fields);
     }
 
     /** The keys with fit rows, in key order (an array sort: faster than a TreeMap for large tables). */

@@ -1,10 +1,9 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.csv;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.upper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.RiskTableMapper;
+import io.riskmapping.ml.feature.RiskTableMapperModel;
 import io.riskmapping.ml.feature.core.KeyColumns;
 import io.riskmapping.testing.SparkTestSession;
 
@@ -74,17 +75,17 @@ class CsvRecordsTest {
         Path dir = Files.createDirectories(tmp.resolve("plans"));
         Files.writeString(dir.resolve("part-00000.csv"), "c,y\na,1\nb,0\n");
         Dataset<Row> df = csv(dir, true);
-        assertNotNull(CsvFiles.scan(df));
-        assertNotNull(CsvFiles.scan(df.select("y", "c")));
-        assertNull(CsvFiles.scan(df.filter(col("y").equalTo("1"))));
-        assertNull(CsvFiles.scan(df.select(upper(col("c")).as("c"), col("y"))));
-        assertNull(CsvFiles.scan(csv(dir, false)), "line mode splits files: Spark's rows");
-        assertNull(CsvFiles.scan(SparkTestSession.get().read().option("header", "true").option("multiLine", "true")
-                .option("inferSchema", "true").csv(dir.toString())), "a typed column");
+        assertTrue(CsvFiles.scan(df).isPresent());
+        assertTrue(CsvFiles.scan(df.select("y", "c")).isPresent());
+        assertTrue(CsvFiles.scan(df.filter(col("y").equalTo("1"))).isEmpty());
+        assertTrue(CsvFiles.scan(df.select(upper(col("c")).as("c"), col("y"))).isEmpty());
+        assertTrue(CsvFiles.scan(csv(dir, false)).isEmpty(), "line mode splits files: Spark's rows");
+        assertTrue(CsvFiles.scan(SparkTestSession.get().read().option("header", "true").option("multiLine", "true")
+                .option("inferSchema", "true").csv(dir.toString())).isEmpty(), "a typed column");
         SparkSession spark = SparkTestSession.get();
         spark.conf().set(CsvFiles.ENABLED, "false");
         try {
-            assertNull(CsvFiles.scan(df));
+            assertTrue(CsvFiles.scan(df).isEmpty());
         } finally {
             spark.conf().unset(CsvFiles.ENABLED);
         }
@@ -122,7 +123,7 @@ class CsvRecordsTest {
         Dataset<Row> df = csv(dir, true);
         RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(
                 new io.riskmapping.artifacts.RiskTable("c", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a", 0.25)))));
-        CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of());
+        CsvMapping.Lines lines = CsvMapping.transform(model.tableMapping(), df, Map.of("header", "true"), Map.of()).orElse(null);
         assertNotNull(lines);
         Exception e = assertThrows(Exception.class, () -> lines.text().collectAsList());
         String m = rootMessage(e);
@@ -138,7 +139,7 @@ class CsvRecordsTest {
         Dataset<Row> df = csv(dir, true);
         RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(
                 new io.riskmapping.artifacts.RiskTable("c", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a", 0.25)))));
-        CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of());
+        CsvMapping.Lines lines = CsvMapping.transform(model.tableMapping(), df, Map.of("header", "true"), Map.of()).orElse(null);
         List<String> text = new ArrayList<>();
         lines.text().collectAsList().forEach(r -> text.addAll(List.of(r.getString(0).split("\n", -1))));
         assertEquals(List.of("c,note,y", "0.25,\"x, y\",1", "0.5,,0", "0.5,,1"), text);
@@ -180,8 +181,8 @@ class CsvRecordsTest {
             SparkSession spark = SparkTestSession.get();
             Dataset<Row> df = spark.read().option("header", "true").option("multiLine", "true").option("mode", "FAILFAST")
                     .option("sep", sep).csv(dir.toString());
-            assertNotNull(CsvFiles.scan(df));
-            assertTrue(CsvFiles.scan(df).plainLines());
+            assertTrue(CsvFiles.scan(df).isPresent());
+            assertTrue(CsvFiles.scan(df).orElseThrow().plainLines());
 
             RiskTableMapper mapper = new RiskTableMapper().setInputCols(new String[] {"c", "d"}).setLabelCol("y").setSmoothFactor(0.01);
             RiskTableMap fromBytes = mapper.fit(df).riskTables();
@@ -195,7 +196,7 @@ class CsvRecordsTest {
                     new io.riskmapping.artifacts.RiskTable("d", io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.4,
                             Map.of("b-2", 0.2, "multi\nline", 0.9, "back\\slash", 0.3)))));
             Map<String, String> options = Map.of("header", "true", "sep", sep);
-            CsvMapping.Lines lines = CsvMapping.transform(model, df, options, Map.of());
+            CsvMapping.Lines lines = CsvMapping.transform(model.tableMapping(), df, options, Map.of()).orElse(null);
             assertNotNull(lines);
             String ours = String.join("\n", lines.text().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()) + "\n";
             Path sparks = tmp.resolve("sparks" + sep.length() + sep.hashCode());
@@ -232,7 +233,7 @@ class CsvRecordsTest {
         Dataset<Row> df = csv(dir, true);
         RiskTableMapperModel model = RiskTableMapperModel.fromRiskTables(new RiskTableMap(List.of(new io.riskmapping.artifacts.RiskTable("c",
                 io.riskmapping.artifacts.RiskTable.Mode.CATEGORICAL, 0.5, Map.of("a0", 0.125, "a1", 0.25, "a2", 0.375)))));
-        CsvMapping.Lines lines = CsvMapping.transform(model, df, Map.of("header", "true"), Map.of(), files);
+        CsvMapping.Lines lines = CsvMapping.transform(model.tableMapping(), df, Map.of("header", "true"), Map.of(), files).orElse(null);
         assertNotNull(lines);
         List<List<String>> byPartition = lines.text().javaRDD().glom().collect().stream()
                 .map(rows -> rows.stream().flatMap(r -> List.of(r.getString(0).split("\n")).stream()).toList()).toList();
@@ -242,11 +243,12 @@ class CsvRecordsTest {
             assertEquals(String.valueOf(0.125 * (s + 1)) + ",1", byPartition.get(s).get(1), "shard " + s + "'s first row");
             assertEquals(sizes[s], lines.metrics().partition(s)[0], "rows of shard " + s);
         }
-        assertNull(CsvMapping.transform(model, df, Map.of("header", "true"), Map.of(), files.subList(0, 2)), "a file left out");
+        assertTrue(CsvMapping.transform(model.tableMapping(), df, Map.of("header", "true"), Map.of(), files.subList(0, 2)).isEmpty(),
+                "a file left out");
         // the partitions travel with spark.serializer: Kryo in conf/spark-defaults.conf
         org.apache.spark.serializer.SerializerInstance kryo = new org.apache.spark.serializer.KryoSerializer(new org.apache.spark.SparkConf())
                 .newInstance();
-        List<List<String>> partitions = CsvFiles.scan(df, files).partitions();
+        List<List<String>> partitions = CsvFiles.scan(df, files).orElseThrow().partitions();
         scala.reflect.ClassTag<Object> any = scala.reflect.ClassTag$.MODULE$.Any();
         for (List<String> p : partitions) {
             assertEquals(p, kryo.deserialize(kryo.serialize(p, any), any));

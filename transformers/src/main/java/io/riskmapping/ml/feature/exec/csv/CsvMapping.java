@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.exec.csv;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.NoSuchElementException;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -29,9 +30,12 @@ import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.ScalaCollections;
 import io.riskmapping.ml.feature.compat.SparkShims;
 import io.riskmapping.ml.feature.core.Lookups;
+import io.riskmapping.ml.feature.core.TableMapping;
+import io.riskmapping.ml.feature.exec.DriftBuckets;
+import io.riskmapping.ml.feature.exec.FileScans;
 
 /**
- * {@link RiskTableMapperModel#transform} of a CSV scan written back as CSV, computed from the CSV
+ * A risk-table model's transform ({@link TableMapping}) of a CSV scan written back as CSV, computed from the CSV
  * parser's records ({@link CsvFiles}) instead of Spark's rows: each record's mapped values are
  * looked up in the model's tables and the record is written again by the univocity writer with the
  * settings Spark's CSV writer uses ({@link CSVOptions#asWriterSettings}, from the given write
@@ -39,7 +43,8 @@ import io.riskmapping.ml.feature.core.Lookups;
  *
  * <p>Applies when {@code handleInvalid} is {@code keep}, every mapped column has a categorical
  * table, and the data is a plain multi-line CSV scan of string columns (see {@link CsvFiles});
- * otherwise {@link #transform} returns null and the caller uses the model's own transform. The
+ * otherwise {@link #transform} finds none and the caller
+ * ({@link io.riskmapping.ml.feature.exec.TransformPaths}) takes the model's own transform. The
  * values are the model's: the table's value of a known category, its default for a null or unseen
  * one; each written as Spark writes a double ({@link Double#toString}). The columns are the
  * model's output schema (each output column in place of a same-named column, else appended).
@@ -98,34 +103,34 @@ public final class CsvMapping {
     }
 
     /**
-     * The model's transform of {@code dataset} as CSV lines; null when that does not apply (see the class comment).
+     * The mapping's transform of {@code dataset} as CSV lines; none when that does not apply (see the class comment).
      *
      * @param writeOptions Spark's CSV write options (e.g. {@code sep}, {@code quote}, {@code header})
-     * @param buckets input column &rarr; its drift buckets, counted as the rows are mapped (see {@link ColumnarMapping.Buckets})
-     * @throws IllegalArgumentException as {@link RiskTableMapperModel#transformSchema} for a missing
+     * @param buckets input column &rarr; its drift buckets, counted as the rows are mapped (see {@link DriftBuckets})
+     * @throws IllegalArgumentException as the model's {@code transformSchema} ({@link TableMapping#outputSchema}) for a missing
      *         input column or a clash of output columns
      */
-    public static Lines transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, String> writeOptions,
-            Map<String, ColumnarMapping.Buckets> buckets) {
-        return transform(model, dataset, writeOptions, buckets, null);
+    public static Optional<Lines> transform(TableMapping spec, Dataset<?> dataset, Map<String, String> writeOptions,
+            Map<String, DriftBuckets> buckets) {
+        return transform(spec, dataset, writeOptions, buckets, null);
     }
 
     /**
-     * As {@link #transform(RiskTableMapperModel, Dataset, Map, Map)}, with one partition of lines
+     * As {@link #transform(TableMapping, Dataset, Map, Map)}, with one partition of lines
      * per file, in the order of {@code files} (each a file of the scan, as a path or URI; all the
-     * scan's files, each once), whatever Spark's partitions of the scan; null also when the
+     * scan's files, each once), whatever Spark's partitions of the scan; none also when the
      * files are not exactly the scan's. A split of several shards is then mapped by one scan.
      */
-    public static Lines transform(RiskTableMapperModel model, Dataset<?> dataset, Map<String, String> writeOptions,
-            Map<String, ColumnarMapping.Buckets> buckets, List<String> files) {
+    public static Optional<Lines> transform(TableMapping spec, Dataset<?> dataset, Map<String, String> writeOptions,
+            Map<String, DriftBuckets> buckets, List<String> files) {
         Dataset<Row> data = dataset.toDF();
-        model.transformSchema(data.schema());
-        if (RiskTableMapperParams.ERROR_INVALID.equals(model.getHandleInvalid())) {
-            return null;
+        spec.outputSchema().apply(data.schema());
+        if (spec.errorOnInvalid()) {
+            return Optional.empty();
         }
         StructType in = data.schema();
-        String[] inputCols = model.getInputCols();
-        String[] outputCols = model.getOutputCols();
+        String[] inputCols = spec.inputCols();
+        String[] outputCols = spec.outputCols();
         // the output columns: the input's, each passed through, then mapped ones in place or appended
         List<String> names = new ArrayList<>(List.of(in.fieldNames()));
         List<Integer> source = new ArrayList<>();
@@ -133,16 +138,16 @@ public final class CsvMapping {
             source.add(c);
         }
         List<RiskTable> tables = new ArrayList<>(Collections.nCopies(names.size(), null));
-        List<ColumnarMapping.Buckets> counted = new ArrayList<>(Collections.nCopies(names.size(), null));
+        List<DriftBuckets> counted = new ArrayList<>(Collections.nCopies(names.size(), null));
         for (int i = 0; i < inputCols.length; i++) {
-            RiskTable t = model.riskTables().get(inputCols[i]);
+            RiskTable t = spec.tables().get(inputCols[i]);
             if (t == null) {
                 continue;
             }
             int from = List.of(in.fieldNames()).indexOf(inputCols[i]);
             if (from < 0 || t.mode() != RiskTable.Mode.CATEGORICAL || !(in.fields()[from].dataType() instanceof StringType)
                     || !t.bins().keySet().stream().allMatch(String.class::isInstance)) {
-                return null;
+                return Optional.empty();
             }
             int j = names.indexOf(outputCols[i]);
             if (j < 0) {
@@ -156,9 +161,9 @@ public final class CsvMapping {
                 counted.set(j, buckets.get(inputCols[i]));
             }
         }
-        CsvFiles.Scan scan = CsvFiles.scan(data, files);
+        CsvFiles.Scan scan = CsvFiles.scan(data, files).orElse(null);
         if (scan == null) {
-            return null;
+            return Optional.empty();
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         int n = names.size();
@@ -170,7 +175,7 @@ public final class CsvMapping {
             column[j] = scan.columns()[source.get(j)];
             RiskTable t = tables.get(j);
             if (t != null) {
-                byColumn[j] = model.broadcasts().of(t.bins(), jsc);
+                byColumn[j] = spec.broadcasts().of(t.bins(), jsc);
                 defaults[j] = t.defaultBin();
             }
         }
@@ -179,10 +184,10 @@ public final class CsvMapping {
                 session.sessionState().conf().sessionLocalTimeZone());
         Metrics metrics = new Metrics(jsc.sc().collectionAccumulator("csv mapping: rows, bad rows, bad column by partition"));
         Mapping mapping = new Mapping(scan, write, scan.plainLines() && plainWrites(scan.options(), write),
-                names.toArray(new String[0]), column, byColumn, defaults, counted.toArray(new ColumnarMapping.Buckets[0]), metrics);
+                names.toArray(new String[0]), column, byColumn, defaults, counted.toArray(new DriftBuckets[0]), metrics);
         JavaRDD<InternalRow> lines = jsc.parallelize(scan.partitions(), Math.max(1, scan.partitions().size())).mapPartitions(mapping);
         StructType text = new StructType().add("value", DataTypes.StringType, false);
-        return new Lines(SparkShims.get().internalCreateDataFrame(session, lines.rdd(), text), metrics);
+        return Optional.of(new Lines(SparkShims.get().internalCreateDataFrame(session, lines.rdd(), text), metrics));
     }
 
     /**
@@ -220,11 +225,11 @@ public final class CsvMapping {
         private final int[] column;
         private final Broadcast<Lookups.Table>[] tables;
         private final double[] defaults;
-        private final ColumnarMapping.Buckets[] buckets;
+        private final DriftBuckets[] buckets;
         private final Metrics metrics;
 
         Mapping(CsvFiles.Scan scan, CSVOptions write, boolean plainOut, String[] header, int[] column, Broadcast<Lookups.Table>[] tables,
-                double[] defaults, ColumnarMapping.Buckets[] buckets, Metrics metrics) {
+                double[] defaults, DriftBuckets[] buckets, Metrics metrics) {
             this.scan = scan;
             this.write = write;
             this.plainOut = plainOut;
