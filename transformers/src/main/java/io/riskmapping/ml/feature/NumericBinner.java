@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
 import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.MonotonicBins;
+import io.riskmapping.ml.feature.core.NumericBinning;
 
 /**
  * Binning of numeric columns: learns bin edges per input column and gives a
@@ -179,11 +181,12 @@ public class NumericBinner extends Estimator<NumericBinnerModel> implements Nume
                 throw new IllegalArgumentException("unknown method '" + method + "'");
         }
 
-        List<BinCounts> counts = NumericBinning.countBins(df, x, splits, y);
+        List<NumericBinning.Counts> counts = NumericBinning.countBins(df, x, splits, y);
         List<NumericBinnerModel.Bins> bins = new ArrayList<>();
         for (int i = 0; i < in.length; i++) {
             MonotonicBins.Merged m = MonotonicBins.apply(splits.get(i), counts.get(i), getMonotonic());
-            bins.add(new NumericBinnerModel.Bins(in[i], method, m.direction(), m.splits(), m.counts()));
+            BinCounts merged = new BinCounts(m.counts().rows(), m.counts().events(), m.counts().nonEvents());
+            bins.add(new NumericBinnerModel.Bins(in[i], method, m.direction(), m.splits(), merged));
         }
         NumericBinnerModel model = new NumericBinnerModel(uid, bins);
         copyValues(model, ParamMap.empty());

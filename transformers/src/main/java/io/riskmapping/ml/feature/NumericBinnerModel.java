@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.ml.feature.core.ModelData;
+import io.riskmapping.ml.feature.core.NumericBinning;
 
 /**
  * A fitted {@link NumericBinner}: adds one double column per input column (by default

@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import io.riskmapping.ml.feature.core.MonotonicBins;
 import io.riskmapping.ml.feature.core.SchemaChecks;
 
 /**
@@ -41,13 +42,13 @@ public interface NumericBinnerParams extends Params {
     String TREE = "tree";
 
     /** {@code monotonic}: no constraint. */
-    String NONE = "none";
+    String NONE = MonotonicBins.NONE;
     /** {@code monotonic}: the event rate does not decrease from bin to bin. */
-    String INCREASING = "increasing";
+    String INCREASING = MonotonicBins.INCREASING;
     /** {@code monotonic}: the event rate does not increase from bin to bin. */
-    String DECREASING = "decreasing";
+    String DECREASING = MonotonicBins.DECREASING;
     /** {@code monotonic}: the direction whose merged binning keeps more bins (increasing on a tie). */
-    String AUTO = "auto";
+    String AUTO = MonotonicBins.AUTO;
 
     /** Suffix of the default output column: {@code <input>_bin}. */
     String OUTPUT_SUFFIX = "_bin";

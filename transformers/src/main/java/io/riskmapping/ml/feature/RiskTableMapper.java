@@ -24,6 +24,8 @@ import org.apache.spark.sql.types.StructType;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.core.FitCounts;
+import io.riskmapping.ml.feature.core.OutOfFold;
+import io.riskmapping.ml.feature.core.Smoothing;
 import io.riskmapping.ml.feature.exec.CountSources;
 
 /**
@@ -115,11 +117,12 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override
     public RiskTableMapperModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        FitStatistics stats = statistics(CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
-                getMaxUniqueThreshold(), getSmoothFactor()));
+        FitCounts counts = CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
+                getMaxUniqueThreshold(), getSmoothFactor());
+        FitStatistics stats = statistics(counts);
         RiskTableMap tables = tables(stats, getCountThreshold());
         List<RiskTableMap> folds = getNumFolds() >= 2
-                ? OutOfFold.fit(dataset, tables, stats, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), getSmoothFactor(), getCountThreshold())
+                ? OutOfFold.fit(dataset, tables, counts, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), getSmoothFactor(), getCountThreshold())
                 : null;
         RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds);
         copyValues(model, ParamMap.empty());
@@ -165,11 +168,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
      * @param m      the integer pseudo-count {@code floor(N * smoothFactor)}
      */
     public static double risk(long n, long k, double prior, long m, int countThreshold) {
-        if (n < countThreshold) {
-            return prior;
-        }
-        double r = (double) k / n;
-        return (n * r + m * prior) / (n + m);
+        return Smoothing.risk(n, k, prior, m, countThreshold);
     }
 
     /** Saves the params only (docs/persistence.md). */

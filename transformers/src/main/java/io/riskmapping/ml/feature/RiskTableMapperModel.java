@@ -41,6 +41,7 @@ import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.core.KeyColumns;
 import io.riskmapping.ml.feature.core.Lookups;
 import io.riskmapping.ml.feature.core.ModelData;
+import io.riskmapping.ml.feature.core.OutOfFold;
 import io.riskmapping.ml.feature.core.TableMapping;
 
 /**

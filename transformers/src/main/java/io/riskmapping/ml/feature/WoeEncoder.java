@@ -40,6 +40,7 @@ import org.apache.spark.sql.types.StructType;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.SparkShims;
 import io.riskmapping.ml.feature.core.KeyColumns;
+import io.riskmapping.ml.feature.core.WoeCounts;
 
 /**
  * Weight-of-evidence encoding with uncertainty: learns, per input column and event class, the WOE

@@ -44,6 +44,7 @@ import io.riskmapping.ml.feature.core.KeyColumns;
 import io.riskmapping.ml.feature.core.Lookups;
 import io.riskmapping.ml.feature.core.ModelData;
 import io.riskmapping.ml.feature.core.SchemaChecks;
+import io.riskmapping.ml.feature.core.WoeCounts;
 
 /**
  * A fitted weight-of-evidence encoding. Transform replaces each input column with its WOE (binary
@@ -132,7 +133,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
             }
             return t;
         }
-        return counts(column, eventClass).table(z);
+        return table(counts(column, eventClass), z);
     }
 
     @Override
@@ -179,9 +180,31 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         throw new IllegalArgumentException("no WOE table for column '" + column + "' and class '" + eventClass + "'");
     }
 
+    /** The statistics of one column's counts for one event class. */
+    private static WoeStatistics.Field statistics(WoeCounts c, double z) {
+        return WoeStatistics.compute(c.bins(), c.events(), c.nonEvents(), z);
+    }
+
+    /** The scoring table: every category (merged ones with the {@code __other__} bin's values) and the null bin. */
+    private static WoeTable table(WoeCounts c, double z) {
+        WoeStatistics.Field f = statistics(c, z);
+        Map<Object, WoeStatistics.Bin> byKey = new LinkedHashMap<>();
+        f.bins().forEach(b -> byKey.put(b.key(), b));
+        Map<Object, Double> woe = new LinkedHashMap<>();
+        Map<Object, Double> se = new LinkedHashMap<>();
+        for (Object k : c.categories().keySet()) {
+            WoeStatistics.Bin b = byKey.get(c.others().contains(k) ? WoeCounts.OTHER : k);
+            woe.put(k, b.woe());
+            se.put(k, b.se());
+        }
+        WoeStatistics.Bin nullBin = byKey.get(null);
+        return new WoeTable(c.column(), c.mode(), c.eventClass(), c.prior(), woe, se, nullBin == null ? null : nullBin.woe(),
+                nullBin == null ? null : nullBin.se());
+    }
+
     /** The statistics of one column for one event class (bins in key order, {@code __other__}, then the null bin). */
     public WoeStatistics.Field statistics(String column, String eventClass) {
-        return counts(column, eventClass).statistics(z());
+        return statistics(counts(column, eventClass), z());
     }
 
     /** The {@code woe_table_map} artifact: one table per column and event class. */
@@ -191,7 +214,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         }
         List<WoeTable> tables = new ArrayList<>();
         double z = z();
-        counts.forEach(c -> tables.add(c.table(z)));
+        counts.forEach(c -> tables.add(table(c, z)));
         return new WoeTableMap(tables);
     }
 
@@ -318,7 +341,7 @@ public class WoeEncoderModel extends Model<WoeEncoderModel> implements WoeEncode
         List<Row> rows = new ArrayList<>();
         double z = z();
         for (WoeCounts c : requireCounts()) {
-            WoeStatistics.Field f = c.statistics(z);
+            WoeStatistics.Field f = statistics(c, z);
             for (WoeStatistics.Bin b : f.bins()) {
                 rows.add(RowFactory.create(c.column(), c.eventClass(), "category", b.key() == null ? null : keyText(b.key()), b.key() == null,
                         b.events() + b.nonEvents(), b.events(), b.nonEvents(), b.eventRate(), b.woe(), b.se(), b.ciLower(), b.ciUpper(),

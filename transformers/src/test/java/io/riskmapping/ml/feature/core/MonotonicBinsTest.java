@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
-
 /** The pool-adjacent-violators merge on hand-made counts (no Spark). */
 class MonotonicBinsTest {
 
@@ -16,7 +14,7 @@ class MonotonicBinsTest {
     static final double POS = Double.POSITIVE_INFINITY;
 
     /** Ten bins of 100 labelled rows with these events, edges 1 .. 9, and a missing bin of 5 rows (1 event, 3 non-events). */
-    static BinCounts tenBins(long... events) {
+    static NumericBinning.Counts tenBins(long... events) {
         long[] rows = new long[11];
         long[] e = new long[11];
         long[] n = new long[11];
@@ -28,7 +26,7 @@ class MonotonicBinsTest {
         rows[10] = 5;
         e[10] = 1;
         n[10] = 3;
-        return new BinCounts(rows, e, n);
+        return new NumericBinning.Counts(rows, e, n);
     }
 
     static final double[] TEN_SPLITS = {NEG, 1, 2, 3, 4, 5, 6, 7, 8, 9, POS};
@@ -41,7 +39,7 @@ class MonotonicBinsTest {
      */
     @Test
     void poolsAdjacentViolatorsIntoTheHandComputedBlocks() {
-        BinCounts counts = tenBins(10, 30, 20, 40, 50, 45, 70, 60, 80, 90);
+        NumericBinning.Counts counts = tenBins(10, 30, 20, 40, 50, 45, 70, 60, 80, 90);
         MonotonicBins.Merged up = MonotonicBins.apply(TEN_SPLITS, counts, "increasing");
         assertArrayEquals(new double[] {NEG, 1, 3, 4, 6, 8, 9, POS}, up.splits());
         assertArrayEquals(new long[] {100, 200, 100, 200, 200, 100, 100, 5}, up.counts().rows());
@@ -61,7 +59,7 @@ class MonotonicBinsTest {
 
     @Test
     void autoPicksDecreasingWhenItKeepsMoreBins() {
-        BinCounts counts = tenBins(90, 80, 60, 70, 45, 50, 40, 20, 30, 10);
+        NumericBinning.Counts counts = tenBins(90, 80, 60, 70, 45, 50, 40, 20, 30, 10);
         MonotonicBins.Merged auto = MonotonicBins.apply(TEN_SPLITS, counts, "auto");
         assertEquals("decreasing", auto.direction());
         // 60 < 70 -> pool 2-3; 45 < 50 -> pool 4-5; 20 < 30 -> pool 7-8
@@ -76,20 +74,20 @@ class MonotonicBinsTest {
     @Test
     void binsWithoutLabelledRowsJoinANeighbourAndBreakNothing() {
         double[] splits = {NEG, 0, 1, 2, 3, POS};
-        BinCounts counts = new BinCounts(new long[] {0, 10, 3, 10, 10, 4}, new long[] {0, 2, 0, 1, 5, 1}, new long[] {0, 8, 0, 9, 5, 2});
+        NumericBinning.Counts counts = new NumericBinning.Counts(new long[] {0, 10, 3, 10, 10, 4}, new long[] {0, 2, 0, 1, 5, 1}, new long[] {0, 8, 0, 9, 5, 2});
         MonotonicBins.Merged up = MonotonicBins.apply(splits, counts, "increasing");
         assertArrayEquals(new double[] {NEG, 3, POS}, up.splits());
-        assertEquals(new BinCounts(new long[] {23, 10, 4}, new long[] {3, 5, 1}, new long[] {17, 5, 2}), up.counts());
+        assertCounts(new long[] {23, 10, 4}, new long[] {3, 5, 1}, new long[] {17, 5, 2}, up.counts());
         MonotonicBins.Merged down = MonotonicBins.apply(splits, counts, "decreasing");
         assertArrayEquals(new double[] {NEG, POS}, down.splits());
-        assertEquals(new BinCounts(new long[] {33, 4}, new long[] {8, 1}, new long[] {22, 2}), down.counts());
+        assertCounts(new long[] {33, 4}, new long[] {8, 1}, new long[] {22, 2}, down.counts());
         assertEquals("increasing", MonotonicBins.apply(splits, counts, "auto").direction());
     }
 
     @Test
     void equalRatesStayAndTiesGoToIncreasing() {
         double[] splits = {NEG, 5, POS};
-        BinCounts flat = new BinCounts(new long[] {10, 20, 0}, new long[] {2, 4, 0}, new long[] {8, 16, 0});
+        NumericBinning.Counts flat = new NumericBinning.Counts(new long[] {10, 20, 0}, new long[] {2, 4, 0}, new long[] {8, 16, 0});
         MonotonicBins.Merged auto = MonotonicBins.apply(splits, flat, "auto");
         assertArrayEquals(splits, auto.splits());
         assertEquals("increasing", auto.direction());
@@ -98,7 +96,7 @@ class MonotonicBinsTest {
     @Test
     void withoutAnyLabelledRowEverythingIsOneBin() {
         double[] splits = {NEG, 5, 7, POS};
-        BinCounts unlabelled = new BinCounts(new long[] {3, 0, 2, 1}, new long[] {0, 0, 0, 0}, new long[] {0, 0, 0, 0});
+        NumericBinning.Counts unlabelled = new NumericBinning.Counts(new long[] {3, 0, 2, 1}, new long[] {0, 0, 0, 0}, new long[] {0, 0, 0, 0});
         MonotonicBins.Merged up = MonotonicBins.apply(splits, unlabelled, "increasing");
         assertArrayEquals(new double[] {NEG, POS}, up.splits());
         assertArrayEquals(new long[] {5, 1}, up.counts().rows());
@@ -111,7 +109,7 @@ class MonotonicBinsTest {
         long events = 1_000_000_000_000_000_000L;
         assertEquals(1.0 / 3, (double) events / labelled, 0.0);
         double[] splits = {NEG, 5, POS};
-        BinCounts counts = new BinCounts(new long[] {3, labelled, 0}, new long[] {1, events, 0}, new long[] {2, labelled - events, 0});
+        NumericBinning.Counts counts = new NumericBinning.Counts(new long[] {3, labelled, 0}, new long[] {1, events, 0}, new long[] {2, labelled - events, 0});
         assertEquals(3, MonotonicBins.apply(splits, counts, "increasing").splits().length, "the right rate is higher: no merge");
         assertEquals(2, MonotonicBins.apply(splits, counts, "decreasing").splits().length);
     }
@@ -119,9 +117,15 @@ class MonotonicBinsTest {
     @Test
     void noneLeavesTheBinsAndAConstraintNeedsEvents() {
         double[] splits = {NEG, 5, POS};
-        BinCounts noLabel = new BinCounts(new long[] {1, 2, 3}, null, null);
+        NumericBinning.Counts noLabel = new NumericBinning.Counts(new long[] {1, 2, 3}, null, null);
         MonotonicBins.Merged none = MonotonicBins.apply(splits, noLabel, "none");
         assertSame(splits, none.splits());
         assertThrows(IllegalArgumentException.class, () -> MonotonicBins.apply(splits, noLabel, "increasing"));
+    }
+
+    private static void assertCounts(long[] rows, long[] events, long[] nonEvents, NumericBinning.Counts actual) {
+        assertArrayEquals(rows, actual.rows());
+        assertArrayEquals(events, actual.events());
+        assertArrayEquals(nonEvents, actual.nonEvents());
     }
 }

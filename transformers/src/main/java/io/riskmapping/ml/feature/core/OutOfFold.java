@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -25,7 +25,6 @@ import org.apache.spark.sql.types.DataTypes;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
-import io.riskmapping.ml.feature.core.KeyColumns;
 
 /**
  * Out-of-fold (cross-fitted) tables for encoding the train split, as scikit-learn's
@@ -35,20 +34,20 @@ import io.riskmapping.ml.feature.core.KeyColumns;
  * <p>For fold j, with {@code N_j, K_j} the fit rows and events outside fold j: prior
  * {@code p_j = K_j / N_j}, pseudo-count {@code m_j = floor(N_j * smoothFactor)}, and for a
  * category with {@code n_j, k_j} fit rows and events outside fold j the usual
- * {@link RiskTableMapper#risk} formula; a category with no fit row outside fold j gets {@code p_j}.
+ * {@link Smoothing#risk} formula; a category with no fit row outside fold j gets {@code p_j}.
  * Which columns are mapped, and their mode, come from the full-data fit.
  *
  * <p>Folds: the integer {@code foldCol} when set (values 0 .. k-1, else the query fails naming the
  * value), else {@code pmod(xxhash64(every column, seed), k)}: deterministic for a seed, whatever
  * the partitioning. One extra aggregation over the train split, keyed by fold.
  */
-final class OutOfFold {
+public final class OutOfFold {
 
     private OutOfFold() {
     }
 
     /** Each row's fold, 0 .. k-1. */
-    static Column fold(Dataset<Row> df, String foldCol, int k, long seed) {
+    public static Column fold(Dataset<Row> df, String foldCol, int k, long seed) {
         if (foldCol != null) {
             Column f = KeyColumns.quoted(foldCol).cast(DataTypes.IntegerType);
             return when(f.isNull().or(f.lt(0)).or(f.geq(k)),
@@ -65,7 +64,7 @@ final class OutOfFold {
     }
 
     /** One table map per fold (index = fold), for the columns of {@code full}. */
-    static List<RiskTableMap> fit(Dataset<?> data, RiskTableMap full, FitStatistics stats, String labelCol, String foldCol,
+    public static List<RiskTableMap> fit(Dataset<?> data, RiskTableMap full, FitCounts stats, String labelCol, String foldCol,
             int k, long seed, double smoothFactor, int countThreshold) {
         Dataset<Row> df = data.toDF();
         List<RiskTable> tables = full.list();
@@ -111,8 +110,8 @@ final class OutOfFold {
                 }
             }
         }
-        Map<String, FieldStatistics> fieldStats = new HashMap<>();
-        for (FieldStatistics fs : stats.fields()) {
+        Map<String, FitCounts.Field> fieldStats = new HashMap<>();
+        for (FitCounts.Field fs : stats.fields()) {
             fieldStats.put(fs.column(), fs);
         }
         List<RiskTableMap> out = new ArrayList<>();
@@ -132,7 +131,7 @@ final class OutOfFold {
                     long[] own = inFold.get(j).get(i).getOrDefault(e.getKey(), new long[2]);
                     long rest = e.getValue()[0] - own[0];
                     if (rest > 0) {
-                        bins.put(e.getKey(), RiskTableMapper.risk(rest, e.getValue()[1] - own[1], prior, m, countThreshold));
+                        bins.put(e.getKey(), Smoothing.risk(rest, e.getValue()[1] - own[1], prior, m, countThreshold));
                     }
                 }
                 foldTables.add(new RiskTable(t.varName(), t.mode(), prior, bins));

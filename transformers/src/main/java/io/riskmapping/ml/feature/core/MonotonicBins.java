@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
-
 /**
- * The monotonic constraint of {@link NumericBinner}: merges adjacent value bins until the event
+ * The monotonic constraint of numeric binning ({@code NumericBinner}): merges adjacent value bins until the event
  * rate is monotone, pool-adjacent-violators style, on the driver from the per-bin counts of the
  * fit (no pass over the data: a merged bin's counts are the sums of its parts).
  *
@@ -22,11 +20,17 @@ import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
  * only on the counts: fitting the same data twice gives the same bins. Merging two bins drops the
  * split between them; the missing bin (the last one) is kept as it is.
  */
-final class MonotonicBins {
+public final class MonotonicBins {
+
+    /** The constraints ({@code monotonic}'s values). */
+    public static final String NONE = "none";
+    public static final String INCREASING = "increasing";
+    public static final String DECREASING = "decreasing";
+    public static final String AUTO = "auto";
 
     /** A binning after the constraint: its splits, counts (missing bin last) and the direction applied. */
-    record Merged(double[] splits, BinCounts counts, String direction) {
-        int valueBins() {
+    public record Merged(double[] splits, NumericBinning.Counts counts, String direction) {
+        public int valueBins() {
             return splits.length - 1;
         }
     }
@@ -41,15 +45,15 @@ final class MonotonicBins {
      * @param splits  the bin edges, from -Infinity to +Infinity
      * @param counts  per bin, the value bins then the missing bin; events are needed unless "none"
      */
-    static Merged apply(double[] splits, BinCounts counts, String monotonic) {
+    public static Merged apply(double[] splits, NumericBinning.Counts counts, String monotonic) {
         switch (monotonic) {
-            case NumericBinnerParams.NONE:
-                return new Merged(splits, counts, NumericBinnerParams.NONE);
-            case NumericBinnerParams.INCREASING:
+            case NONE:
+                return new Merged(splits, counts, NONE);
+            case INCREASING:
                 return merge(splits, counts, true);
-            case NumericBinnerParams.DECREASING:
+            case DECREASING:
                 return merge(splits, counts, false);
-            case NumericBinnerParams.AUTO:
+            case AUTO:
                 Merged up = merge(splits, counts, true);
                 Merged down = merge(splits, counts, false);
                 return down.valueBins() > up.valueBins() ? down : up;
@@ -59,7 +63,7 @@ final class MonotonicBins {
     }
 
     /** One direction of the pool-adjacent-violators merge. */
-    static Merged merge(double[] splits, BinCounts counts, boolean increasing) {
+    static Merged merge(double[] splits, NumericBinning.Counts counts, boolean increasing) {
         if (!counts.hasLabel()) {
             throw new IllegalArgumentException("a monotonic constraint needs event counts (a label column)");
         }
@@ -118,7 +122,7 @@ final class MonotonicBins {
         r[m] = rows[k];
         e[m] = events[k];
         n[m] = nonEvents[k];
-        return new Merged(merged, new BinCounts(r, e, n), increasing ? NumericBinnerParams.INCREASING : NumericBinnerParams.DECREASING);
+        return new Merged(merged, new NumericBinning.Counts(r, e, n), increasing ? INCREASING : DECREASING);
     }
 
     /** Compares {@code a.events / a.labelled} with {@code b.events / b.labelled} exactly (both labelled &gt; 0). */

@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.riskmapping.artifacts.RiskTable;
-import io.riskmapping.artifacts.WoeTable;
 
 /**
  * The counts of one field for one event class, as the fit found them: per category the events and
  * non-events, the categories merged into {@code __other__}, and the null bin. The model keeps these
- * (not finished numbers), so statistics and tables are always derived from the same counts.
+ * (not finished numbers), so statistics and tables ({@code WoeEncoderModel}) are always derived
+ * from the same counts.
  *
  * @param column     the input column
  * @param mode       categorical or numeric keys
@@ -26,18 +26,18 @@ import io.riskmapping.artifacts.WoeTable;
  * @param events     all fit events {@code B} of this class
  * @param nonEvents  all fit non-events {@code G}
  */
-record WoeCounts(String column, RiskTable.Mode mode, String eventClass, Map<Object, long[]> categories, Set<Object> others,
+public record WoeCounts(String column, RiskTable.Mode mode, String eventClass, Map<Object, long[]> categories, Set<Object> others,
         long[] nulls, long events, long nonEvents) implements Serializable {
 
-    static final String OTHER = "__other__";
+    public static final String OTHER = "__other__";
 
-    WoeCounts {
+    public WoeCounts {
         categories = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(categories)));
         others = Set.copyOf(others);
     }
 
     /** The bins: kept categories, {@code __other__} (merged), and the null bin (key null), in that order. */
-    Map<Object, long[]> bins() {
+    public Map<Object, long[]> bins() {
         Map<Object, long[]> bins = new LinkedHashMap<>();
         long[] other = new long[2];
         for (Map.Entry<Object, long[]> e : categories.entrySet()) {
@@ -58,36 +58,15 @@ record WoeCounts(String column, RiskTable.Mode mode, String eventClass, Map<Obje
     }
 
     /** The event rate of the fit rows. */
-    double prior() {
+    public double prior() {
         return (double) events / (events + nonEvents);
-    }
-
-    WoeStatistics.Field statistics(double z) {
-        return WoeStatistics.compute(bins(), events, nonEvents, z);
-    }
-
-    /** The scoring table: every category (merged ones with the {@code __other__} bin's values) and the null bin. */
-    WoeTable table(double z) {
-        WoeStatistics.Field f = statistics(z);
-        Map<Object, WoeStatistics.Bin> byKey = new LinkedHashMap<>();
-        f.bins().forEach(b -> byKey.put(b.key(), b));
-        Map<Object, Double> woe = new LinkedHashMap<>();
-        Map<Object, Double> se = new LinkedHashMap<>();
-        for (Object c : categories.keySet()) {
-            WoeStatistics.Bin b = byKey.get(others.contains(c) ? OTHER : c);
-            woe.put(c, b.woe());
-            se.put(c, b.se());
-        }
-        WoeStatistics.Bin nullBin = byKey.get(null);
-        return new WoeTable(column, mode, eventClass, prior(), woe, se, nullBin == null ? null : nullBin.woe(),
-                nullBin == null ? null : nullBin.se());
     }
 
     /**
      * The categories to merge into {@code __other__}: beyond the {@code maxCategories} most frequent,
      * or beyond the smallest top set covering {@code share} of the non-null rows (ties broken by key).
      */
-    static List<Object> othersOf(Map<Object, long[]> categories, int maxCategories, double share) {
+    public static List<Object> othersOf(Map<Object, long[]> categories, int maxCategories, double share) {
         List<Map.Entry<Object, long[]>> byCount = new ArrayList<>(new TreeMap<>(categories).entrySet());
         byCount.sort((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]));
         long total = 0;

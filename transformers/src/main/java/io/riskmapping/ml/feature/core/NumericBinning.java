@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature;
+package io.riskmapping.ml.feature.core;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -31,18 +31,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
-import io.riskmapping.ml.feature.NumericBinnerModel.BinCounts;
-import io.riskmapping.ml.feature.core.KeyColumns;
-import io.riskmapping.ml.feature.core.RiskTableAggregation;
 
 /**
- * The Spark side of {@link NumericBinner}: the statistics pass, the four ways to find bin edges
- * (each on Spark's own algorithm), the one-pass bin counts, and the native bin expression shared
- * with {@link NumericBinnerModel}.
+ * The Spark side of numeric binning ({@code NumericBinner}): the statistics pass, the four ways to
+ * find bin edges (each on Spark's own algorithm), the one-pass bin counts, and the native bin
+ * expression shared with {@code NumericBinnerModel}.
  */
-final class NumericBinning {
+public final class NumericBinning {
 
-    /** Classes of {@link RiskTableAggregation#labelClass}: 0 and 1 are fitted, 2 is invalid. */
+    /** Classes of {@link KeyColumns#labelClass}: 0 and 1 are fitted, 2 is invalid. */
     static final int NON_EVENT = 0;
     static final int EVENT = 1;
     static final int INVALID = KeyColumns.INVALID;
@@ -56,16 +53,29 @@ final class NumericBinning {
     private NumericBinning() {
     }
 
+    /**
+     * Rows, events (label 1) and non-events (label 0) per bin of one column: the value bins in
+     * order, then the missing bin; {@code events} and {@code nonEvents} null when no label was used.
+     * The stage hands them on as its public {@code NumericBinnerModel.BinCounts}.
+     */
+    public record Counts(long[] rows, long[] events, long[] nonEvents) {
+        /** True when events were counted (a label column was used). */
+        public boolean hasLabel() {
+            return events != null;
+        }
+
+    }
+
     /** What the statistics pass found for one column (over its numeric values). */
-    record ColumnStats(double min, double max, long values, long labelledValues) {
+    public record ColumnStats(double min, double max, long values, long labelledValues) {
     }
 
     /** Per-column statistics, and the labelled rows (label 0 or 1) of the data. */
-    record Stats(List<ColumnStats> columns, long rows, long labelledRows) {
+    public record Stats(List<ColumnStats> columns, long rows, long labelledRows) {
     }
 
-    /** An input column as a double: {@link MissingValueImputer#asNumber}, so null, NaN, infinities and non-numeric text are null. */
-    static Column number(Dataset<Row> df, String column) {
+    /** An input column as a double: {@link KeyColumns#asNumber}, so null, NaN, infinities and non-numeric text are null. */
+    public static Column number(Dataset<Row> df, String column) {
         return KeyColumns.asNumber(KeyColumns.quoted(column), df.schema().apply(column).dataType());
     }
 
@@ -77,7 +87,7 @@ final class NumericBinning {
      * @throws IllegalArgumentException for a label value outside {0, 1, -1, null} (naming it) and for
      *         a column with no numeric value
      */
-    static Stats stats(Dataset<Row> df, String[] in, Column[] x, String labelCol, Column labelClass) {
+    public static Stats stats(Dataset<Row> df, String[] in, Column[] x, String labelCol, Column labelClass) {
         Column labelled = labelClass == null ? lit(false) : labelClass.isin(NON_EVENT, EVENT);
         List<Column> aggs = new ArrayList<>();
         aggs.add(count(lit(1)));
@@ -110,7 +120,7 @@ final class NumericBinning {
     }
 
     /** Method "uniform": {@code k} equal-width bins between the minimum and the maximum (one bin when they are equal). */
-    static double[] uniform(ColumnStats s, int k) {
+    public static double[] uniform(ColumnStats s, int k) {
         TreeSet<Double> inner = new TreeSet<>();
         for (int i = 1; i < k; i++) {
             double v = s.min() + (s.max() - s.min()) * i / k;
@@ -122,7 +132,7 @@ final class NumericBinning {
     }
 
     /** Method "quantile": Spark's {@link QuantileDiscretizer} on every column in one pass (its deduplicated splits). */
-    static List<double[]> quantile(Dataset<Row> df, Column[] x, int k) {
+    public static List<double[]> quantile(Dataset<Row> df, Column[] x, int k) {
         Column[] named = new Column[x.length];
         String[] inCols = new String[x.length];
         String[] outCols = new String[x.length];
@@ -137,7 +147,7 @@ final class NumericBinning {
     }
 
     /** Method "kmeans": Spark's {@link KMeans} ({@code k}, {@code seed}) on the column's values; edges halfway between sorted centres. */
-    static double[] kmeans(Dataset<Row> df, Column x, int k, long seed) {
+    public static double[] kmeans(Dataset<Row> df, Column x, int k, long seed) {
         Dataset<Row> values = new VectorAssembler().setInputCols(new String[] {"x"}).setOutputCol("features")
                 .transform(df.select(x.as("x")).where(col("x").isNotNull()));
         KMeansModel model = new KMeans().setK(k).setSeed(seed).setFeaturesCol("features").fit(values);
@@ -159,13 +169,13 @@ final class NumericBinning {
 
     /**
      * Method "tree": a Spark decision tree of the 0/1 label on the column's labelled values
-     * (variance impurity: the same splits as Gini for a 0/1 label; see {@link NumericBinner}); edges
+     * (variance impurity: the same splits as Gini for a 0/1 label; see {@code NumericBinner}); edges
      * at the thresholds of its internal nodes.
      *
      * @param numBins         depth {@code ceil(log2(numBins))}
      * @param minInstances    Spark's {@code minInstancesPerNode}
      */
-    static double[] tree(Dataset<Row> df, Column x, Column labelClass, int numBins, int minInstances, long seed) {
+    public static double[] tree(Dataset<Row> df, Column x, Column labelClass, int numBins, int minInstances, long seed) {
         Dataset<Row> labelled = df.select(x.as("x"), labelClass.cast(DataTypes.DoubleType).as("y"))
                 .where(col("x").isNotNull().and(col("y").isin(NON_EVENT, EVENT)));
         Dataset<Row> features = new VectorAssembler().setInputCols(new String[] {"x"}).setOutputCol("features").transform(labelled);
@@ -178,12 +188,12 @@ final class NumericBinning {
     }
 
     /** {@code ceil(log2(numBins))}, at most Spark's limit of 30. */
-    static int treeDepth(int numBins) {
+    public static int treeDepth(int numBins) {
         return Math.min(TREE_MAX_DEPTH, 32 - Integer.numberOfLeadingZeros(numBins - 1));
     }
 
     /** {@code max(1, ceil(minBinFraction * labelledValues))}. */
-    static int minInstances(double minBinFraction, long labelledValues) {
+    public static int minInstances(double minBinFraction, long labelledValues) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (long) Math.ceil(minBinFraction * labelledValues)));
     }
 
@@ -213,7 +223,7 @@ final class NumericBinning {
      *
      * @param labelClass the label as a class, or null: then the counts have no events
      */
-    static List<BinCounts> countBins(Dataset<Row> df, Column[] x, List<double[]> splits, Column labelClass) {
+    public static List<Counts> countBins(Dataset<Row> df, Column[] x, List<double[]> splits, Column labelClass) {
         List<Column> structs = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             structs.add(struct(lit(i).as("f"), bin(x[i], splits.get(i)).cast(DataTypes.IntegerType).as("b")));
@@ -235,9 +245,9 @@ final class NumericBinning {
             c[1][b] = r.getLong(3);
             c[2][b] = r.getLong(4);
         }
-        List<BinCounts> result = new ArrayList<>();
+        List<Counts> result = new ArrayList<>();
         for (long[][] c : counts) {
-            result.add(labelClass == null ? new BinCounts(c[0], null, null) : new BinCounts(c[0], c[1], c[2]));
+            result.add(labelClass == null ? new Counts(c[0], null, null) : new Counts(c[0], c[1], c[2]));
         }
         return result;
     }
@@ -250,7 +260,7 @@ final class NumericBinning {
      * @param x       a finite double or null ({@link #number})
      * @param splits  -Infinity, the inner edges in increasing order, +Infinity
      */
-    static Column bin(Column x, double[] splits) {
+    public static Column bin(Column x, double[] splits) {
         int k = splits.length - 1;
         return when(x.isNull(), lit((double) k)).otherwise(search(x, splits, 0, k - 1));
     }
