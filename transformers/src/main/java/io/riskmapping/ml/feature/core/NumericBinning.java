@@ -188,7 +188,7 @@ public final class NumericBinning {
     }
 
     /** {@code ceil(log2(numBins))}, at most Spark's limit of 30. */
-    public static int treeDepth(int numBins) {
+    static int treeDepth(int numBins) {
         return Math.min(TREE_MAX_DEPTH, 32 - Integer.numberOfLeadingZeros(numBins - 1));
     }
 

@@ -92,12 +92,12 @@ public final class CsvFiles {
      * open them with, the number of columns of its schema, and for each column of the DataFrame it
      * was found under, that column's index in a record.
      */
-    public record Scan(List<List<String>> partitions, CSVOptions options, Broadcast<SerializableConfiguration> conf, int width,
+    record Scan(List<List<String>> partitions, CSVOptions options, Broadcast<SerializableConfiguration> conf, int width,
             int[] columns, boolean plainLines) implements java.io.Serializable {
     }
 
     /** The CSV scan under {@code data}, or none when {@code data} is not a plain multi-line CSV scan of string columns. */
-    public static Optional<Scan> scan(Dataset<Row> data) {
+    static Optional<Scan> scan(Dataset<Row> data) {
         return scan(data, null);
     }
 
@@ -105,7 +105,7 @@ public final class CsvFiles {
      * As {@link #scan(Dataset)}; when {@code order} is not null, one partition per file in that
      * order (paths or URIs, compared by their path), or none unless they are exactly the scan's files.
      */
-    public static Optional<Scan> scan(Dataset<Row> data, List<String> order) {
+    static Optional<Scan> scan(Dataset<Row> data, List<String> order) {
         if (!Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
             return Optional.empty();
         }

@@ -45,11 +45,11 @@ public final class ParquetBatches {
      * A Parquet scan and, for each column of the DataFrame it was found under, that column's index
      * in the scan's batches.
      */
-    public record Scan(FileSourceScanExec exec, int[] columns) {
+    record Scan(FileSourceScanExec exec, int[] columns) {
     }
 
     /** The Parquet scan under {@code data}, or none when {@code data} is not a plain Parquet scan. */
-    public static Optional<Scan> scan(Dataset<Row> data) {
+    static Optional<Scan> scan(Dataset<Row> data) {
         if (VECTOR_DICTIONARY == null || PARQUET_DICTIONARY == null
                 || !Boolean.parseBoolean(data.sparkSession().conf().get(ENABLED, "true"))) {
             return Optional.empty();
@@ -64,14 +64,14 @@ public final class ParquetBatches {
      * wrapper, which decodes, and the Parquet dictionary inside, whose identity says which column
      * chunk the ids belong to. Null when the vector's dictionary is not Parquet's.
      */
-    public record Ids(Dictionary decoder, org.apache.parquet.column.Dictionary identity) {
+    record Ids(Dictionary decoder, org.apache.parquet.column.Dictionary identity) {
         /** The number of ids (0 .. size - 1). */
-        public int size() {
+        int size() {
             return identity.getMaxId() + 1;
         }
     }
 
-    public static Ids ids(WritableColumnVector v) {
+    static Ids ids(WritableColumnVector v) {
         try {
             Dictionary d = (Dictionary) VECTOR_DICTIONARY.get(v);
             if (d instanceof ParquetDictionary) {
