@@ -57,7 +57,7 @@ import com.univocity.parsers.csv.CsvParserSettings;
 import com.univocity.parsers.csv.CsvWriter;
 import com.univocity.parsers.csv.CsvWriterSettings;
 
-import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.compat.UnverifiedLocalFileSystem;
 
 /**
  * Reads a split shard by shard and writes it back shard for shard, with Spark's own CSV and
@@ -193,10 +193,10 @@ final class ShardIO {
      * writes sidecars (which the job deletes from its output, {@link #removeSideFiles}), and it stays
      * a {@code LocalFileSystem} ({@code fs.file.impl=RawLocalFileSystem} would do the same for reads
      * but breaks {@code FileSystem.getLocal}, used by Spark's YARN client and S3A's disk buffers).
-     * The keys depend on the Hadoop of the Spark line ({@link SparkShims#unverifiedLocalReads}).
+     * The settings are {@link UnverifiedLocalFileSystem#SESSION_SETTINGS}, the same on every Spark line.
      * The job sets them on the session it makes; a session made beforehand needs them set by its maker.
      */
-    static final Map<String, Object> UNVERIFIED_LOCAL_READS = SparkShims.get().unverifiedLocalReads();
+    static final Map<String, Object> UNVERIFIED_LOCAL_READS = UnverifiedLocalFileSystem.SESSION_SETTINGS;
 
     /**
      * Reads the start of each shard of a split, once, before any pass over the data: a CSV/TSV

@@ -11,7 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import io.riskmapping.ml.feature.compat.SparkShims;
+import io.riskmapping.ml.feature.compat.UnverifiedLocalFileSystem;
 
 /** The one local SparkSession of a test JVM (Surefire reuses one fork per module), and test-data helpers. */
 public final class SparkTestSession {
@@ -35,7 +35,7 @@ public final class SparkTestSession {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     // as the job's own session: stale .crc sidecars beside local input are not verified
-                    .config(SparkShims.get().unverifiedLocalReads())
+                    .config(UnverifiedLocalFileSystem.SESSION_SETTINGS)
                     .getOrCreate();
         }
         return spark;

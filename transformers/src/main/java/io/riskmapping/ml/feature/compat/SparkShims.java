@@ -1,7 +1,6 @@
 package io.riskmapping.ml.feature.compat;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.apache.spark.SparkThrowable;
@@ -99,16 +98,6 @@ public interface SparkShims {
      */
     boolean namesUnreadFiles();
 
-    /**
-     * Spark settings ({@code spark.hadoop.*}) under which Hadoop's local file system ({@code file:})
-     * reads files without verifying their checksum sidecars (the hidden {@code .NAME.crc} files it
-     * writes beside what it writes) and is not taken from Hadoop's cache of file systems; it stays a
-     * {@code LocalFileSystem}, which still writes sidecars. Spark 4 ships Hadoop 3.4 or later, which
-     * has {@code fs.file.checksum.verify}; Spark 3.5 ships Hadoop 3.3, which has no such key: there
-     * {@code fs.file.impl} also names {@code io.riskmapping.ml.feature.compat.UnverifiedLocalFileSystem},
-     * a {@code LocalFileSystem} that does not verify.
-     */
-    Map<String, Object> unverifiedLocalReads();
 
     /**
      * Spark MLlib's {@code TargetEncoder} (binary target, {@code handleInvalid} keep) with these

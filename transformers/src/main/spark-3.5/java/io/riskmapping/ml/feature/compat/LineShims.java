@@ -2,7 +2,6 @@ package io.riskmapping.ml.feature.compat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.apache.spark.SparkThrowable;
@@ -83,12 +82,6 @@ public final class LineShims implements SparkShims {
     @Override
     public boolean namesUnreadFiles() {
         return false;
-    }
-
-    @Override
-    public Map<String, Object> unverifiedLocalReads() {
-        return Map.of("spark.hadoop.fs.file.impl", UnverifiedLocalFileSystem.class.getName(),
-                "spark.hadoop.fs.file.checksum.verify", "false", "spark.hadoop.fs.file.impl.disable.cache", "true");
     }
 
     @Override

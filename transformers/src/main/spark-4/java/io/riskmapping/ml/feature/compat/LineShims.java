@@ -1,7 +1,6 @@
 package io.riskmapping.ml.feature.compat;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.apache.spark.Partition;
@@ -99,11 +98,6 @@ public final class LineShims implements SparkShims {
     @Override
     public boolean namesUnreadFiles() {
         return true;
-    }
-
-    @Override
-    public Map<String, Object> unverifiedLocalReads() {
-        return Map.of("spark.hadoop.fs.file.checksum.verify", "false", "spark.hadoop.fs.file.impl.disable.cache", "true");
     }
 
     @Override
