@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -40,10 +38,10 @@ import org.apache.hadoop.fs.Path;
  * clocks of the hosts must agree to well within {@code staleAfter}. A holder stalled (or cut off
  * from the file system) for longer than {@code staleAfter} loses its claim; {@link #check} tells.
  *
- * <p>Atomic creation: {@code create(lock, overwrite=false)} on HDFS; on the local file system, whose
- * Hadoop {@code create} checks and then creates, an exclusive create ({@code O_EXCL}). On S3
- * {@code create(overwrite=false)} is not atomic on every connector, so two runs may both believe
- * they hold the claim there.
+ * <p>Atomic creation, content included: the JSON is written to a draft file of the run's, which
+ * becomes the lock in one step that fails when the lock exists, a hard link on the local file
+ * system, a rename on HDFS (which refuses to rename onto an existing file). On S3 a rename is a copy
+ * that may overwrite, so two runs may both believe they hold the claim there.
  */
 final class OutputClaim implements AutoCloseable {
 
@@ -192,28 +190,35 @@ final class OutputClaim implements AutoCloseable {
                 .put("start", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).put("run_id", runId).put("target", target.toString())));
     }
 
-    /** Creates a file atomically (on the local file system with O_EXCL); false when it exists. */
+    /**
+     * Creates a file with its whole content atomically; false when it exists. The content is written
+     * to a file of this run's first, which then becomes {@code file} in one step that fails when
+     * {@code file} exists: a hard link on the local file system, a rename elsewhere (HDFS refuses to
+     * rename onto an existing file). So no reader ever sees the lock created but still empty, and no
+     * other taker can move it aside half written.
+     */
     private boolean createNew(Path file, byte[] content) throws IOException {
-        OutputStream out;
-        try {
-            out = "file".equals(fs.getUri().getScheme())
-                    ? Files.newOutputStream(java.nio.file.Path.of(fs.makeQualified(file).toUri()), StandardOpenOption.CREATE_NEW)
-                    : fs.create(file, false);
-        } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException e) {
-            if (fs.exists(file)) {
-                return false;
-            }
-            throw e;
-        }
-        try (out) {
+        Path draft = file.suffix(".new-" + runId);
+        try (OutputStream out = fs.create(draft, true)) {
             out.write(content);
-        } catch (IOException e) {
-            fs.delete(file, false);
-            throw e;
         }
-        return true;
+        try {
+            if ("file".equals(fs.getUri().getScheme())) {
+                try {
+                    Files.createLink(local(file), local(draft));
+                    return true;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    return false;
+                }
+            }
+            return fs.rename(draft, file);
+        } finally {
+            fs.delete(draft, false);
+        }
+    }
+
+    private java.nio.file.Path local(Path p) {
+        return java.nio.file.Path.of(fs.makeQualified(p).toUri());
     }
 
     /**
