@@ -25,7 +25,7 @@ import org.apache.spark.util.AccumulatorV2;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.job.report.Drift;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
-import io.riskmapping.ml.feature.exec.DriftBuckets;
+import io.riskmapping.ml.feature.core.DriftBuckets;
 import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
 
 /**

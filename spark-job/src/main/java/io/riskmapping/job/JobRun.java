@@ -35,7 +35,7 @@ import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
 import io.riskmapping.job.report.FitReport;
-import io.riskmapping.ml.feature.exec.DriftBuckets;
+import io.riskmapping.ml.feature.core.DriftBuckets;
 import io.riskmapping.ml.feature.exec.TransformPaths;
 import io.riskmapping.ml.feature.exec.csv.CsvMapping;
 import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;

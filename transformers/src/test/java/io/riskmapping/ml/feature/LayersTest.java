@@ -1,5 +1,6 @@
 package io.riskmapping.ml.feature;
 
+import static io.riskmapping.testing.JavaSources.code;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,17 +20,19 @@ import io.riskmapping.testing.SparkTestSession;
 
 /**
  * The packages' dependencies run one way (docs/architecture.md): the stages
- * ({@code io.riskmapping.ml.feature}) use {@code exec}, which uses {@code core}, which uses
- * {@code io.riskmapping.artifacts}. Read from the source files: a file of {@code core} or
- * {@code exec} (and its subpackages) names no stage class (a class whose file is directly in
- * {@code ml/feature}), {@code core} names nothing of {@code exec}, and the two formats of
- * {@code exec} ({@code csv}, {@code parquet}) do not name each other.
+ * ({@code io.riskmapping.ml.feature}) use {@code exec}, which chooses a format path
+ * ({@code exec.csv}, {@code exec.parquet}), which uses {@code exec.scan} and {@code core}, which uses
+ * {@code io.riskmapping.artifacts}. Read from the source files of every source folder: a file of
+ * {@code core} or {@code exec} (and its subpackages) names no stage class (a class whose file is
+ * directly in {@code ml/feature}), {@code core} names nothing of {@code exec}, the subpackages of
+ * {@code exec} name nothing of {@code exec} itself, the two formats do not name each other, and
+ * {@code exec.scan} names neither format.
  */
 class LayersTest {
 
     /** The source folders of the transformers module (shared and per Spark line), from the repository root. */
     private static final List<String> SOURCES = List.of("transformers/src/main/java", "transformers/src/main/spark-3.5/java",
-            "transformers/src/main/spark-4/java");
+            "transformers/src/main/spark-4/java", "transformers/src/main/spark-3.5+/java");
 
     private static final String FEATURE = "io/riskmapping/ml/feature";
 
@@ -77,6 +80,12 @@ class LayersTest {
                 violations("core", "import io.riskmapping.ml.feature.exec.CountSources;"));
         assertEquals(List.of("exec.csv names exec.parquet: io.riskmapping.ml.feature.exec.parquet.ColumnarMapping"),
                 violations("exec.csv", "import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;"));
+        assertEquals(List.of("exec.parquet names exec: io.riskmapping.ml.feature.exec.TransformPaths"),
+                violations("exec.parquet", "import io.riskmapping.ml.feature.exec.TransformPaths;"));
+        assertEquals(List.of("exec.scan names exec.csv: io.riskmapping.ml.feature.exec.csv.CsvFiles"),
+                violations("exec.scan", "import io.riskmapping.ml.feature.exec.csv.CsvFiles;"));
+        assertTrue(violations("exec.csv", "import io.riskmapping.ml.feature.exec.scan.FileScans;\n"
+                + "import io.riskmapping.ml.feature.core.DriftBuckets;").isEmpty());
         assertTrue(violations("exec", "import io.riskmapping.ml.feature.core.TableMapping;\n"
                 + "import io.riskmapping.ml.feature.exec.csv.CsvMapping;\nimport io.riskmapping.ml.feature.compat.SparkShims;").isEmpty());
         assertTrue(violations("core", "/** see {@link io.riskmapping.ml.feature.RiskTableMapperModel} */ class A {"
@@ -96,20 +105,20 @@ class LayersTest {
                 out.add(name.equals("*") ? "names stage package io.riskmapping.ml.feature.*" : "names stage class " + name);
             } else if (pkg.equals("core") && (sub.equals("exec") || sub.startsWith("exec."))) {
                 out.add("core names exec: " + m.group());
-            } else if (pkg.startsWith("exec.") && sub.startsWith("exec.") && !ownFormat(pkg, sub)) {
+            } else if (pkg.startsWith("exec.") && sub.equals("exec")) {
+                out.add(pkg + " names exec: " + m.group());
+            } else if (pkg.startsWith("exec.") && sub.startsWith("exec.") && !ownFormat(pkg, sub) && !sub.equals("exec.scan")) {
                 out.add(pkg + " names " + sub + ": " + m.group());
             }
         }
         return out;
     }
 
-    /** Whether {@code sub} is format package {@code pkg} itself (or below it): a format never names the other one. */
+    /**
+     * Whether {@code sub} is package {@code pkg} itself (or below it): a format never names the other
+     * one; any subpackage of {@code exec} may name {@code exec.scan}, which names no other.
+     */
     private static boolean ownFormat(String pkg, String sub) {
         return sub.equals(pkg) || sub.startsWith(pkg + ".");
-    }
-
-    /** Java source without its comments and string literals. */
-    static String code(String source) {
-        return source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\\n]*", " ").replaceAll("\"(?:\\\\.|[^\"\\\\\\n])*\"", "\"\"");
     }
 }

@@ -9,7 +9,11 @@
  * {@link io.riskmapping.ml.feature.core.FitCounts}), the smoothing formula and out-of-fold tables,
  * table lookups ({@link io.riskmapping.ml.feature.core.Lookups}), the binning kernels, WOE counts,
  * schema checks, the saved models' {@code data/} folder ({@link io.riskmapping.ml.feature.core.ModelData})
- * and a model's mapping as plain values ({@link io.riskmapping.ml.feature.core.TableMapping}).
+ * a model's mapping as plain values ({@link io.riskmapping.ml.feature.core.TableMapping}) and the
+ * drift counts a fast path makes while it maps ({@link io.riskmapping.ml.feature.core.DriftBuckets}).
+ * The kernels that work on Spark's internal rows and strings ({@code PartialCounts},
+ * {@code TextCounts}, {@code Utf8Keys}, {@code CountMerge}, {@code ShuffleBuffers},
+ * {@code Lookups}) have their sources in {@code transformers/src/main/spark-3.5+/java}.
  *
  * <p>May import: {@code io.riskmapping.artifacts}, {@code io.riskmapping.ml.feature.compat} and Spark.
  * Never a stage class of {@code io.riskmapping.ml.feature} nor {@code io.riskmapping.ml.feature.exec}

@@ -9,9 +9,11 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import io.riskmapping.ml.feature.core.DriftBuckets;
 import io.riskmapping.ml.feature.core.TableMapping;
 import io.riskmapping.ml.feature.exec.csv.CsvMapping;
 import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
+import io.riskmapping.ml.feature.exec.scan.FileScans;
 
 /**
  * The one place that chooses how a split of shards is mapped by a risk-table model: from its
@@ -107,9 +109,6 @@ public final class TransformPaths {
      * or of its files), read from its plan without planning it.
      */
     public static int partitions(Dataset<Row> mapped) {
-        if (mapped.queryExecution().logical() instanceof org.apache.spark.sql.execution.LogicalRDD rdd) {
-            return rdd.rdd().getNumPartitions();
-        }
-        return mapped.queryExecution().toRdd().getNumPartitions();
+        return FileScans.partitions(mapped);
     }
 }

@@ -11,7 +11,7 @@ import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.vectorized.Dictionary;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 
-import io.riskmapping.ml.feature.exec.FileScans;
+import io.riskmapping.ml.feature.exec.scan.FileScans;
 
 /**
  * A DataFrame's Parquet scan read as Spark's column batches, and the dictionaries behind them: what

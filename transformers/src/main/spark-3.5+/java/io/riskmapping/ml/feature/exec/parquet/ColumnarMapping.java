@@ -33,8 +33,8 @@ import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.ml.feature.compat.SparkShims;
 import io.riskmapping.ml.feature.core.Lookups;
 import io.riskmapping.ml.feature.core.TableMapping;
-import io.riskmapping.ml.feature.exec.DriftBuckets;
-import io.riskmapping.ml.feature.exec.FileScans;
+import io.riskmapping.ml.feature.core.DriftBuckets;
+import io.riskmapping.ml.feature.exec.scan.FileScans;
 
 /**
  * A risk-table model's transform ({@link TableMapping}) computed from a Parquet scan's column

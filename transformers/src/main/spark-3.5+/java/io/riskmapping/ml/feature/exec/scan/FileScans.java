@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature.exec;
+package io.riskmapping.ml.feature.exec.scan;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +11,7 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
@@ -114,5 +115,16 @@ public final class FileScans {
             }
         }
         return out;
+    }
+
+    /**
+     * The number of partitions of a DataFrame that a fast path returned (those of its scan or of
+     * its files), read from its plan without planning it when it is an RDD's.
+     */
+    public static int partitions(Dataset<Row> mapped) {
+        if (mapped.queryExecution().logical() instanceof LogicalRDD rdd) {
+            return rdd.rdd().getNumPartitions();
+        }
+        return mapped.queryExecution().toRdd().getNumPartitions();
     }
 }

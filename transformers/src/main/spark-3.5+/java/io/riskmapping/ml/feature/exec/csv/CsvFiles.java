@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.util.SerializableConfiguration;
 
-import io.riskmapping.ml.feature.exec.FileScans;
+import io.riskmapping.ml.feature.exec.scan.FileScans;
 
 /**
  * A DataFrame's CSV scan read as records ({@link CsvRecords}: plain lines as bytes, other records as

@@ -1,4 +1,4 @@
-package io.riskmapping.ml.feature.exec;
+package io.riskmapping.ml.feature.core;
 
 /**
  * Counts of a mapped column's rows per bucket of its categories, made while a fast path maps the

@@ -25,7 +25,8 @@ import org.apache.spark.sql.types.StructType;
  * between {@link Column} and Catalyst expressions to {@code org.apache.spark.sql.classic}; on 3.5
  * they are {@code org.apache.spark.sql.SparkSession}, {@code Dataset} and {@code Column.expr()}.
  * Internal classes that are the same on every line (e.g. {@code UTF8String}, {@code InternalRow},
- * {@code WritableColumnVector}, {@code FileSourceScanExec}) are used directly, not through here.
+ * {@code WritableColumnVector}, {@code FileSourceScanExec}) are used directly, not through here, by
+ * the fast paths in {@code transformers/src/main/spark-3.5+/java}, where this interface is too.
  */
 public interface SparkShims {
 

@@ -31,8 +31,8 @@ import io.riskmapping.ml.feature.compat.ScalaCollections;
 import io.riskmapping.ml.feature.compat.SparkShims;
 import io.riskmapping.ml.feature.core.Lookups;
 import io.riskmapping.ml.feature.core.TableMapping;
-import io.riskmapping.ml.feature.exec.DriftBuckets;
-import io.riskmapping.ml.feature.exec.FileScans;
+import io.riskmapping.ml.feature.core.DriftBuckets;
+import io.riskmapping.ml.feature.exec.scan.FileScans;
 
 /**
  * A risk-table model's transform ({@link TableMapping}) of a CSV scan written back as CSV, computed from the CSV
