@@ -53,9 +53,9 @@ import io.riskmapping.ml.feature.RiskTableMapperModel;
 
 /**
  * One run of the job, from validated options to published output: the path of the data is
- * options &rarr; {@link Split#discover} &rarr; {@link ShardIO#read} &rarr; {@link RiskTableMapper#fit}
+ * options &rarr; {@link Split#discover} &rarr; {@link ShardReader#read} &rarr; {@link RiskTableMapper#fit}
  * (training) or the loaded tables &rarr; {@link RiskTableMapperModel#transform} &rarr;
- * {@link ShardIO#write} into a staging folder &rarr; artifacts &rarr; publish &rarr; summary.
+ * {@link ShardWriter#write} into a staging folder &rarr; artifacts &rarr; publish &rarr; summary.
  *
  * <p>The output folder belongs to the run as a whole: every split and artifact is written into a
  * hidden sibling of it and published by renaming ({@link StagedFolder}), so the output is the
@@ -104,7 +104,7 @@ final class JobRun {
             throw JobException.invalid("no Spark master: pass --master local[*] (or run through spark-submit)");
         }
         SparkSession.Builder builder = SparkSession.builder().appName("risk-table-mapping " + o.jobType);
-        builder.config(ShardIO.UNVERIFIED_LOCAL_READS); // a stale .crc sidecar beside a local shard does not fail the run
+        builder.config(PassSettings.UNVERIFIED_LOCAL_READS); // a stale .crc sidecar beside a local shard does not fail the run
         if (o.master != null) {
             builder.master(o.master);
         }
@@ -210,14 +210,14 @@ final class JobRun {
         }
 
         List<Split> splits = new ArrayList<>();
-        List<ShardIO.ShardFrame> firstFrames;
+        List<ShardReader.ShardFrame> firstFrames;
         try {
             for (String s : o.jobType.splits()) {
                 splits.add(Split.discover(input, s, conf));
             }
-            splits.replaceAll(s -> ShardIO.check(s, conf)); // every shard's header or footer, read once, before the fit
+            splits.replaceAll(s -> ShardReader.check(s, conf)); // every shard's header or footer, read once, before the fit
             summary.input = input + " (" + splits.get(0).describeFormat() + ")";
-            firstFrames = ShardIO.read(spark, splits.get(0));
+            firstFrames = ShardReader.read(spark, splits.get(0));
         } catch (RuntimeException e) {
             if (tablesLoad != null) {
                 join(tablesLoad); // bad artifacts are reported first, as when they were loaded first
@@ -252,16 +252,16 @@ final class JobRun {
 
     /** The run once it holds the claims on its output folders: fit or load, the passes, the artifacts, the publish. */
     private void runClaimed(SparkSession spark, ArtifactStore store, Hyperparameters hp, RiskTableMap loaded, WoeTableMap loadedWoe,
-            List<Split> splits, List<ShardIO.ShardFrame> firstFrames, Path input, Path output, Path artifactsIn, Path artifactsOut,
+            List<Split> splits, List<ShardReader.ShardFrame> firstFrames, Path input, Path output, Path artifactsIn, Path artifactsOut,
             StagedFolder outStage, StagedFolder artifactsStage, String runId, List<OutputClaim> claims) {
 
         FieldEncoding encoding;
-        Dataset<Row> first = firstFrames.get(0).data(); // the shards' schemas are equal (ShardIO.read)
+        Dataset<Row> first = firstFrames.get(0).data(); // the shards' schemas are equal (ShardReader.read)
         ColumnNames names = new ColumnNames(first.columns());
         if (hp != null) {
             // The fit reads train as one scan of all its shards: it needs no shard-per-partition layout.
             try {
-                encoding = fit(ShardIO.scan(spark, splits.get(0), first.schema()), names, hp, splits.get(0));
+                encoding = fit(ShardReader.scan(spark, splits.get(0), first.schema()), names, hp, splits.get(0));
             } catch (Exception e) { // Spark's exceptions are checked ones, thrown undeclared
                 JobException shard = ShardErrors.fromFailedSplitPass(e, splits.get(0), spark.sparkContext().hadoopConfiguration());
                 if (shard != null) {
@@ -324,7 +324,7 @@ final class JobRun {
             }
             for (int i = 0; i < splits.size(); i++) {
                 Split split = splits.get(i);
-                List<ShardIO.ShardFrame> frames = i == 0 ? firstFrames : ShardIO.read(spark, split);
+                List<ShardReader.ShardFrame> frames = i == 0 ? firstFrames : ShardReader.read(spark, split);
                 if (i > 0) {
                     ColumnNames splitNames = new ColumnNames(frames.get(0).data().columns());
                     for (String c : encoding.columns()) {
@@ -345,7 +345,7 @@ final class JobRun {
                 boolean outOfFoldSplit = i == 0 && outOfFold;
                 FieldEncoding enc = encoding;
                 try {
-                    ShardIO.withSettings(spark, ShardIO.transformSettings(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
+                    PassSettings.with(spark, PassSettings.transform(spark), () -> transformSplit(enc, split, frames, outOfFoldSplit,
                             new Path(staging, split.name()), new Path(staging, "spark-" + split.name())));
                 } catch (Exception e) { // Spark's exceptions are checked ones, thrown undeclared
                     JobException shard = ShardErrors.fromFailedSplitPass(e, split, spark.sparkContext().hadoopConfiguration());
@@ -534,7 +534,7 @@ final class JobRun {
         return out;
     }
 
-    private void transformSplit(FieldEncoding encoding, Split split, List<ShardIO.ShardFrame> frames, boolean outOfFoldSplit,
+    private void transformSplit(FieldEncoding encoding, Split split, List<ShardReader.ShardFrame> frames, boolean outOfFoldSplit,
             Path target, Path work) {
         long t0 = System.nanoTime();
         boolean driftCounted = !o.noReport && !"train".equals(split.name());
@@ -547,22 +547,22 @@ final class JobRun {
         TransformPaths.Path path = TransformPaths.choose(
                 direct && imputer == null && binner == null && encoding instanceof FieldEncoding.Risk risk
                         ? Optional.of(risk.model().tableMapping()) : Optional.empty(),
-                split.format().isText(), () -> ShardIO.scan(first.sparkSession(), split, first.schema()),
-                frames.stream().map(ShardIO.ShardFrame::data).toList(), split.paths(),
-                ShardIO.csvWriteOptions(split.format(), split.gzip()), directDrift);
+                split.format().isText(), () -> ShardReader.scan(first.sparkSession(), split, first.schema()),
+                frames.stream().map(ShardReader.ShardFrame::data).toList(), split.paths(),
+                ShardWriter.csvWriteOptions(split.format(), split.gzip()), directDrift);
         ColumnarMapping.Shards scanned = path instanceof TransformPaths.BatchScan b ? b.shards() : null;
-        List<ShardIO.ShardFrame> batches = path instanceof TransformPaths.Batches b ? java.util.stream.IntStream.range(0, frames.size())
-                .mapToObj(i -> new ShardIO.ShardFrame(frames.get(i).shard(), b.shards().get(i))).toList() : null;
+        List<ShardReader.ShardFrame> batches = path instanceof TransformPaths.Batches b ? java.util.stream.IntStream.range(0, frames.size())
+                .mapToObj(i -> new ShardReader.ShardFrame(frames.get(i).shard(), b.shards().get(i))).toList() : null;
         List<CsvMapping.Lines> lines = path instanceof TransformPaths.Records r ? r.lines() : null;
         // one partition per shard, checked on what the write reads (mapped shards: without planning them again)
         if (scanned != null) {
-            ShardIO.checkOnePartitionPerShard(TransformPaths.partitions(scanned.data()), split);
+            PassSettings.checkOnePartitionPerShard(TransformPaths.partitions(scanned.data()), split);
         } else if (batches != null) {
-            ShardIO.checkOnePartitionPerShard(batches.stream().mapToInt(f -> TransformPaths.partitions(f.data())).sum(), split);
+            PassSettings.checkOnePartitionPerShard(batches.stream().mapToInt(f -> TransformPaths.partitions(f.data())).sum(), split);
         } else if (lines != null) {
-            ShardIO.checkOnePartitionPerShard(lines.stream().mapToInt(l -> TransformPaths.partitions(l.text())).sum(), split);
+            PassSettings.checkOnePartitionPerShard(lines.stream().mapToInt(l -> TransformPaths.partitions(l.text())).sum(), split);
         } else {
-            ShardIO.checkOnePartitionPerShard(ShardIO.union(frames), split);
+            PassSettings.checkOnePartitionPerShard(ShardReader.union(frames), split);
         }
         progress("transform %s: %d shards (%s)%s ...", split.name(), split.shards().size(), split.describeFormat(),
                 outOfFoldSplit ? ", encoded out of fold" : scanned != null || batches != null ? ", mapped from column batches"
@@ -570,7 +570,7 @@ final class JobRun {
         List<Long> rows = new ArrayList<>();
         DriftProbe probe = scanned != null || batches != null || lines != null ? directProbe : null;
         if (scanned != null) {
-            ShardIO.write(scanned.data(), split, target, work);
+            ShardWriter.write(scanned.data(), split, target, work);
             for (int p = 0; p < split.shards().size(); p++) { // partition p: shard p
                 rows.add(scanned.rows(p));
             }
@@ -579,20 +579,20 @@ final class JobRun {
             for (CsvMapping.Lines l : lines) {
                 all = all == null ? l.text() : all.union(l.text());
             }
-            ShardIO.writeLines(all, split, target, work);
-            List<ShardIO.TextCheck> checks = new ArrayList<>();
+            ShardWriter.writeLines(all, split, target, work);
+            List<ShardWriter.TextCheck> checks = new ArrayList<>();
             for (CsvMapping.Lines l : lines) {
                 for (int p = 0, n = TransformPaths.partitions(l.text()); p < n; p++) { // partition p: the p-th shard of l
                     long[] m = l.metrics().partition(p);
-                    checks.add(new ShardIO.TextCheck(m[1], (int) m[2]));
+                    checks.add(new ShardWriter.TextCheck(m[1], (int) m[2]));
                     rows.add(m[0]);
                 }
             }
-            ShardIO.requireValidText(split, frames.get(0).data().columns(), checks, all.sparkSession().sparkContext().hadoopConfiguration());
+            ShardWriter.requireValidText(split, frames.get(0).data().columns(), checks, all.sparkSession().sparkContext().hadoopConfiguration());
         } else {
-            List<ShardIO.ShardFrame> observed = new ArrayList<>();
-            List<Observation> counters = ShardIO.observeRows(batches != null ? batches : frames, split, observed);
-            Dataset<Row> mapped = ShardIO.union(observed);
+            List<ShardReader.ShardFrame> observed = new ArrayList<>();
+            List<Observation> counters = ShardWriter.observeRows(batches != null ? batches : frames, split, observed);
+            Dataset<Row> mapped = ShardReader.union(observed);
             if (batches == null) {
                 Dataset<Row> data = mapped;
                 if (imputer != null) {
@@ -607,11 +607,11 @@ final class JobRun {
                 }
                 mapped = encoding.apply(data, outOfFoldSplit);
             }
-            ShardIO.write(mapped, split, target, work);
-            ShardIO.requireValidText(split, frames.get(0).data().columns(), ShardIO.textChecks(split, counters),
+            ShardWriter.write(mapped, split, target, work);
+            ShardWriter.requireValidText(split, frames.get(0).data().columns(), ShardWriter.textChecks(split, counters),
                     mapped.sparkSession().sparkContext().hadoopConfiguration());
             for (Observation c : counters) {
-                rows.add(ShardIO.rows(c));
+                rows.add(ShardWriter.rows(c));
             }
         }
         long total = rows.stream().mapToLong(Long::longValue).sum();

@@ -103,7 +103,7 @@ final class StagedFolder {
         }
         if (!trashes.isEmpty() && !fs.exists(target)) {
             FileStatus newest = trashes.stream().max(Comparator.comparingLong(FileStatus::getModificationTime)).orElseThrow();
-            ShardIO.rename(fs, newest.getPath(), target);
+            ShardWriter.rename(fs, newest.getPath(), target);
             trashes.remove(newest);
             progress.accept("restored " + target + " from " + newest.getPath().getName()
                     + " (a run was killed while replacing it)");
@@ -163,7 +163,7 @@ final class StagedFolder {
         if (replace) {
             progress.accept("publish: replacing " + target + " by the staged folder (two renames)");
             pause("move-aside");
-            ShardIO.rename(fs, target, trash);
+            ShardWriter.rename(fs, target, trash);
         } else {
             progress.accept("publish: moving the staged folder to " + target + " (one rename)");
         }
@@ -172,10 +172,10 @@ final class StagedFolder {
             if (fs.exists(target)) {
                 throw new IOException(target + " appeared while publishing: is another run writing it?");
             }
-            ShardIO.rename(fs, staging, target);
+            ShardWriter.rename(fs, staging, target);
         } catch (IOException e) {
             if (replace && !fs.exists(target)) {
-                ShardIO.rename(fs, trash, target);
+                ShardWriter.rename(fs, trash, target);
             }
             throw e;
         }
@@ -221,9 +221,9 @@ final class StagedFolder {
 
         /** Undoes {@link #swapIn}: the new folder back to staging, the previous one back in place. */
         void rollback() throws IOException {
-            ShardIO.rename(fs, target, staging);
+            ShardWriter.rename(fs, target, staging);
             if (replaced) {
-                ShardIO.rename(fs, trash, target);
+                ShardWriter.rename(fs, trash, target);
             }
         }
     }
