@@ -51,8 +51,6 @@ final class StagedFolder {
     private final Path staging;
     private final Path trash;
     private final Consumer<String> progress;
-    /** The topmost folder {@link #create} made because the target's parent was missing, or null. */
-    private Path created;
 
     /**
      * @param id unique per run (a UUID), part of the staging and trash names
@@ -124,31 +122,20 @@ final class StagedFolder {
         return !st.isDirectory() || fs.listStatus(target).length > 0;
     }
 
-    /** Creates the staging folder (and the target's parent folders when missing). */
+    /**
+     * Creates the staging folder. The target's parent folders are its {@link OutputClaim}'s: the
+     * claim, taken first, creates them when missing and removes them again, when empty, on release.
+     */
     void create() throws IOException {
-        for (Path p = target.getParent(); p != null && !fs.exists(p); p = p.getParent()) {
-            created = p;
-        }
         if (!fs.mkdirs(staging)) {
             throw new IOException("cannot create " + staging);
         }
     }
 
-    /** After a failure: removes the staging folder and the parent folders {@link #create} made, if empty. */
+    /** After a failure: removes the staging folder (a failure to do so is a warning line). */
     void discard() {
         try {
             fs.delete(staging, true);
-            if (created != null) {
-                for (Path p = target.getParent(); p != null; p = p.getParent()) {
-                    if (!fs.exists(p) || fs.listStatus(p).length > 0) {
-                        break;
-                    }
-                    fs.delete(p, false);
-                    if (p.equals(created)) {
-                        break;
-                    }
-                }
-            }
         } catch (IOException e) {
             progress.accept("warning: could not remove the staging folder " + staging + ": " + e.getMessage());
         }
