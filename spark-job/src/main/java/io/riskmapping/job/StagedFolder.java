@@ -57,17 +57,27 @@ final class StagedFolder {
      * @throws JobException (invalid) when the target is the root of its file system
      */
     StagedFolder(FileSystem fs, Path folder, String id, Consumer<String> progress) {
-        // a URI with a trailing slash has an empty name; parsed again as a string it loses the slash
-        Path target = folder.getName().isEmpty() ? new Path(folder.toString()) : folder;
+        Path target = target(folder);
         Path parent = target.getParent();
-        if (parent == null) {
-            throw JobException.invalid("output " + target + " is the root of its file system: choose a folder below it");
-        }
         this.fs = fs;
         this.target = target;
         this.staging = new Path(parent, "." + target.getName() + TAG + STAGING + id);
         this.trash = new Path(parent, "." + target.getName() + TAG + TRASH + id);
         this.progress = progress;
+    }
+
+    /**
+     * The folder a path names as a publish target: the path itself, or without its trailing slash.
+     *
+     * @throws JobException (invalid) when it is the root of its file system (no sibling can be staged)
+     */
+    static Path target(Path folder) {
+        // a URI with a trailing slash has an empty name; parsed again as a string it loses the slash
+        Path target = folder.getName().isEmpty() ? new Path(folder.toString()) : folder;
+        if (target.getParent() == null) {
+            throw JobException.invalid("output " + target + " is the root of its file system: choose a folder below it");
+        }
+        return target;
     }
 
     /** Where the run writes: the future content of the target. */
