@@ -37,4 +37,19 @@ public final class ColumnNames {
     public String column(String field) {
         return physicalByField.get(field);
     }
+
+    /**
+     * The file column of a field that must be there.
+     *
+     * @param what what the field is, for the message ("field", "label column", "imputed field", ...)
+     * @throws JobException (invalid) naming the field, the split and its first shard when there is no such column
+     */
+    String require(String field, Split split, String what) {
+        String c = column(field);
+        if (c == null) {
+            throw JobException.invalid(what + " '" + field + "' not found in " + split.name() + " ("
+                    + split.shards().get(0).path() + ")");
+        }
+        return c;
+    }
 }

@@ -127,7 +127,7 @@ final class ShardErrors {
         if (new CompressionCodecFactory(conf).getCodec(file) == null) {
             return false;
         }
-        try (InputStream in = ShardIO.open(file, conf)) {
+        try (InputStream in = ShardReader.open(file, conf)) {
             in.transferTo(OutputStream.nullOutputStream());
             return false;
         } catch (IOException | RuntimeException e) {

@@ -26,7 +26,7 @@ public record Split(String name, Path dir, ShardFormat format, boolean gzip, Lis
 
     /**
      * One input shard: its file and name (the output shard gets the same name) and, once
-     * {@link ShardIO#check} has read it, its start: the header row of a CSV/TSV shard or the
+     * {@link ShardReader#check} has read it, its start: the header row of a CSV/TSV shard or the
      * footer's schema of a Parquet shard (else null).
      */
     public record Shard(Path path, String name, long length, List<String> header, String footer) {

@@ -51,25 +51,33 @@ final class StagedFolder {
     private final Path staging;
     private final Path trash;
     private final Consumer<String> progress;
-    /** The topmost folder {@link #create} made because the target's parent was missing, or null. */
-    private Path created;
 
     /**
      * @param id unique per run (a UUID), part of the staging and trash names
      * @throws JobException (invalid) when the target is the root of its file system
      */
     StagedFolder(FileSystem fs, Path folder, String id, Consumer<String> progress) {
-        // a URI with a trailing slash has an empty name; parsed again as a string it loses the slash
-        Path target = folder.getName().isEmpty() ? new Path(folder.toString()) : folder;
+        Path target = target(folder);
         Path parent = target.getParent();
-        if (parent == null) {
-            throw JobException.invalid("output " + target + " is the root of its file system: choose a folder below it");
-        }
         this.fs = fs;
         this.target = target;
         this.staging = new Path(parent, "." + target.getName() + TAG + STAGING + id);
         this.trash = new Path(parent, "." + target.getName() + TAG + TRASH + id);
         this.progress = progress;
+    }
+
+    /**
+     * The folder a path names as a publish target: the path itself, or without its trailing slash.
+     *
+     * @throws JobException (invalid) when it is the root of its file system (no sibling can be staged)
+     */
+    static Path target(Path folder) {
+        // a URI with a trailing slash has an empty name; parsed again as a string it loses the slash
+        Path target = folder.getName().isEmpty() ? new Path(folder.toString()) : folder;
+        if (target.getParent() == null) {
+            throw JobException.invalid("output " + target + " is the root of its file system: choose a folder below it");
+        }
+        return target;
     }
 
     /** Where the run writes: the future content of the target. */
@@ -103,7 +111,7 @@ final class StagedFolder {
         }
         if (!trashes.isEmpty() && !fs.exists(target)) {
             FileStatus newest = trashes.stream().max(Comparator.comparingLong(FileStatus::getModificationTime)).orElseThrow();
-            ShardIO.rename(fs, newest.getPath(), target);
+            ShardWriter.rename(fs, newest.getPath(), target);
             trashes.remove(newest);
             progress.accept("restored " + target + " from " + newest.getPath().getName()
                     + " (a run was killed while replacing it)");
@@ -124,31 +132,20 @@ final class StagedFolder {
         return !st.isDirectory() || fs.listStatus(target).length > 0;
     }
 
-    /** Creates the staging folder (and the target's parent folders when missing). */
+    /**
+     * Creates the staging folder. The target's parent folders are its {@link OutputClaim}'s: the
+     * claim, taken first, creates them when missing and removes them again, when empty, on release.
+     */
     void create() throws IOException {
-        for (Path p = target.getParent(); p != null && !fs.exists(p); p = p.getParent()) {
-            created = p;
-        }
         if (!fs.mkdirs(staging)) {
             throw new IOException("cannot create " + staging);
         }
     }
 
-    /** After a failure: removes the staging folder and the parent folders {@link #create} made, if empty. */
+    /** After a failure: removes the staging folder (a failure to do so is a warning line). */
     void discard() {
         try {
             fs.delete(staging, true);
-            if (created != null) {
-                for (Path p = target.getParent(); p != null; p = p.getParent()) {
-                    if (!fs.exists(p) || fs.listStatus(p).length > 0) {
-                        break;
-                    }
-                    fs.delete(p, false);
-                    if (p.equals(created)) {
-                        break;
-                    }
-                }
-            }
         } catch (IOException e) {
             progress.accept("warning: could not remove the staging folder " + staging + ": " + e.getMessage());
         }
@@ -163,7 +160,7 @@ final class StagedFolder {
         if (replace) {
             progress.accept("publish: replacing " + target + " by the staged folder (two renames)");
             pause("move-aside");
-            ShardIO.rename(fs, target, trash);
+            ShardWriter.rename(fs, target, trash);
         } else {
             progress.accept("publish: moving the staged folder to " + target + " (one rename)");
         }
@@ -172,10 +169,10 @@ final class StagedFolder {
             if (fs.exists(target)) {
                 throw new IOException(target + " appeared while publishing: is another run writing it?");
             }
-            ShardIO.rename(fs, staging, target);
+            ShardWriter.rename(fs, staging, target);
         } catch (IOException e) {
             if (replace && !fs.exists(target)) {
-                ShardIO.rename(fs, trash, target);
+                ShardWriter.rename(fs, trash, target);
             }
             throw e;
         }
@@ -221,9 +218,9 @@ final class StagedFolder {
 
         /** Undoes {@link #swapIn}: the new folder back to staging, the previous one back in place. */
         void rollback() throws IOException {
-            ShardIO.rename(fs, target, staging);
+            ShardWriter.rename(fs, target, staging);
             if (replaced) {
-                ShardIO.rename(fs, trash, target);
+                ShardWriter.rename(fs, trash, target);
             }
         }
     }

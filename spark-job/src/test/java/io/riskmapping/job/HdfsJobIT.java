@@ -303,12 +303,12 @@ class HdfsJobIT {
         }
         if (report) {
             String localRoot = "file:" + local.toAbsolutePath();
-            JsonNode ls = withoutTimings(readJson(Files.readAllBytes(local.resolve("artifacts").resolve(c).resolve(JobRun.RUN_SUMMARY_FILE))));
-            JsonNode hs = withoutTimings(readJson(read(new Path(hdfsArtifacts, JobRun.RUN_SUMMARY_FILE))));
+            JsonNode ls = withoutTimings(readJson(Files.readAllBytes(local.resolve("artifacts").resolve(c).resolve(ArtifactWriter.RUN_SUMMARY_FILE))));
+            JsonNode hs = withoutTimings(readJson(read(new Path(hdfsArtifacts, ArtifactWriter.RUN_SUMMARY_FILE))));
             assertEquals(root + "/in/" + c + " (" + format + ")", hs.get("run").get("input").asText());
             assertEquals(ls.toString(), hs.toString().replace(root.toString(), localRoot), "run_summary.json but for paths and timings");
-            String lr = withoutTimings(Files.readString(local.resolve("artifacts").resolve(c).resolve(JobRun.REPORT_FILE)));
-            String hr = withoutTimings(new String(read(new Path(hdfsArtifacts, JobRun.REPORT_FILE)), StandardCharsets.UTF_8));
+            String lr = withoutTimings(Files.readString(local.resolve("artifacts").resolve(c).resolve(ArtifactWriter.REPORT_FILE)));
+            String hr = withoutTimings(new String(read(new Path(hdfsArtifacts, ArtifactWriter.REPORT_FILE)), StandardCharsets.UTF_8));
             assertEquals(lr, hr.replace(root.toString(), localRoot), "report.html but for paths and timings");
         }
         assertNoClutter(new Path(root, "out/" + c));

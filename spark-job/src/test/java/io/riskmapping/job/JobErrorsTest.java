@@ -513,6 +513,29 @@ class JobErrorsTest {
         assertEquals(List.of("part-00000.csv"), JobHarness.names(out.resolve("train")), "the old split folder is replaced");
     }
 
+    /*
+     * An output below folders that do not exist: a run that fails once its staging folder is there
+     * (val lacks a mapped field) leaves none of the folders it made; a run that succeeds keeps them.
+     */
+    @Test
+    void aFailedRunLeavesNoneOfTheOutputsParentFolders() {
+        Path in = JobHarness.writeSplits(tmp.resolve("np-in"), DATA);
+        Path hp = tmp.resolve("np-hp.json");
+        JobHarness.write(hp, HP);
+        Path out = tmp.resolve("np-out/a/b/out");
+        JobHarness.write(in.resolve("val/part-00000.csv"), "c,y\nA,1\n");
+        JobHarness.Result failed = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString(), "--no-report");
+        assertEquals(2, failed.exitCode(), failed.toString());
+        assertTrue(failed.err().contains("transform train:"), "failed after the train split was written:\n" + failed);
+        assertFalse(Files.exists(tmp.resolve("np-out")), "no parent folder left: " + JobHarness.names(tmp));
+        JobHarness.write(in.resolve("val/part-00000.csv"), DATA);
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", in.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString(), "--no-report");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("out"), JobHarness.names(tmp.resolve("np-out/a/b")), "the output only, no lock or staging folder beside it");
+    }
+
     /**
      * Hadoop's local file system writes a hidden checksum sidecar ({@code .NAME.crc}) beside each file
      * it writes; once the file is edited the sidecar is stale. Stale sidecars beside every shard do

@@ -81,13 +81,25 @@ class StagedFolderTest {
         assertFalse(Files.exists(tmp.resolve(".out.risk-table-mapping-trash-" + id)), "the stale copy is removed");
     }
 
+    /*
+     * As in the job: the claim, taken first, makes the missing parent folders; discarding the staged
+     * folder removes the staging folder only, and releasing the claim then removes the lock and the
+     * parent folders it made.
+     */
     @Test
-    void discardRemovesTheStagingFolderAndTheParentsItMade() throws IOException {
+    void discardRemovesTheStagingFolderAndTheClaimTheParentsItMade() throws IOException {
         java.nio.file.Path out = tmp.resolve("new/deeper/out");
-        StagedFolder f = folder(out);
+        Path target = new Path(out.toUri());
+        FileSystem fs = ArtifactStore.fileSystem(target, new Configuration());
+        String id = UUID.randomUUID().toString();
+        OutputClaim claim = OutputClaim.acquire(fs, target, id, OutputClaim.DEFAULT_STALE_AFTER, OutputClaim.DEFAULT_REFRESH_EVERY,
+                lines::add);
+        StagedFolder f = new StagedFolder(fs, target, id, lines::add);
         f.create();
         JobHarness.write(local(f.staging()).resolve("train/part-00000.csv"), "half");
         f.discard();
+        assertEquals(List.of(".out.risk-table-mapping-lock"), JobHarness.names(tmp.resolve("new/deeper")), "the claim's lock only");
+        claim.release();
         assertEquals(List.of(), JobHarness.names(tmp));
     }
 

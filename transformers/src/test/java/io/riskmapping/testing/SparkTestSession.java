@@ -23,7 +23,7 @@ public final class SparkTestSession {
 
     /**
      * The shared session: local[2], 4 shuffle partitions, no UI, local files read without verifying
-     * their .crc sidecars (as the job's session, ShardIO.UNVERIFIED_LOCAL_READS). Never stopped by tests.
+     * their .crc sidecars (as the job's session, PassSettings.UNVERIFIED_LOCAL_READS). Never stopped by tests.
      */
     public static synchronized SparkSession get() {
         if (spark == null) {

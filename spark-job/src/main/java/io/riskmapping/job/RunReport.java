@@ -1,0 +1,108 @@
+package io.riskmapping.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.riskmapping.artifacts.Hyperparameters;
+import io.riskmapping.artifacts.NumericKeys;
+import io.riskmapping.job.report.FitReport;
+import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.WoeStatistics;
+
+/**
+ * The fit report of a run (docs/report.md) from its summary, encoding and drift: the run, the
+ * hyperparameters, rows per split, time per pass, the IV ranking, the skipped fields, each field's
+ * categories (by train count, with their value and WOE on train) and each split's drift.
+ */
+final class RunReport {
+
+    private RunReport() {
+    }
+
+    /**
+     * The report, once the passes are done and the IV ranking is in the summary.
+     *
+     * @param seconds the run's time so far
+     */
+    static FitReport of(JobOptions options, JobSummary summary, FieldEncoding encoding, List<FitReport.SplitDrift> drift, double seconds) {
+        Hyperparameters hp = options.hyperparameters();
+        String version = RiskTableMappingJob.class.getPackage().getImplementationVersion();
+        boolean risk = encoding instanceof FieldEncoding.Risk;
+        Integer threshold = hp != null && risk ? hp.countThreshold() : null;
+        FitReport.Run run = new FitReport.Run(options.jobType().label(), version == null ? "development" : version, summary.input,
+                summary.output, summary.artifacts, risk ? "risk_table" : "woe", risk ? "risk" : "WOE", threshold, seconds);
+        List<FitReport.SplitRows> splitRows = new ArrayList<>();
+        List<FitReport.Pass> passes = new ArrayList<>();
+        if (summary.fit != null || summary.woe != null) {
+            passes.add(new FitReport.Pass("fit", summary.fitSeconds));
+        }
+        for (JobSummary.SplitResult r : summary.splits) {
+            splitRows.add(new FitReport.SplitRows(r.name(), r.format(), r.rows(), r.shards(), r.rowsPerShard(), r.seconds()));
+            passes.add(new FitReport.Pass(r.name(), r.seconds()));
+        }
+        List<FitReport.Iv> iv = new ArrayList<>();
+        summary.ivRanking.forEach(r -> iv.add(new FitReport.Iv(r.field(), r.iv(), r.ivSe(), r.ivCiLower(), r.ivCiUpper(), r.nBins())));
+        List<FitReport.Skipped> skipped = new ArrayList<>();
+        if (summary.fit != null) {
+            summary.fit.fields().stream().filter(f -> !f.mapped())
+                    .forEach(f -> skipped.add(new FitReport.Skipped(ColumnNames.field(f.column()), f.skipReason())));
+        }
+        List<FitReport.Field> fields = new ArrayList<>();
+        for (String c : encoding.columns()) {
+            Map<Object, Double> values = encoding.values(c);
+            Map<Object, Long> counts = encoding.trainCounts(c);
+            List<Object> keys = new ArrayList<>(values.keySet());
+            if (counts != null) {
+                keys.sort((a, b) -> Long.compare(counts.getOrDefault(b, 0L), counts.getOrDefault(a, 0L)));
+            }
+            Map<Object, Double> woe = trainWoe(summary, encoding, c);
+            List<FitReport.Category> cats = new ArrayList<>();
+            for (Object k : keys) {
+                Long n = counts == null ? null : counts.get(k);
+                boolean below = threshold != null && n != null && n < threshold;
+                cats.add(new FitReport.Category(k instanceof Double d ? NumericKeys.format(d) : k.toString(), n, values.get(k), woe.get(k),
+                        below));
+            }
+            fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats));
+        }
+        JsonNode hpJson = null;
+        if (hp != null) {
+            try {
+                hpJson = new ObjectMapper().readTree(hp.toJson());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new FitReport(run, hpJson, splitRows, passes, iv, skipped, fields, drift);
+    }
+
+    /** The WOE on train of each category of a column (empty when the counts are unknown). */
+    private static Map<Object, Double> trainWoe(JobSummary summary, FieldEncoding encoding, String column) {
+        Map<Object, Double> out = new LinkedHashMap<>();
+        if (encoding instanceof FieldEncoding.Woe) {
+            return encoding.trainCounts(column) == null ? out : encoding.values(column);
+        }
+        if (summary.fit == null) {
+            return out;
+        }
+        for (FieldStatistics f : summary.fit.fields()) {
+            if (f.column().equals(column) && f.mapped()) {
+                Map<Object, long[]> bins = new LinkedHashMap<>();
+                f.counts().forEach((k, nk) -> bins.put(k, new long[] {nk[1], nk[0] - nk[1]}));
+                long events = summary.fit.events();
+                long nonEvents = summary.fit.fitRows() - events;
+                if (events > 0 && nonEvents > 0 && !bins.isEmpty()) {
+                    WoeStatistics.compute(bins, events, nonEvents, 1.96).bins().forEach(b -> out.put(b.key(), b.woe()));
+                }
+            }
+        }
+        return out;
+    }
+}
