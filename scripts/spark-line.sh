@@ -24,11 +24,22 @@ spark_line_jar() {
 
 jar="$(spark_line_jar)"
 if [[ -z "$jar" || ! -f "$classpath_file" ]]; then
-  echo "[risk-table-mapping] building the job for Spark $spark_line (mvn -Pspark-$spark_line package; the first build of a line fetches its Spark, a few minutes) ..." >&2
-  (cd "$root" && mvn -q -B -ntp -P"$spark_profile" -DskipTests package) >&2 || {
-    echo "risk-table-mapping: error: the build for Spark $spark_line failed (run: mvn -P$spark_profile -DskipTests package)" >&2
-    exit 3
-  }
+  # Maven's module lines as they come, and a line every 30 s (a first build's downloads are silent).
+  build_cmd="mvn -B -ntp -P$spark_profile -DskipTests package"
+  build_log="$(mktemp)"
+  echo "[risk-table-mapping] building the Spark $spark_line job jar (first use of the line; about 2 minutes, several more while Maven fetches its Spark): $build_cmd" >&2
+  SECONDS=0
+  ( while sleep 30 && kill -0 $$ 2>/dev/null; do echo "[risk-table-mapping] ... still building (${SECONDS}s; log $build_log)" >&2; done ) &
+  ticker=$!
+  (cd "$root" && $build_cmd) 2>&1 | tee "$build_log" \
+    | sed -nu 's/^\[INFO\] \(Building .*\[[0-9]*\/[0-9]*\]\)$/[risk-table-mapping] mvn: \1/p' >&2 || true
+  kill "$ticker" 2>/dev/null || true
   jar="$(spark_line_jar)"
-  echo "[risk-table-mapping] built $jar" >&2
+  if ! grep -q '^\[INFO\] BUILD SUCCESS' "$build_log" || [[ -z "$jar" || ! -f "$classpath_file" ]]; then
+    grep -E '^\[ERROR\]' "$build_log" | head -n 20 >&2 || true
+    echo "risk-table-mapping: error: the build for Spark $spark_line failed (full log: $build_log; run: $build_cmd)" >&2
+    exit 3
+  fi
+  rm -f "$build_log"
+  echo "[risk-table-mapping] built $jar in ${SECONDS}s" >&2
 fi
