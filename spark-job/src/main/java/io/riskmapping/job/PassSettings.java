@@ -39,7 +39,7 @@ final class PassSettings {
      * shards' scans has partition i = shard i, and a scan of a whole Parquet split has one
      * partition per shard (in Spark's order: {@code ColumnarMapping} puts them in shard order). (A
      * {@code coalesce(1)} per shard would do the same, but keeps each scan out of the projection's
-     * generated code; docs/performance.md has the measurement.) The fit's {@link ShardReader#scan} does not
+     * generated code; docs/performance.md, "Measured design choices".) The fit's {@link ShardReader#scan} does not
      * run under them: Spark's own packing and splitting spread train over the cores.</li>
      * <li>{@link #PUSH_PROJECTION_THROUGH_UNION} added to {@code spark.sql.optimizer.excludedRules}
      * (after the session's own exclusions): the mapping stays one projection over the union, planned
@@ -49,7 +49,7 @@ final class PassSettings {
      * <li>{@link #USE_ID_IN_CLASS_NAME} false: each shard's scan is a code-generation stage of its
      * own, and with the stage id in the class name the eight identical scans were eight classes,
      * each compiled by Janino and then by the JIT. Without it they share one class
-     * (docs/performance.md, "what was measured").</li>
+     * (docs/performance.md, "Measured design choices").</li>
      * </ul>
      */
     static Map<String, String> transform(SparkSession spark) {

@@ -60,7 +60,7 @@ final class ShardReader {
     /**
      * One shard and its scan. A split's scans beyond the first are made when first asked for: a
      * pass that reads the split as one scan ({@link #scan}) never plans them (each is a file
-     * listing and an analysis: about 40 ms a shard).
+     * listing and an analysis).
      */
     static final class ShardFrame {
         private final Split.Shard shard;

@@ -62,7 +62,7 @@ public final class CountSources {
         }
         Iterator<Row> rows = RiskTableAggregation.sums(df.sparkSession(), choose(df, labelCol, inputCols).partials());
         // An invalid label's text is fetched only when there is one: a string min() in the aggregation
-        // would turn Spark's hash aggregation into a sort-based one (measured 3x slower).
+        // would turn Spark's hash aggregation into a sort-based one, much slower (docs/performance.md).
         Column label = KeyColumns.quoted(labelCol);
         Column y = KeyColumns.labelClass(df, labelCol);
         Supplier<String> invalidExample = () -> df.filter(y.equalTo(KeyColumns.INVALID)).select(label.cast(DataTypes.StringType))

@@ -43,7 +43,7 @@ import scala.Tuple2;
  * before the shuffle, which finds nothing to merge as each task's keys are already distinct, and
  * its final aggregation), as {@code UnsafeRow}s in {@code BytesToBytesMap}s, and
  * {@code toLocalIterator} then runs one job per reduce partition, one after another
- * (docs/performance.md, item 27).
+ * (docs/performance.md, "Measured design choices").
  */
 public final class CountMerge {
     /**

@@ -34,9 +34,8 @@ import io.riskmapping.ml.feature.compat.SparkShims;
  * keys) is probed by a one-argument function. The result is null when the key is null, and null
  * (or the given value) when the key is absent.
  *
- * <p>Measured alternatives ({@code io.riskmapping.bench.LookupBench} and docs/performance.md, item
- * 15): one broadcast hash join per field costs about twice the CPU of the broadcast map; a map
- * literal with {@code element_at} scans its keys linearly; a primitive open-addressing map
+ * <p>Measured alternatives ({@code io.riskmapping.bench.LookupBench} and docs/performance.md, "Measured design choices"): one
+ * broadcast hash join per field costs more CPU than the broadcast map; a map literal with {@code element_at} scans its keys linearly; a primitive open-addressing map
  * (fastutil) keyed by String is no faster than {@link HashMap}. What helps is not decoding a String
  * per value and touching fewer cache lines per probe: a large table's cost is its cache misses.
  */
@@ -155,10 +154,9 @@ public final class Lookups {
      *
      * <p>A text table is one {@code long[]} of slots, four longs each: the key's head (hash and
      * length), the value's bits, and the key as {@link Utf8Keys} holds it (inline up to 16 bytes). A
-     * probe of a short key therefore reads one slot (one or two cache lines) and nothing else.
-     * Measured on the medium val split (warm, no-op sink), the lookups' cost over a plain read fell
-     * by about half against the previous layout (separate arrays of slots, offsets, key bytes and
-     * values: four cache misses per probe of a large table). At most half the slots are used
+     * probe of a short key therefore reads one slot (one or two cache lines) and nothing else, where
+     * separate arrays of slots, offsets, key bytes and values cost four cache misses per probe of a
+     * large table. At most half the slots are used
      * (linear probing). Plain arrays, so that Java serialization and
      * Kryo both carry the table as it is (Spark broadcasts with {@code spark.serializer}).
      */

@@ -26,13 +26,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * probed without copying, by its bytes; only a new key is copied. Output: rows of {@link #SCHEMA}, one per (column, key) seen, plus one row with
  * {@code f = -1} holding the partition's label classes.
  *
- * <p>Why not Spark's own hash aggregation of an unpivoted row per value: measured on the 3M-row
- * benchmark train split, that costs about 9 s of a warm 11.5 s fit, this about 4.5 s of 7 s
- * (docs/performance.md): one small map per column keeps the low-cardinality columns in cache, and
- * no unpivoted row is built per value. A text key costs one cache line to probe ({@link TextCounts});
- * the {@code HashMap<UTF8String, long[]>} it replaced cost several (entry, key object, key bytes,
- * counts), and measured on the same split the partial counts took about 30% less (docs/performance.md,
- * item 15). Memory is bounded like Spark's partial aggregation: once the tables hold more than
+ * <p>Why not Spark's own hash aggregation of an unpivoted row per value: one small map per column
+ * keeps the low-cardinality columns in cache, and no unpivoted row is built per value. A text key
+ * costs one cache line to probe ({@link TextCounts}), where a {@code HashMap<UTF8String, long[]>}
+ * costs several (entry, key object, key bytes, counts). The measurements: docs/performance.md, "Measured design choices". Memory is bounded like Spark's partial aggregation: once the tables hold more than
  * {@code flushBytes} (by default 1/16 of the executor's heap: 64 to 171 bytes of slots per text key,
  * depending on the table's fill, about 100 per numeric key) or {@code flushEntries} keys, they are
  * emitted and cleared, so a task never holds more. With a 4 GiB heap the medium benchmark's

@@ -63,7 +63,7 @@ import io.riskmapping.ml.feature.exec.scan.FileScans;
  * <p>Why: Spark's CSV round trip turns each value into a {@code UTF8String} and back, and each
  * mapped double into text; this copies plain lines' bytes, and each category's output text is
  * made once per executor, by the broadcast table's slot ({@code Lookups.Table.textAt},
- * {@code asciiAt}; docs/performance.md, items 24 and 26).
+ * {@code asciiAt}; docs/performance.md, "Measured design choices").
  */
 public final class CsvMapping {
 

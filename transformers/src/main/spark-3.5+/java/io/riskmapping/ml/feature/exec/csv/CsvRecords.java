@@ -49,7 +49,7 @@ import com.univocity.parsers.csv.CsvParserSettings;
  * ({@link IllegalArgumentException}, naming the record and the file) in {@code FAILFAST} mode when
  * all columns are read, else padded or cut. Why this class exists: the parser turns every value into
  * a {@code String} (UTF-16), and the writer encodes it back; on a plain line neither is needed
- * (docs/performance.md, item 26).
+ * (docs/performance.md, "Measured design choices").
  */
 final class CsvRecords implements java.io.Closeable {
     private static final byte ORDINARY = 0;

@@ -45,9 +45,8 @@ import io.riskmapping.ml.feature.core.TextCounts;
  * label classes are {@link KeyColumns#labelClass}'s (0, 1; null and -1 unlabelled;
  * anything else invalid, NaN included).
  *
- * <p>Why: on the benchmark's 3M-row train split (12 string columns), decoding each value's text
- * (Spark's {@code getUTF8String} copies it out of the dictionary page) cost as many CPU samples as
- * all the counting (docs/performance.md, item 19).
+ * <p>Why: decoding each value's text (Spark's {@code getUTF8String} copies it out of the
+ * dictionary page) cost as much CPU as all the counting (docs/performance.md, "Measured design choices").
  *
  * <p>The scan and its dictionaries are found by {@link ParquetBatches} (which reads Spark internals
  * by reflection; without them {@link #plan} finds none and the fit takes the row path).

@@ -51,10 +51,8 @@ import io.riskmapping.ml.feature.exec.scan.FileScans;
  *
  * <p>The result is a DataFrame over the mapped rows (Spark's {@code internalCreateDataFrame}): its
  * plan is an RDD scan, so Spark does not push later filters into the Parquet scan; the job uses it
- * to write a split, where nothing follows. Measured on the benchmark's 1M-row val split, 12 mapped
- * string columns, warm: 2.6–3.0 s to map and write against 4.0–4.5 s for the model's transform and
- * 4.1–4.8 s for a plain copy (docs/performance.md, item 20): the copy decodes and re-encodes every
- * string, this decodes each distinct one once per row group.
+ * to write a split, where nothing follows. Why: a plain copy decodes and re-encodes every string;
+ * this decodes each distinct one once per row group (the measurement: docs/performance.md, "Measured design choices").
  */
 public final class ColumnarMapping {
 
