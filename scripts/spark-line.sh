@@ -5,7 +5,8 @@
 #
 # Sets: spark_line, spark_profile (the Maven profile), target (spark-job's build folder for the
 # line), jar (the job jar of the line, built with that profile on first use) and classpath_file
-# (Spark and every other runtime jar of the line, for the local launchers).
+# (Spark and every other runtime jar of the line, for the local launchers). Defines line_module,
+# which does the same for the bench/ and examples/ modules.
 root="${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 spark_line="${SPARK_LINE:-4.2}"
 case "$spark_line" in
@@ -17,18 +18,45 @@ spark_profile="spark-$spark_line"
 target="$root/spark-job/target/spark-$spark_line"
 classpath_file="$target/classpath.txt"
 
+# line_jar DIR NAME: the jar NAME_spark<minor>_<scala>-<version>.jar of the line in DIR, or nothing
+line_jar() {
+  ls "$1/$2"_spark*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true
+}
+
+# build_line WHAT [MAVEN ARGS...]: packages the line with its profile (tests skipped), or stops (exit 3)
+build_line() {
+  local what=$1; shift
+  local cmd="mvn -P$spark_profile${*:+ $*}"
+  echo "[risk-table-mapping] building $what for Spark $spark_line ($cmd package; the first build of a line fetches its Spark, a few minutes) ..." >&2
+  (cd "$root" && mvn -q -B -ntp -P"$spark_profile" -DskipTests "$@" package) >&2 || {
+    echo "risk-table-mapping: error: the build for Spark $spark_line failed (run: $cmd -DskipTests package)" >&2
+    exit 3
+  }
+}
+
 # spark_line_jar: the job jar of the line, or nothing
 spark_line_jar() {
-  ls "$target"/risk-table-mapping-job_spark*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true
+  line_jar "$target" risk-table-mapping-job
 }
 
 jar="$(spark_line_jar)"
 if [[ -z "$jar" || ! -f "$classpath_file" ]]; then
-  echo "[risk-table-mapping] building the job for Spark $spark_line (mvn -Pspark-$spark_line package; the first build of a line fetches its Spark, a few minutes) ..." >&2
-  (cd "$root" && mvn -q -B -ntp -P"$spark_profile" -DskipTests package) >&2 || {
-    echo "risk-table-mapping: error: the build for Spark $spark_line failed (run: mvn -P$spark_profile -DskipTests package)" >&2
-    exit 3
-  }
+  build_line "the job"
   jar="$(spark_line_jar)"
   echo "[risk-table-mapping] built $jar" >&2
 fi
+
+# line_module MODULE: MODULE's jar of the line (bench or examples:
+# MODULE/target/spark-<line>/risk-table-mapping-MODULE_spark<minor>_<scala>-<version>.jar), built
+# with the modules it needs on first use. Sets module_jar and module_classpath_file (its dependencies
+# but this project's own jars: those the job jar holds).
+line_module() {
+  local dir="$root/$1/target/spark-$spark_line"
+  module_classpath_file="$dir/classpath.txt"
+  module_jar="$(line_jar "$dir" "risk-table-mapping-$1")"
+  if [[ -z "$module_jar" || ! -f "$module_classpath_file" ]]; then
+    build_line "$1" -pl "$1" -am
+    module_jar="$(line_jar "$dir" "risk-table-mapping-$1")"
+    echo "[risk-table-mapping] built $module_jar" >&2
+  fi
+}
