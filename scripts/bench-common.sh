@@ -1,6 +1,8 @@
-# Shared by scripts/bench.sh and scripts/bench-scaling.sh (sourced, not run): the job jar and its
-# classpath (built if missing), one JVM launcher per program, and `measure`, which runs a program
-# as a whole process and appends "name,round,seconds,peak_rss_kib" to $results.
+# Shared by scripts/bench.sh and scripts/bench-scaling.sh (sourced, not run): the classpath of the
+# benchmark programs (the bench module's jar, then the line's job jar, which the benchmark measures,
+# then their dependencies; the jars are built if missing), one JVM launcher per program, and
+# `measure`, which runs a program as a whole process and appends "name,round,seconds,peak_rss_kib"
+# to $results.
 #
 # Environment: SPARK_LINE (the Spark line, as for scripts/risk-table-mapping; default 4.2), BENCH_DIR
 # (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g).
@@ -11,7 +13,8 @@ master="${MASTER:-local[2]}"
 . "$root/scripts/spark-line.sh"
 # shellcheck source=java-flags.sh
 . "$root/scripts/java-flags.sh"
-cp="$jar:$(cat "$classpath_file")"
+line_module bench
+cp="$module_jar:$jar:$(cat "$module_classpath_file")"
 export SPARK_LOCAL_IP=127.0.0.1
 mkdir -p "$work"
 

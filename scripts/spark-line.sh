@@ -5,7 +5,8 @@
 #
 # Sets: spark_line, spark_profile (the Maven profile), target (spark-job's build folder for the
 # line), jar (the job jar of the line, built with that profile on first use) and classpath_file
-# (Spark and every other runtime jar of the line, for the local launchers).
+# (Spark and every other runtime jar of the line, for the local launchers). Defines line_module,
+# which does the same for the bench/ and examples/ modules.
 root="${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 spark_line="${SPARK_LINE:-4.2}"
 case "$spark_line" in
@@ -17,29 +18,61 @@ spark_profile="spark-$spark_line"
 target="$root/spark-job/target/spark-$spark_line"
 classpath_file="$target/classpath.txt"
 
+# line_jar DIR NAME: the jar NAME_spark<minor>_<scala>-<version>.jar of the line in DIR, or nothing
+line_jar() {
+  ls "$1/$2"_spark*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true
+}
+
+# build_line WHAT [MAVEN ARGS...]: packages the line with its profile (tests skipped), saying what it
+# does: Maven's module lines as they come, and a line every 30 s (a first build's downloads are
+# silent); on failure Maven's errors and the log's path, and exit 3
+build_line() {
+  local what=$1; shift
+  local cmd="mvn -B -ntp -P$spark_profile -DskipTests${*:+ $*} package"
+  local log
+  log="$(mktemp)"
+  echo "[risk-table-mapping] building $what for Spark $spark_line (first use of the line; about 2 minutes, several more while Maven fetches its Spark): $cmd" >&2
+  SECONDS=0
+  ( while sleep 30 && kill -0 $$ 2>/dev/null; do echo "[risk-table-mapping] ... still building (${SECONDS}s; log $log)" >&2; done ) &
+  local ticker=$!
+  # shellcheck disable=SC2086
+  (cd "$root" && $cmd) 2>&1 | tee "$log" \
+    | sed -nu 's/^\[INFO\] \(Building .*\[[0-9]*\/[0-9]*\]\)$/[risk-table-mapping] mvn: \1/p' >&2 || true
+  kill "$ticker" 2>/dev/null || true
+  if ! grep -q '^\[INFO\] BUILD SUCCESS' "$log"; then
+    grep -E '^\[ERROR\]' "$log" | head -n 20 >&2 || true
+    echo "risk-table-mapping: error: the build for Spark $spark_line failed (full log: $log; run: $cmd)" >&2
+    exit 3
+  fi
+  rm -f "$log"
+  echo "[risk-table-mapping] built $what in ${SECONDS}s" >&2
+}
+
 # spark_line_jar: the job jar of the line, or nothing
 spark_line_jar() {
-  ls "$target"/risk-table-mapping-job_spark*.jar 2>/dev/null | grep -v -e original- -e tests | head -n 1 || true
+  line_jar "$target" risk-table-mapping-job
 }
 
 jar="$(spark_line_jar)"
 if [[ -z "$jar" || ! -f "$classpath_file" ]]; then
-  # Maven's module lines as they come, and a line every 30 s (a first build's downloads are silent).
-  build_cmd="mvn -B -ntp -P$spark_profile -DskipTests package"
-  build_log="$(mktemp)"
-  echo "[risk-table-mapping] building the Spark $spark_line job jar (first use of the line; about 2 minutes, several more while Maven fetches its Spark): $build_cmd" >&2
-  SECONDS=0
-  ( while sleep 30 && kill -0 $$ 2>/dev/null; do echo "[risk-table-mapping] ... still building (${SECONDS}s; log $build_log)" >&2; done ) &
-  ticker=$!
-  (cd "$root" && $build_cmd) 2>&1 | tee "$build_log" \
-    | sed -nu 's/^\[INFO\] \(Building .*\[[0-9]*\/[0-9]*\]\)$/[risk-table-mapping] mvn: \1/p' >&2 || true
-  kill "$ticker" 2>/dev/null || true
+  build_line "the job jar"
   jar="$(spark_line_jar)"
-  if ! grep -q '^\[INFO\] BUILD SUCCESS' "$build_log" || [[ -z "$jar" || ! -f "$classpath_file" ]]; then
-    grep -E '^\[ERROR\]' "$build_log" | head -n 20 >&2 || true
-    echo "risk-table-mapping: error: the build for Spark $spark_line failed (full log: $build_log; run: $build_cmd)" >&2
-    exit 3
-  fi
-  rm -f "$build_log"
-  echo "[risk-table-mapping] built $jar in ${SECONDS}s" >&2
+  [[ -n "$jar" && -f "$classpath_file" ]] || { echo "risk-table-mapping: error: the build for Spark $spark_line made no job jar in $target" >&2; exit 3; }
+  echo "[risk-table-mapping] job jar: $jar" >&2
 fi
+
+# line_module MODULE: MODULE's jar of the line (bench or examples:
+# MODULE/target/spark-<line>/risk-table-mapping-MODULE_spark<minor>_<scala>-<version>.jar), built
+# with the modules it needs on first use. Sets module_jar and module_classpath_file (its dependencies
+# but this project's own jars: those the job jar holds).
+line_module() {
+  local dir="$root/$1/target/spark-$spark_line"
+  module_classpath_file="$dir/classpath.txt"
+  module_jar="$(line_jar "$dir" "risk-table-mapping-$1")"
+  if [[ -z "$module_jar" || ! -f "$module_classpath_file" ]]; then
+    build_line "the $1 jar" -pl "$1" -am
+    module_jar="$(line_jar "$dir" "risk-table-mapping-$1")"
+    [[ -n "$module_jar" && -f "$module_classpath_file" ]] || { echo "risk-table-mapping: error: the build for Spark $spark_line made no $1 jar in $dir" >&2; exit 3; }
+    echo "[risk-table-mapping] $1 jar: $module_jar" >&2
+  fi
+}

@@ -1,4 +1,4 @@
-package io.riskmapping.job;
+package io.riskmapping.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.riskmapping.examples.GermanCreditPipelineExample;
 import io.riskmapping.testing.SparkTestSession;
 
 class GermanCreditPipelineExampleTest {
@@ -18,9 +17,9 @@ class GermanCreditPipelineExampleTest {
 
     @Test
     void pipelineSavesReloadsAndScoresTheTestSplitAboveTheFloor() {
-        // A new session of the shared context: in Spark 4.1 a session that has used an Observation (the job tests do)
-        // can no longer be serialized (ObservationManager), and LogisticRegression's training summary, captured by the
-        // fitted model's transform, holds the session. The outcome would depend on the order of the test classes.
+        // A new session of the shared context: in Spark 4.1 a session that has used an Observation can no longer be
+        // serialized (ObservationManager), and LogisticRegression's training summary, captured by the fitted model's
+        // transform, holds the session. A fresh session keeps the test apart from whatever ran before it in this JVM.
         GermanCreditPipelineExample.Result r = GermanCreditPipelineExample.run(SparkTestSession.get().newSession(),
                 SparkTestSession.germanCredit("parquet").toString(), tmp.resolve("model").toString());
         assertEquals(200, r.predictions().size());
