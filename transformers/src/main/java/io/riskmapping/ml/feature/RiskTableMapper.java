@@ -58,7 +58,11 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * <h2>Out-of-fold encoding</h2>
  * With {@code numFolds >= 2}, fit also learns per-fold tables so that
  * {@link RiskTableMapperModel#transformOutOfFold} encodes every train row without its own label
- * (as scikit-learn's {@code TargetEncoder} does with {@code cv}); one more aggregation pass.
+ * (as scikit-learn's {@code TargetEncoder} does with {@code cv}); one more aggregation pass. The
+ * fitted model's {@code transform} of the very data it was fitted on is out of fold too, so a
+ * {@code Pipeline} is leakage-safe: {@code pipeline.fit(train)} fits the later stages on
+ * out-of-fold values, and {@code model.transform(train)} gives them, while {@code transform(test)}
+ * uses the full tables. Fold tables are not saved: a reloaded model uses the full tables.
  *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for a missing or unsupported column (from
@@ -124,7 +128,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         List<RiskTableMap> folds = getNumFolds() >= 2
                 ? OutOfFold.fit(dataset, tables, counts, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), getSmoothFactor(), getCountThreshold())
                 : null;
-        RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds);
+        RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds, dataset);
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
     }

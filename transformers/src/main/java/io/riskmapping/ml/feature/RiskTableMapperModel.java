@@ -77,6 +77,8 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     private final RiskTableMap tables;
     private final FitStatistics statistics;
     private final List<RiskTableMap> foldTables;
+    /** The data the model was fitted on, when it has fold tables: {@link #transform} encodes it out of fold. Not saved. */
+    private final transient Dataset<?> fittedOn;
 
     /** Broadcast copies of the large tables, made on the first transform; neither persisted nor serialized. */
     private transient Lookups.Broadcasts broadcasts;
@@ -97,7 +99,13 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     }
 
     RiskTableMapperModel(String uid, RiskTableMap tables, FitStatistics statistics, List<RiskTableMap> foldTables) {
+        this(uid, tables, statistics, foldTables, null);
+    }
+
+    RiskTableMapperModel(String uid, RiskTableMap tables, FitStatistics statistics, List<RiskTableMap> foldTables,
+            Dataset<?> fittedOn) {
         this.uid = uid;
+        this.fittedOn = foldTables == null ? null : fittedOn;
         this.p = new RiskTableMapperParams.Defs(this);
         this.tables = tables;
         this.statistics = statistics;
@@ -143,7 +151,10 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         return statistics;
     }
 
-    /** True when {@link #transformOutOfFold} can be used (fitted with {@code numFolds >= 2} in this session). */
+    /**
+     * True when {@link #transformOutOfFold} can be used (fitted with {@code numFolds >= 2} in this
+     * session): then {@link #transform} of the fit's own data is out of fold too.
+     */
     public boolean hasOutOfFoldTables() {
         return foldTables != null;
     }
@@ -173,9 +184,33 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         return validateAndTransformSchema(schema, false, skippedColumns());
     }
 
+    /**
+     * Maps the input columns with the full tables; or, when this model was fitted with
+     * {@code numFolds >= 2} in this session and {@code dataset} is the data it was fitted on (the
+     * same analyzed plan, {@link Dataset#sameSemantics}), out of fold, as {@link #transformOutOfFold}
+     * does. So in a {@code Pipeline}, {@code pipeline.fit(train).transform(train)} encodes train out
+     * of fold (the later stages are fitted on those values, as scikit-learn's {@code fit_transform}
+     * does), and any other data, test or a filtered train alike, with the full tables. A model
+     * loaded from disk has no fold tables and always uses the full tables.
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        if (isFittedOn(dataset)) {
+            return transformOutOfFold(dataset);
+        }
         return apply(dataset, null);
+    }
+
+    /** Whether {@code dataset} is the data this model was fitted on with fold tables (its analyzed plan the same). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private boolean isFittedOn(Dataset<?> dataset) {
+        if (foldTables == null || fittedOn == null) {
+            return false;
+        }
+        if (dataset == fittedOn) {
+            return true;
+        }
+        return dataset.sparkSession() == fittedOn.sparkSession() && ((Dataset) dataset.toDF()).sameSemantics(fittedOn.toDF());
     }
 
     /**
@@ -243,7 +278,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     @Override
     public RiskTableMapperModel copy(ParamMap extra) {
-        RiskTableMapperModel copied = new RiskTableMapperModel(uid, tables, statistics, foldTables);
+        RiskTableMapperModel copied = new RiskTableMapperModel(uid, tables, statistics, foldTables, fittedOn);
         return copyValues(copied, extra).setParent(parent());
     }
 

@@ -66,7 +66,8 @@ public interface RiskTableMapperParams extends Params {
     /**
      * Out-of-fold encoding of the train split: with {@code numFolds >= 2}, {@code fit} also learns one table per
      * fold from the other folds (with their own prior), used by
-     * {@link RiskTableMapperModel#transformOutOfFold}. 0 (default) or 1: off.
+     * {@link RiskTableMapperModel#transformOutOfFold} and by the model's {@code transform} of the
+     * data it was fitted on (a {@code Pipeline}'s train). 0 (default) or 1: off.
      */
     IntParam numFolds();
 
