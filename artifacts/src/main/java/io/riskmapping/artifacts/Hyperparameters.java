@@ -38,7 +38,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code encoding}</td><td>string</td><td>"risk_table"</td><td>"risk_table" or "woe"</td><td></td></tr>
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
- * environment variable) and the value.
+ * environment variable) and the value; so do {@code smoothing} without {@code smoothing_mode}
+ * "count", "count" without {@code smoothing}, and a non-default {@code smoothing_mode} or
+ * {@code handle_missing} with {@code encoding} "woe".
  *
  * <p>A key this class does not know (a typo such as {@code smoothing_factor}, or a key another
  * step of the pipeline reads) is not used: {@link #unknownKeys()} lists it, with
@@ -192,6 +194,10 @@ public final class Hyperparameters {
         foldSeed();
         encoding();
         numericBinning();
+        if (WOE.equals(encoding()) && (!FRACTION.equals(smoothingMode()) || !DEFAULT_MISSING.equals(handleMissing()))) {
+            throw new IllegalArgumentException(source + ": " + SMOOTHING_MODE + " and " + HANDLE_MISSING
+                    + " apply to encoding \"risk_table\"; encoding \"woe\" has its own null bin and no smoothing");
+        }
     }
 
     /**

@@ -55,6 +55,8 @@ class HyperparametersSmoothingTest {
         assertEquals("hp.json: smoothing must be a number >= 0, got \"5\"", refused("{\"smoothing_mode\": \"count\", \"smoothing\": \"5\"}"));
         assertEquals("hp.json: smoothing_mode must be one of fraction, count, auto, got \"bayes\"", refused("{\"smoothing_mode\": \"bayes\"}"));
         assertEquals("hp.json: handle_missing must be one of default, category, got \"prior\"", refused("{\"handle_missing\": \"prior\"}"));
+        assertTrue(refused("{\"encoding\": \"woe\", \"handle_missing\": \"category\"}").contains("apply to encoding \"risk_table\""));
+        assertTrue(refused("{\"encoding\": \"woe\", \"smoothing_mode\": \"auto\"}").contains("apply to encoding \"risk_table\""));
     }
 
     @Test
