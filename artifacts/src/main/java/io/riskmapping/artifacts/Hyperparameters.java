@@ -26,6 +26,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code cat_field_list}</td><td>list of strings</td><td>[]</td><td>distinct names</td><td></td></tr>
  *   <tr><td>{@code label_name}</td><td>string</td><td>"target"</td><td>non-empty</td><td></td></tr>
  *   <tr><td>{@code smooth_factor}</td><td>number</td><td>0.01</td><td>finite, &ge; 0</td><td>{@code SMOOTH_FACTOR}</td></tr>
+ *   <tr><td>{@code smoothing_mode}</td><td>string</td><td>"fraction"</td><td>"fraction", "count" or "auto"</td><td></td></tr>
+ *   <tr><td>{@code smoothing}</td><td>number</td><td>none</td><td>finite, &ge; 0; required with, and only with, smoothing_mode "count"</td><td></td></tr>
+ *   <tr><td>{@code handle_missing}</td><td>string</td><td>"default"</td><td>"default" or "category"</td><td></td></tr>
  *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
  *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
@@ -35,7 +38,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code encoding}</td><td>string</td><td>"risk_table"</td><td>"risk_table" or "woe"</td><td></td></tr>
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
- * environment variable) and the value.
+ * environment variable) and the value; so do {@code smoothing} without {@code smoothing_mode}
+ * "count", "count" without {@code smoothing}, and a non-default {@code smoothing_mode} or
+ * {@code handle_missing} with {@code encoding} "woe".
  *
  * <p>A key this class does not know (a typo such as {@code smoothing_factor}, or a key another
  * step of the pipeline reads) is not used: {@link #unknownKeys()} lists it, with
@@ -51,6 +56,16 @@ public final class Hyperparameters {
     public static final String LABEL_NAME = "label_name";
     public static final String SMOOTH_FACTOR = "smooth_factor";
     public static final String COUNT_THRESHOLD = "count_threshold";
+    public static final String SMOOTHING_MODE = "smoothing_mode";
+    public static final String SMOOTHING = "smoothing";
+    public static final String HANDLE_MISSING = "handle_missing";
+    /** {@value #SMOOTHING_MODE} values. */
+    public static final String FRACTION = "fraction";
+    public static final String COUNT = "count";
+    public static final String AUTO = "auto";
+    /** {@value #HANDLE_MISSING} values. */
+    public static final String DEFAULT_MISSING = "default";
+    public static final String CATEGORY_MISSING = "category";
     public static final String MAX_UNIQUE_THRESHOLD = "max_unique_threshold";
     public static final String NUMERIC_IMPUTATION = "numeric_imputation";
     public static final String NUM_FOLDS = "num_folds";
@@ -68,8 +83,8 @@ public final class Hyperparameters {
     public static final String DEFAULT_LABEL_NAME = "target";
 
     /** The keys this class reads (and {@value #UNKNOWN_KEYS}, which it writes). */
-    public static final List<String> KNOWN_KEYS = List.of(CAT_FIELD_LIST, LABEL_NAME, SMOOTH_FACTOR, COUNT_THRESHOLD,
-            MAX_UNIQUE_THRESHOLD, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
+    public static final List<String> KNOWN_KEYS = List.of(CAT_FIELD_LIST, LABEL_NAME, SMOOTH_FACTOR, SMOOTHING_MODE, SMOOTHING,
+            HANDLE_MISSING, COUNT_THRESHOLD, MAX_UNIQUE_THRESHOLD, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
     private static final List<String> BINNING_KEYS = List.of("fields", "method", "num_bins", "monotonic");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -169,6 +184,9 @@ public final class Hyperparameters {
         catFieldList();
         labelName();
         smoothFactor();
+        smoothingMode();
+        smoothing();
+        handleMissing();
         countThreshold();
         maxUniqueThreshold();
         numericImputation();
@@ -176,6 +194,10 @@ public final class Hyperparameters {
         foldSeed();
         encoding();
         numericBinning();
+        if (WOE.equals(encoding()) && (!FRACTION.equals(smoothingMode()) || !DEFAULT_MISSING.equals(handleMissing()))) {
+            throw new IllegalArgumentException(source + ": " + SMOOTHING_MODE + " and " + HANDLE_MISSING
+                    + " apply to encoding \"risk_table\"; encoding \"woe\" has its own null bin and no smoothing");
+        }
     }
 
     /**
@@ -210,8 +232,8 @@ public final class Hyperparameters {
             }
             fields.add(x.asText());
         }
-        String method = choice(n, "method", "quantile", "quantile", "uniform", "kmeans", "tree");
-        String monotonic = choice(n, "monotonic", "none", "none", "increasing", "decreasing", "auto");
+        String method = choice(n, "method", NUMERIC_BINNING + ".method", "quantile", "quantile", "uniform", "kmeans", "tree");
+        String monotonic = choice(n, "monotonic", NUMERIC_BINNING + ".monotonic", "none", "none", "increasing", "decreasing", "auto");
         JsonNode b = n.get("num_bins");
         int numBins = 10;
         if (b != null && !b.isNull()) {
@@ -223,7 +245,8 @@ public final class Hyperparameters {
         return new NumericBinning(List.copyOf(fields), method, numBins, monotonic);
     }
 
-    private String choice(JsonNode n, String key, String dflt, String... allowed) {
+    /** The text value of {@code key} in {@code n}, one of {@code allowed}; {@code name} is the key as messages give it. */
+    private String choice(JsonNode n, String key, String name, String dflt, String... allowed) {
         JsonNode v = n.get(key);
         if (v == null || v.isNull()) {
             return dflt;
@@ -231,7 +254,7 @@ public final class Hyperparameters {
         if (v.isTextual() && java.util.Arrays.asList(allowed).contains(v.asText())) {
             return v.asText();
         }
-        throw invalid(NUMERIC_BINNING + "." + key, v, "must be one of " + String.join(", ", allowed));
+        throw invalid(name, v, "must be one of " + String.join(", ", allowed));
     }
 
     /** How the categorical fields are encoded: "risk_table" (default) or "woe" (weight of evidence). */
@@ -327,6 +350,41 @@ public final class Hyperparameters {
             throw invalid(SMOOTH_FACTOR, n, "must be a number >= 0");
         }
         return n.doubleValue();
+    }
+
+    /** How categories are smoothed toward the prior: "fraction" (default), "count" or "auto" (docs/formulas.md). */
+    public String smoothingMode() {
+        return choice(node, SMOOTHING_MODE, SMOOTHING_MODE, FRACTION, FRACTION, COUNT, AUTO);
+    }
+
+    /**
+     * The pseudo-count of {@code smoothing_mode: "count"}; 0 in the other modes.
+     *
+     * @throws IllegalArgumentException when given with another mode, missing with "count", negative or not finite
+     */
+    public double smoothing() {
+        JsonNode n = node.get(SMOOTHING);
+        boolean given = n != null && !n.isNull();
+        if (given && !COUNT.equals(smoothingMode())) {
+            throw new IllegalArgumentException(source + ": " + SMOOTHING + " " + n + " is given but " + SMOOTHING_MODE + " is \""
+                    + smoothingMode() + "\"; it is the pseudo-count of " + SMOOTHING_MODE + " \"count\"");
+        }
+        if (!given) {
+            if (COUNT.equals(smoothingMode())) {
+                throw new IllegalArgumentException(source + ": " + SMOOTHING_MODE + " \"count\" needs " + SMOOTHING
+                        + " (the pseudo-count, a number >= 0)");
+            }
+            return 0.0;
+        }
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+            throw invalid(SMOOTHING, n, "must be a number >= 0");
+        }
+        return n.doubleValue();
+    }
+
+    /** What nulls of a categorical field map to: "default" (the prior, default) or "category" (their own value). */
+    public String handleMissing() {
+        return choice(node, HANDLE_MISSING, HANDLE_MISSING, DEFAULT_MISSING, DEFAULT_MISSING, CATEGORY_MISSING);
     }
 
     public int countThreshold() {
@@ -434,6 +492,16 @@ public final class Hyperparameters {
         catFieldList().forEach(fields::add);
         out.put(LABEL_NAME, labelName());
         out.put(SMOOTH_FACTOR, smoothFactor());
+        // written when not the default, so that a run with the defaults writes the same file as before these keys
+        if (!FRACTION.equals(smoothingMode())) {
+            out.put(SMOOTHING_MODE, smoothingMode());
+        }
+        if (COUNT.equals(smoothingMode())) {
+            out.put(SMOOTHING, smoothing());
+        }
+        if (!DEFAULT_MISSING.equals(handleMissing())) {
+            out.put(HANDLE_MISSING, handleMissing());
+        }
         out.put(COUNT_THRESHOLD, countThreshold());
         out.put(MAX_UNIQUE_THRESHOLD, maxUniqueThreshold());
         com.fasterxml.jackson.databind.node.ObjectNode imputation = out.putObject(NUMERIC_IMPUTATION);

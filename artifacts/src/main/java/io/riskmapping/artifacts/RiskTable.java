@@ -9,8 +9,10 @@ import java.util.Objects;
 import java.util.List;
 
 /**
- * The risk table of one field: category &rarr; smoothed event rate, and the default for nulls and
- * unseen categories. One entry of {@code risk_table_map} (see {@code docs/artifacts.md}).
+ * The risk table of one field: category &rarr; smoothed event rate, the default for unseen
+ * categories, and for nulls either that default or, when the null is a category of its own
+ * ({@code handleMissing = "category"}), its own value ({@link #nullBin()}). One entry of
+ * {@code risk_table_map} (see {@code docs/artifacts.md}).
  *
  * <p>Keys are {@link String}s in {@link Mode#CATEGORICAL} mode and {@link Double}s in
  * {@link Mode#NUMERIC} mode (normalized by {@link NumericKeys#normalize(double)}). Bins are kept
@@ -57,21 +59,32 @@ public final class RiskTable implements Serializable {
     private final Mode mode;
     private final double defaultBin;
     private final Map<Object, Double> bins;
+    private final Double nullBin;
+
+    /** A table whose nulls get {@code defaultBin} (no null category). */
+    public RiskTable(String varName, Mode mode, double defaultBin, Map<?, Double> bins) {
+        this(varName, mode, defaultBin, bins, null);
+    }
 
     /**
      * @param varName    the field name (dotted form, as in {@code cat_field_list})
      * @param mode       how keys compare
      * @param defaultBin the value for nulls and unseen categories (the prior event rate)
      * @param bins       category &rarr; risk; String keys (categorical) or numeric keys (numeric)
+     * @param nullBin    the value of nulls when they are a category of their own, or null: nulls get {@code defaultBin}
      * @throws IllegalArgumentException if a key does not fit the mode, two keys are the same number with different values, or a value is not finite
      */
-    public RiskTable(String varName, Mode mode, double defaultBin, Map<?, Double> bins) {
+    public RiskTable(String varName, Mode mode, double defaultBin, Map<?, Double> bins, Double nullBin) {
         this.varName = Objects.requireNonNull(varName, "varName");
         this.mode = Objects.requireNonNull(mode, "mode");
         if (!Double.isFinite(defaultBin)) {
             throw new IllegalArgumentException("field '" + varName + "': default_bin " + defaultBin + " is not a finite number");
         }
         this.defaultBin = defaultBin;
+        if (nullBin != null && !Double.isFinite(nullBin)) {
+            throw new IllegalArgumentException("field '" + varName + "': null bin " + nullBin + " is not a finite number");
+        }
+        this.nullBin = nullBin;
         // Sorted as an array (TimSort: linear on the already sorted input a fit hands over), then
         // kept in that order; equal keys (numbers written two ways) must carry the same value.
         List<Bin> entries = new ArrayList<>(bins.size());
@@ -137,6 +150,19 @@ public final class RiskTable implements Serializable {
         return defaultBin;
     }
 
+    /**
+     * The value of the null category ({@code handleMissing = "category"} and null fit rows seen),
+     * or null when nulls get {@link #defaultBin()}.
+     */
+    public Double nullBin() {
+        return nullBin;
+    }
+
+    /** What a null maps to: {@link #nullBin()} when there is one, else {@link #defaultBin()}. */
+    public double nullValue() {
+        return nullBin != null ? nullBin : defaultBin;
+    }
+
     /** Category &rarr; risk, sorted by key; String keys (categorical) or Double keys (numeric). */
     public Map<Object, Double> bins() {
         return bins;
@@ -166,21 +192,23 @@ public final class RiskTable implements Serializable {
         this.mode = same.mode;
         this.defaultBin = same.defaultBin;
         this.bins = same.bins;
+        this.nullBin = same.nullBin;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof RiskTable t && varName.equals(t.varName) && mode == t.mode
-                && Double.compare(defaultBin, t.defaultBin) == 0 && bins.equals(t.bins);
+                && Double.compare(defaultBin, t.defaultBin) == 0 && bins.equals(t.bins) && Objects.equals(nullBin, t.nullBin);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(varName, mode, defaultBin, bins);
+        return Objects.hash(varName, mode, defaultBin, bins, nullBin);
     }
 
     @Override
     public String toString() {
-        return "RiskTable(" + varName + ", " + mode.label() + ", default_bin=" + defaultBin + ", " + bins.size() + " bins)";
+        return "RiskTable(" + varName + ", " + mode.label() + ", default_bin=" + defaultBin + ", " + bins.size() + " bins"
+                + (nullBin == null ? "" : ", null_bin=" + nullBin) + ")";
     }
 }

@@ -15,8 +15,12 @@ public final class RiskTableMap implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** The version written into {@code risk_table_map.json}; readers refuse newer versions. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The newest version of {@code risk_table_map.json} this code reads and writes; readers refuse
+     * newer versions. A file is written with {@link #formatVersion()}: 1 unless a table has a null
+     * bin (version 2 adds {@code null_bin}, which a version-1 reader would silently ignore).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private final Map<String, RiskTable> tables;
 
@@ -47,6 +51,21 @@ public final class RiskTableMap implements Serializable {
     /** The table of {@code field}, or {@code null}. */
     public RiskTable get(String field) {
         return tables.get(field);
+    }
+
+    /** True when some table has a null category ({@link RiskTable#nullBin()}). */
+    public boolean hasNullBins() {
+        for (RiskTable t : tables.values()) {
+            if (t.nullBin() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The {@code format_version} its JSON file is written with: 2 when {@link #hasNullBins()}, else 1. */
+    public int formatVersion() {
+        return hasNullBins() ? 2 : 1;
     }
 
     public int size() {

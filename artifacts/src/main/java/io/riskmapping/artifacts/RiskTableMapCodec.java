@@ -26,10 +26,11 @@ import net.razorvine.pickle.Pickler;
  *   <li>{@code risk_table_map.pkl}: a Python pickle of
  *       {@code {field: {"varName", "type": "categorical", "mode", "default_bin", "bins"}}} that
  *       Python's {@code pickle.load} reads into plain dict/str/float (int or float keys in numeric
- *       mode: int when every key is an integer).</li>
+ *       mode: int when every key is an integer); a null category is the bin of key {@code None}.</li>
  *   <li>{@code risk_table_map.json}: the same tables under {@code "risk_tables"}, with
  *       {@code "format": "risk_table_map"} and {@code "format_version"}; numeric keys are written
- *       as text ({@link NumericKeys#format(double)}). Doubles are written so they read back
+ *       as text ({@link NumericKeys#format(double)}); a null category is {@code "null_bin"} beside
+ *       {@code "default_bin"} (format version 2). Doubles are written so they read back
  *       bit-identical.</li>
  * </ul>
  * Readers throw {@link ArtifactFormatException} naming the source and the bad part.
@@ -89,7 +90,7 @@ public final class RiskTableMapCodec {
         try (JsonGenerator g = JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("format", "risk_table_map");
-            g.writeNumberField("format_version", RiskTableMap.FORMAT_VERSION);
+            g.writeNumberField("format_version", map.formatVersion());
             g.writeObjectFieldStart("risk_tables");
             for (RiskTable t : map.list()) {
                 g.writeObjectFieldStart(t.varName());
@@ -97,6 +98,9 @@ public final class RiskTableMapCodec {
                 g.writeStringField("type", "categorical");
                 g.writeStringField("mode", t.mode().label());
                 g.writeNumberField("default_bin", t.defaultBin());
+                if (t.nullBin() != null) {
+                    g.writeNumberField("null_bin", t.nullBin());
+                }
                 g.writeObjectFieldStart("bins");
                 for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
                     String key = t.mode() == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) e.getKey()) : (String) e.getKey();
@@ -168,7 +172,11 @@ public final class RiskTableMapCodec {
             if (t.notANumber != null) {
                 throw new ArtifactFormatException(where + ": bin '" + t.notANumber + "' must be a number");
             }
-            out.add(table(varNameOf(t.varName, t.key, where), mode, def.doubleValue(), t.bins, where));
+            if (t.nullBin != null && !t.nullBin.isNumber()) {
+                throw new ArtifactFormatException(where + ": null_bin must be a number");
+            }
+            out.add(table(varNameOf(t.varName, t.key, where), mode, def.doubleValue(), t.bins,
+                    t.nullBin == null ? null : t.nullBin.doubleValue(), where));
         }
         return new RiskTableMap(out);
     }
@@ -231,6 +239,7 @@ public final class RiskTableMapCodec {
                     switch (name) {
                         case "mode" -> t.mode = p.readValueAsTree();
                         case "default_bin" -> t.defaultBin = p.readValueAsTree();
+                        case "null_bin" -> t.nullBin = p.readValueAsTree();
                         case "varName" -> t.varName = p.readValueAsTree();
                         case "bins" -> {
                             if (value == JsonToken.START_OBJECT) {
@@ -295,6 +304,8 @@ public final class RiskTableMapCodec {
         boolean object;
         JsonNode mode;
         JsonNode defaultBin;
+        /** null when the table has no null category. */
+        JsonNode nullBin;
         JsonNode varName;
         /** null when "bins" is missing or not an object. */
         Map<Object, Double> bins;
@@ -346,6 +357,12 @@ public final class RiskTableMapCodec {
                 }
                 bins = ints;
             }
+            if (t.nullBin() != null) {
+                // the null category: Python's None key, after the sorted keys
+                Map<Object, Object> withNull = new LinkedHashMap<>(bins);
+                withNull.put(null, t.nullBin());
+                bins = withNull;
+            }
             n.put("bins", bins);
             root.put(t.varName(), n);
         }
@@ -386,9 +403,14 @@ public final class RiskTableMapCodec {
                 throw new ArtifactFormatException(where + ": bins must be a dict");
             }
             Map<Object, Double> b = new LinkedHashMap<>();
+            Double nullBin = null;
             for (Map.Entry<?, ?> be : bins.entrySet()) {
                 if (!(be.getValue() instanceof Number v)) {
                     throw new ArtifactFormatException(where + ": bin '" + be.getKey() + "' must be a number");
+                }
+                if (be.getKey() == null) {
+                    nullBin = v.doubleValue();
+                    continue;
                 }
                 Object key = be.getKey() instanceof BigInteger bi ? bi.doubleValue() : be.getKey();
                 b.put(key, v.doubleValue());
@@ -397,16 +419,16 @@ public final class RiskTableMapCodec {
             if (varName != null && !field.equals(varName)) {
                 throw new ArtifactFormatException(where + ": varName '" + varName + "' differs from its key");
             }
-            out.add(table(field, parseMode(mode instanceof String s ? s : null, where), ((Number) def).doubleValue(), b, where));
+            out.add(table(field, parseMode(mode instanceof String s ? s : null, where), ((Number) def).doubleValue(), b, nullBin, where));
         }
         return new RiskTableMap(out);
     }
 
     // --------------------------------------------------------------- helpers
 
-    private static RiskTable table(String field, RiskTable.Mode mode, double def, Map<Object, Double> bins, String where) {
+    private static RiskTable table(String field, RiskTable.Mode mode, double def, Map<Object, Double> bins, Double nullBin, String where) {
         try {
-            return new RiskTable(field, mode, def, bins);
+            return new RiskTable(field, mode, def, bins, nullBin);
         } catch (IllegalArgumentException e) {
             throw new ArtifactFormatException(where + ": " + e.getMessage(), e);
         }

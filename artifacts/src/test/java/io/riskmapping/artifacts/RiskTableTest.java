@@ -20,7 +20,8 @@ import io.riskmapping.artifacts.RiskTable.Mode;
 
 class RiskTableTest {
 
-    private static Map<Object, Double> bins(Object... keysAndValues) {
+    /** Keys and values in turn, as an ordered map (also for the other tests of this package). */
+    static Map<Object, Double> bins(Object... keysAndValues) {
         Map<Object, Double> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             m.put(keysAndValues[i], (Double) keysAndValues[i + 1]);

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import io.riskmapping.artifacts.Hyperparameters;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.RiskTableMapCodec;
@@ -16,6 +17,7 @@ import io.riskmapping.artifacts.WoeTable;
 import io.riskmapping.artifacts.WoeTableMap;
 import io.riskmapping.artifacts.WoeTableMapCodec;
 import io.riskmapping.ml.feature.FieldStatistics;
+import io.riskmapping.ml.feature.RiskTableMapper;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
 import io.riskmapping.ml.feature.WoeStatistics;
 import io.riskmapping.ml.feature.WoeEncoderModel;
@@ -41,7 +43,7 @@ sealed interface FieldEncoding {
     /** The column's known categories &rarr; value (risk or WOE), sorted by key. */
     Map<Object, Double> values(String column);
 
-    /** The value of nulls and unseen categories (the default bin, or 0 for WOE). */
+    /** The value of unseen categories, and of nulls without a null category (the default bin, or 0 for WOE). */
     double defaultValue(String column);
 
     /** The column's labelled train rows per category, or null when unknown (loaded tables). */
@@ -49,6 +51,15 @@ sealed interface FieldEncoding {
 
     /** The column's labelled train rows with a null, or -1 when unknown. */
     long trainNulls(String column);
+
+    /**
+     * A risk-table stage with the hyperparameters' smoothing ({@code smoothing_mode}, and
+     * {@code smoothing} in count mode) and {@code handle_missing}; the caller sets the rest.
+     */
+    static RiskTableMapper riskTableMapper(Hyperparameters hp) {
+        RiskTableMapper m = new RiskTableMapper().setSmoothingMode(hp.smoothingMode()).setHandleMissing(hp.handleMissing());
+        return Hyperparameters.COUNT.equals(hp.smoothingMode()) ? m.setSmoothing(hp.smoothing()) : m;
+    }
 
     /** Risk table mapping. */
     record Risk(RiskTableMapperModel model) implements FieldEncoding {

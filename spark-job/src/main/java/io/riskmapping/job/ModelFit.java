@@ -138,7 +138,7 @@ final class ModelFit {
         SparkContext sc = train.sparkSession().sparkContext();
         String group = "risk-table-mapping-fit-" + UUID.randomUUID();
         sc.setJobGroup(group, "risk table fit: one aggregation over " + split.name(), false);
-        RiskTableMapperModel model = new RiskTableMapper()
+        RiskTableMapperModel model = FieldEncoding.riskTableMapper(hp)
                 .setInputCols(cols)
                 .setLabelCol(label)
                 .setSmoothFactor(hp.smoothFactor())

@@ -215,6 +215,18 @@ class JobErrorsTest {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smooth_factor\": -0.5}");
             return l.training();
         }));
+        c.add(new Case("smoothing without smoothing_mode count", 2, "smoothing 20 is given but smoothing_mode is \"fraction\"", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smoothing\": 20}");
+            return l.training();
+        }));
+        c.add(new Case("negative smoothing", 2, "smoothing must be a number >= 0, got -1", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smoothing_mode\": \"count\", \"smoothing\": -1}");
+            return l.training();
+        }));
+        c.add(new Case("unknown smoothing_mode", 2, "smoothing_mode must be one of fraction, count, auto, got \"bayes\"", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smoothing_mode\": \"bayes\"}");
+            return l.training();
+        }));
         c.add(new Case("count_threshold below 0", 2, "count_threshold must be an integer >= 0, got -1", none, l -> {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"count_threshold\": -1}");
             return l.training();

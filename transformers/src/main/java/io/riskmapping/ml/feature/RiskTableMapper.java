@@ -42,10 +42,18 @@ import io.riskmapping.ml.feature.exec.CountSources;
  *
  * <h2>Formula</h2>
  * Over the fit rows (label 0 or 1), with {@code N} rows and {@code K} events:
- * prior {@code p = K / N}, pseudo-count {@code m = floor(N * smoothFactor)}; for a category with
- * {@code n} fit rows of which {@code k} are events, {@code r = k / n} and
- * {@code risk = (n*r + m*p) / (n + m)} if {@code n >= countThreshold}, else {@code p}.
- * Nulls and unseen categories get {@code p}. A column with {@code maxUniqueThreshold} or more
+ * prior {@code p = K / N}; for a category with {@code n} fit rows of which {@code k} are events,
+ * {@code r = k / n} and, if {@code n >= countThreshold} (else {@code p}), by {@code smoothingMode}:
+ * <ul>
+ *   <li>{@code "fraction"} (default): {@code risk = (n*r + m*p) / (n + m)}, {@code m = floor(N * smoothFactor)}
+ *       (smoothFactor &ge; 0, default 0.01);</li>
+ *   <li>{@code "count"}: the same with {@code m = smoothing} (&ge; 0, default 0), as Spark's {@code TargetEncoder};</li>
+ *   <li>{@code "auto"}: {@code lambda*r + (1-lambda)*p}, {@code lambda = n*v / (n*v + r(1-r))}, {@code v = p(1-p)},
+ *       as scikit-learn's {@code TargetEncoder(smooth="auto")}; {@code p} when {@code v = r(1-r) = 0}.</li>
+ * </ul>
+ * Unseen categories get {@code p}; nulls get {@code p} too, unless {@code handleMissing = "category"}:
+ * then the null rows are a category of their own, smoothed the same way (its value is the table's
+ * {@code nullBin}; {@code p} when the fit saw no null row). A column with {@code maxUniqueThreshold} or more
  * distinct non-null values is skipped (left unchanged) with a warning. This is additive
  * smoothing toward the prior (Micci-Barreca 2001, "A preprocessing scheme for high-cardinality
  * categorical attributes", SIGKDD Explorations 3(1)), with an integer pseudo-count as in the
@@ -66,7 +74,9 @@ import io.riskmapping.ml.feature.exec.CountSources;
  *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for a missing or unsupported column (from
- * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it), or no labelled row.
+ * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it), no labelled row,
+ * {@code smoothing} set while {@code smoothingMode} is not {@code "count"}, or an unknown
+ * {@code smoothingMode} / {@code handleMissing} value (when set).
  */
 public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams, MLWritable {
 
@@ -93,6 +103,9 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override public StringArrayParam outputCols() { return p.outputCols; }
     @Override public Param<String> labelCol() { return p.labelCol; }
     @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
+    @Override public Param<String> smoothingMode() { return p.smoothingMode; }
+    @Override public DoubleParam smoothing() { return p.smoothing; }
+    @Override public Param<String> handleMissing() { return p.handleMissing; }
     @Override public IntParam countThreshold() { return p.countThreshold; }
     @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
     @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }
@@ -105,6 +118,9 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     public RiskTableMapper setOutputCols(String... value) { set(p.outputCols, value); return this; }
     public RiskTableMapper setLabelCol(String value) { set(p.labelCol, value); return this; }
     public RiskTableMapper setSmoothFactor(double value) { set(p.smoothFactor, value); return this; }
+    public RiskTableMapper setSmoothingMode(String value) { set(p.smoothingMode, value); return this; }
+    public RiskTableMapper setSmoothing(double value) { set(p.smoothing, value); return this; }
+    public RiskTableMapper setHandleMissing(String value) { set(p.handleMissing, value); return this; }
     public RiskTableMapper setCountThreshold(int value) { set(p.countThreshold, value); return this; }
     public RiskTableMapper setMaxUniqueThreshold(int value) { set(p.maxUniqueThreshold, value); return this; }
     public RiskTableMapper setParseNumericStrings(boolean value) { set(p.parseNumericStrings, value); return this; }
@@ -124,9 +140,10 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         FitCounts counts = CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
                 getMaxUniqueThreshold(), getSmoothFactor());
         FitStatistics stats = statistics(counts);
-        RiskTableMap tables = tables(stats, getCountThreshold());
+        Smoothing.Spec smoothing = smoothingSpec();
+        RiskTableMap tables = tables(stats, smoothing, CATEGORY_MISSING.equals(getHandleMissing()));
         List<RiskTableMap> folds = getNumFolds() >= 2
-                ? OutOfFold.fit(dataset, tables, counts, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), getSmoothFactor(), getCountThreshold())
+                ? OutOfFold.fit(dataset, tables, counts, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), smoothing)
                 : null;
         RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds, dataset);
         copyValues(model, ParamMap.empty());
@@ -142,12 +159,32 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         return new FitStatistics(counts.trainRows(), counts.fitRows(), counts.events(), counts.prior(), counts.smoothSamples(), fields);
     }
 
+    /** This stage's smoothing settings (smoothingMode, smoothFactor, smoothing, countThreshold). */
+    Smoothing.Spec smoothingSpec() {
+        return new Smoothing.Spec(Smoothing.Mode.fromLabel(getSmoothingMode()), getSmoothFactor(), getSmoothing(), getCountThreshold());
+    }
+
     /**
-     * The risk tables of the mapped (not skipped) columns, from the fit counts.
+     * The risk tables of the mapped (not skipped) columns, from the fit counts, in fraction mode
+     * with the statistics' pseudo-count {@code m} and nulls mapped to the prior.
      *
      * @param countThreshold categories with fewer fit rows get the prior
      */
     public static RiskTableMap tables(FitStatistics stats, int countThreshold) {
+        // a real pseudo-count equal to the integer m gives the same bits (n + m is exact below 2^53)
+        return tables(stats, new Smoothing.Spec(Smoothing.Mode.COUNT, 0.0, stats.smoothSamples(), countThreshold), false);
+    }
+
+    /**
+     * The risk tables of the mapped (not skipped) columns, from the fit counts.
+     *
+     * @param smoothing     the smoothing mode and its settings (count threshold included)
+     * @param nullCategory  {@code handleMissing = "category"}: a column with null fit rows gets a null bin,
+     *                      smoothed from them like any other category
+     * @throws IllegalStateException when {@code nullCategory} and the statistics lack the null rows' counts
+     *         (a model saved before they were kept)
+     */
+    static RiskTableMap tables(FitStatistics stats, Smoothing.Spec smoothing, boolean nullCategory) {
         List<RiskTable> tables = new ArrayList<>();
         for (FieldStatistics f : stats.fields()) {
             if (!f.mapped()) {
@@ -155,9 +192,18 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
             }
             Map<Object, Double> bins = new LinkedHashMap<>();
             for (Map.Entry<Object, long[]> e : f.counts().entrySet()) {
-                bins.put(e.getKey(), risk(e.getValue()[0], e.getValue()[1], stats.prior(), stats.smoothSamples(), countThreshold));
+                bins.put(e.getKey(), smoothing.value(e.getValue()[0], e.getValue()[1], stats.prior(), stats.fitRows()));
             }
-            tables.add(new RiskTable(f.column(), f.mode(), stats.prior(), bins));
+            Double nullBin = null;
+            if (nullCategory) {
+                if (f.nullCounts() == null) {
+                    throw new IllegalStateException("column '" + f.column() + "': the null rows' counts are unknown");
+                }
+                if (f.nullCounts()[0] > 0) {
+                    nullBin = smoothing.value(f.nullCounts()[0], f.nullCounts()[1], stats.prior(), stats.fitRows());
+                }
+            }
+            tables.add(new RiskTable(f.column(), f.mode(), stats.prior(), bins, nullBin));
         }
         return new RiskTableMap(tables);
     }

@@ -54,8 +54,10 @@ import io.riskmapping.ml.feature.core.TableMapping;
  * probed from Spark's generated code with the value's UTF-8 bytes (numeric-mode tables: a
  * one-argument function). Keys: text as-is (categorical mode) or by numeric value (numeric mode,
  * text parsed by {@link NumericKeys}), exactly as {@link io.riskmapping.artifacts.RiskScorer} does.
- * Nulls and unseen categories give the default bin; with {@code handleInvalid = "error"} the query
- * fails with a message naming the column and the value.
+ * Unseen categories give the default bin, and so do nulls unless the table has a null category
+ * ({@code handleMissing = "category"}: its {@code nullBin}); with {@code handleInvalid = "error"}
+ * the query fails with a message naming the column and the value (a null with a null category
+ * does not fail).
  *
  * <p>Persistence ({@link #write()}, {@link #read()}, {@link #load(String)}, also inside a
  * {@code PipelineModel}): Spark's params metadata plus {@code data/}, a Parquet file with one row
@@ -69,8 +71,11 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     /** Tables up to this many bins are applied as a native CASE WHEN; larger ones through a broadcast hash table. */
     public static final int NATIVE_LOOKUP_MAX_BINS = Lookups.NATIVE_LOOKUP_MAX_BINS;
 
-    /** Version of the saved {@code data/} layout; readers refuse newer ones. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Newest version of the saved {@code data/} layout; readers refuse newer ones. A row is saved
+     * as version 2 when its table has a null bin (column {@code null_bin}), else as version 1.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private final String uid;
     private final RiskTableMapperParams.Defs p;
@@ -128,6 +133,9 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     @Override public StringArrayParam outputCols() { return p.outputCols; }
     @Override public Param<String> labelCol() { return p.labelCol; }
     @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
+    @Override public Param<String> smoothingMode() { return p.smoothingMode; }
+    @Override public DoubleParam smoothing() { return p.smoothing; }
+    @Override public Param<String> handleMissing() { return p.handleMissing; }
     @Override public IntParam countThreshold() { return p.countThreshold; }
     @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
     @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }
@@ -265,15 +273,32 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     private Column mapping(Column c, DataType type, RiskTable t, boolean error, JavaSparkContext jsc) {
         Column key = key(c, type, t.mode());
+        Column nullBin = t.nullBin() == null ? null : when(missing(c, key, type, t.mode()), lit(t.nullBin()));
         if (!error) {
             // Unseen keys get the default inside the lookup (no null result to test per value), null keys here.
-            return coalesce(Lookups.lookup(key, t.bins(), t.defaultBin(), broadcasts(), jsc), lit(t.defaultBin()));
+            Column lookup = Lookups.lookup(key, t.bins(), t.defaultBin(), broadcasts(), jsc);
+            return nullBin == null ? coalesce(lookup, lit(t.defaultBin())) : coalesce(lookup, nullBin, lit(t.defaultBin()));
         }
         String where = "column '" + t.varName() + "': ";
         Column fallback = when(c.isNull(), raise_error(lit(where + "null value (handleInvalid=error)")))
                 .otherwise(raise_error(concat(lit(where + "unseen category '"), c.cast(DataTypes.StringType),
                         lit("' (handleInvalid=error)"))));
-        return coalesce(Lookups.lookup(key, t.bins(), broadcasts(), jsc), fallback);
+        Column lookup = Lookups.lookup(key, t.bins(), broadcasts(), jsc);
+        return nullBin == null ? coalesce(lookup, fallback) : coalesce(lookup, nullBin, fallback);
+    }
+
+    /**
+     * Whether a value is missing, for a table with a null category: null; in numeric mode also a
+     * number without a key (NaN, infinite, or number text that overflows), not other text.
+     */
+    private static Column missing(Column c, Column key, DataType type, RiskTable.Mode mode) {
+        if (mode == RiskTable.Mode.CATEGORICAL) {
+            return c.isNull();
+        }
+        if (type instanceof NumericType) {
+            return key.isNull();
+        }
+        return c.isNull().or(key.isNull().and(c.cast(DataTypes.StringType).rlike(io.riskmapping.artifacts.NumericKeys.NUMBER_REGEX)));
     }
 
     @Override
@@ -352,7 +377,8 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                 .add("train_rows", DataTypes.LongType, true)
                 .add("fit_rows", DataTypes.LongType, true)
                 .add("events", DataTypes.LongType, true)
-                .add("smooth_samples", DataTypes.LongType, true);
+                .add("smooth_samples", DataTypes.LongType, true)
+                .add("null_bin", DataTypes.DoubleType, true);
 
         record Loaded(RiskTableMap tables, FitStatistics statistics) {
         }
@@ -391,7 +417,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                         }
                     }
                 }
-                rows.add(RowFactory.create(FORMAT_VERSION, i, c, (numeric ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL).label(),
+                rows.add(RowFactory.create(t != null && t.nullBin() != null ? FORMAT_VERSION : 1, i, c, (numeric ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL).label(),
                         t == null ? null : t.defaultBin(),
                         t == null || numeric ? null : cats.toArray(new String[0]),
                         t == null || !numeric ? null : nums.toArray(new Double[0]),
@@ -402,7 +428,8 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                         f == null || f.nullCounts() == null ? null : f.nullCounts()[0],
                         f == null || f.nullCounts() == null ? null : f.nullCounts()[1],
                         s == null ? null : s.trainRows(), s == null ? null : s.fitRows(), s == null ? null : s.events(),
-                        s == null ? null : s.smoothSamples()));
+                        s == null ? null : s.smoothSamples(),
+                        t == null ? null : t.nullBin()));
             }
             return rows;
         }
@@ -430,7 +457,10 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                             counts.put(keys.get(i), new long[] {ns.get(i), ks.get(i)});
                         }
                     }
-                    tables.add(new RiskTable(column, mode, r.getDouble(r.fieldIndex("default_bin")), bins));
+                    // null_bin: version 2 (absent from version-1 files, null for a table without a null category)
+                    boolean hasNullBin = r.schema().getFieldIndex("null_bin").isDefined() && !r.isNullAt(r.fieldIndex("null_bin"));
+                    tables.add(new RiskTable(column, mode, r.getDouble(r.fieldIndex("default_bin")), bins,
+                            hasNullBin ? r.getDouble(r.fieldIndex("null_bin")) : null));
                 }
                 if (!r.isNullAt(r.fieldIndex("distinct"))) {
                     // null_fit_rows / null_events: added within version 1, absent from models saved before

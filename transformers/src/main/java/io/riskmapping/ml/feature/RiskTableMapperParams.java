@@ -36,6 +36,18 @@ public interface RiskTableMapperParams extends Params {
     /** {@code handleInvalid} value: a null or unseen category fails the transform, naming it. */
     String ERROR_INVALID = "error";
 
+    /** {@code smoothingMode} value: pseudo-count {@code m = floor(N * smoothFactor)} (the default). */
+    String FRACTION_SMOOTHING = "fraction";
+    /** {@code smoothingMode} value: the fixed pseudo-count {@code smoothing}, as Spark's {@code TargetEncoder}. */
+    String COUNT_SMOOTHING = "count";
+    /** {@code smoothingMode} value: empirical-Bayes shrinkage, as scikit-learn's {@code smooth="auto"}. */
+    String AUTO_SMOOTHING = "auto";
+
+    /** {@code handleMissing} value: nulls map to the default bin (the prior), the default. */
+    String DEFAULT_MISSING = "default";
+    /** {@code handleMissing} value: null is a category of its own, with its own smoothed value. */
+    String CATEGORY_MISSING = "category";
+
     /** Columns to encode: string columns (categorical) or numeric columns (numeric mode). */
     StringArrayParam inputCols();
 
@@ -47,6 +59,34 @@ public interface RiskTableMapperParams extends Params {
 
     /** Fraction of fit rows used as the integer pseudo-count {@code m = floor(N * smoothFactor)}; &ge; 0. Default 0.01. */
     DoubleParam smoothFactor();
+
+    /**
+     * How a category's event rate is pulled toward the prior {@code p} (docs/formulas.md), for a
+     * category of {@code n} fit rows and event rate {@code r}:
+     * <ul>
+     *   <li>{@code "fraction"} (default): {@code (n*r + m*p) / (n + m)} with {@code m = floor(N * smoothFactor)},
+     *       {@code N} the fit rows;</li>
+     *   <li>{@code "count"}: the same with the fixed {@code m = smoothing} (Spark's {@code TargetEncoder.smoothing});</li>
+     *   <li>{@code "auto"}: {@code lambda*r + (1-lambda)*p} with {@code lambda = n*v / (n*v + r(1-r))},
+     *       {@code v = p(1-p)} (scikit-learn's {@code smooth="auto"}); {@code p} when {@code v = r(1-r) = 0}.</li>
+     * </ul>
+     * In every mode a category with fewer than {@code countThreshold} fit rows gets {@code p}.
+     */
+    Param<String> smoothingMode();
+
+    /**
+     * The pseudo-count {@code m} of {@code smoothingMode = "count"}, a real number &ge; 0. Default 0
+     * (no smoothing). Setting it with another mode fails the fit with {@link IllegalArgumentException}.
+     */
+    DoubleParam smoothing();
+
+    /**
+     * What a null input value is at fit and transform time: {@code "default"} (default): it maps to
+     * the default bin, the prior; {@code "category"}: it is a category of its own, whose value is
+     * smoothed from the null fit rows like any other category (prior below {@code countThreshold}
+     * or when the fit saw no null row). In numeric mode NaN and infinities are null.
+     */
+    Param<String> handleMissing();
 
     /** Categories with fewer fit rows than this get the default bin; &ge; 0. Default 5. */
     IntParam countThreshold();
@@ -92,6 +132,18 @@ public interface RiskTableMapperParams extends Params {
 
     default double getSmoothFactor() {
         return (Double) getOrDefault(smoothFactor());
+    }
+
+    default String getSmoothingMode() {
+        return getOrDefault(smoothingMode());
+    }
+
+    default double getSmoothing() {
+        return (Double) getOrDefault(smoothing());
+    }
+
+    default String getHandleMissing() {
+        return getOrDefault(handleMissing());
     }
 
     default int getCountThreshold() {
@@ -165,6 +217,10 @@ public interface RiskTableMapperParams extends Params {
                 throw new IllegalArgumentException("fold column '" + getFoldCol() + "' must hold integers 0 .. " + (getNumFolds() - 1));
             }
         }
+        if (fitting && isSet(smoothing()) && !COUNT_SMOOTHING.equals(getSmoothingMode())) {
+            throw new IllegalArgumentException(uid() + ": smoothing is set but smoothingMode is '" + getSmoothingMode()
+                    + "'; smoothing is the pseudo-count of smoothingMode 'count'");
+        }
         if (fitting) {
             String label = getLabelCol();
             if (!names.contains(label)) {
@@ -195,6 +251,9 @@ public interface RiskTableMapperParams extends Params {
         final StringArrayParam outputCols;
         final Param<String> labelCol;
         final DoubleParam smoothFactor;
+        final Param<String> smoothingMode;
+        final DoubleParam smoothing;
+        final Param<String> handleMissing;
         final IntParam countThreshold;
         final IntParam maxUniqueThreshold;
         final BooleanParam parseNumericStrings;
@@ -209,6 +268,14 @@ public interface RiskTableMapperParams extends Params {
             labelCol = new Param<>(owner, "labelCol", "label column: 0, 1 (event), -1 or null (unlabelled)");
             smoothFactor = new DoubleParam(owner, "smoothFactor",
                     "fraction of fit rows used as the integer pseudo-count m = floor(N * smoothFactor) (>= 0)", ParamValidators.gtEq(0.0));
+            smoothingMode = new Param<>(owner, "smoothingMode",
+                    "smoothing toward the prior: 'fraction' (m = floor(N * smoothFactor)), 'count' (m = smoothing) or 'auto' (empirical Bayes)",
+                    ParamValidators.inArray(new String[] {FRACTION_SMOOTHING, COUNT_SMOOTHING, AUTO_SMOOTHING}));
+            smoothing = new DoubleParam(owner, "smoothing",
+                    "pseudo-count m of smoothingMode 'count' (>= 0)", ParamValidators.gtEq(0.0));
+            handleMissing = new Param<>(owner, "handleMissing",
+                    "nulls: 'default' (the default bin) or 'category' (a category of their own)",
+                    ParamValidators.inArray(new String[] {DEFAULT_MISSING, CATEGORY_MISSING}));
             countThreshold = new IntParam(owner, "countThreshold",
                     "categories with fewer fit rows than this get the default bin (>= 0)", ParamValidators.gtEq(0.0));
             maxUniqueThreshold = new IntParam(owner, "maxUniqueThreshold",
@@ -227,6 +294,9 @@ public interface RiskTableMapperParams extends Params {
             owner.setDefault(labelCol, "label");
             owner.setDefault(smoothFactor, 0.01);
             owner.setDefault(countThreshold, 5);
+            owner.setDefault(smoothingMode, FRACTION_SMOOTHING);
+            owner.setDefault(smoothing, 0.0);
+            owner.setDefault(handleMissing, DEFAULT_MISSING);
             owner.setDefault(maxUniqueThreshold, 100);
             owner.setDefault(parseNumericStrings, false);
             owner.setDefault(handleInvalid, KEEP_INVALID);

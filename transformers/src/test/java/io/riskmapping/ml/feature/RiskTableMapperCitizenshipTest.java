@@ -53,11 +53,15 @@ class RiskTableMapperCitizenshipTest {
         assertEquals(0, m.getNumFolds());
         assertFalse(m.getParseNumericStrings());
         assertNull(m.getFoldCol());
+        assertEquals("fraction", m.getSmoothingMode());
+        assertEquals(0.0, m.getSmoothing());
+        assertEquals("default", m.getHandleMissing());
         for (org.apache.spark.ml.param.Param<?> p : new org.apache.spark.ml.param.Param<?>[] {m.labelCol(), m.smoothFactor(),
-            m.countThreshold(), m.maxUniqueThreshold(), m.handleInvalid(), m.numFolds(), m.seed(), m.parseNumericStrings()}) {
+            m.countThreshold(), m.maxUniqueThreshold(), m.handleInvalid(), m.numFolds(), m.seed(), m.parseNumericStrings(),
+            m.smoothingMode(), m.smoothing(), m.handleMissing()}) {
             assertTrue(m.hasDefault(p) && !m.isSet(p), p.name());
         }
-        assertEquals(11, m.params().length, "every param is found by Spark's reflection");
+        assertEquals(14, m.params().length, "every param is found by Spark's reflection");
         assertTrue(m.explainParams().contains("smoothFactor: fraction of fit rows"), m.explainParams());
     }
 
@@ -203,13 +207,13 @@ class RiskTableMapperCitizenshipTest {
         RiskTableMapperModel model = new RiskTableMapper().setInputCols("c").setLabelCol("y").fit(tiny());
         String path = tmp.resolve("newer").toString();
         model.save(path);
-        Dataset<Row> data = SparkTestSession.get().read().parquet(path + "/data").withColumn("format_version", functions.lit(2));
+        Dataset<Row> data = SparkTestSession.get().read().parquet(path + "/data").withColumn("format_version", functions.lit(RiskTableMapperModel.FORMAT_VERSION + 1));
         data.collectAsList();
         data.write().mode("overwrite").parquet(path + "/data2");
         java.nio.file.Files.walk(Path.of(path, "data")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         java.nio.file.Files.move(Path.of(path, "data2"), Path.of(path, "data"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RiskTableMapperModel.load(path));
-        assertTrue(e.getMessage().contains("format version 2, newer"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version " + (RiskTableMapperModel.FORMAT_VERSION + 1) + ", newer"), e.getMessage());
     }
 
     @Test

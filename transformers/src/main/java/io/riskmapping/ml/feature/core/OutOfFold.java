@@ -32,9 +32,10 @@ import io.riskmapping.artifacts.RiskTableMap;
  * the other folds, so a row's own label never enters its encoding.
  *
  * <p>For fold j, with {@code N_j, K_j} the fit rows and events outside fold j: prior
- * {@code p_j = K_j / N_j}, pseudo-count {@code m_j = floor(N_j * smoothFactor)}, and for a
- * category with {@code n_j, k_j} fit rows and events outside fold j the usual
- * {@link Smoothing#risk} formula; a category with no fit row outside fold j gets {@code p_j}.
+ * {@code p_j = K_j / N_j} and for a category with {@code n_j, k_j} fit rows and events outside
+ * fold j the fit's smoothing ({@link Smoothing.Spec#value}, e.g. the pseudo-count
+ * {@code m_j = floor(N_j * smoothFactor)} in fraction mode); a category with no fit row outside
+ * fold j gets {@code p_j}. When the full table has a null category, so does each fold's.
  * Which columns are mapped, and their mode, come from the full-data fit.
  *
  * <p>Folds: the integer {@code foldCol} when set (values 0 .. k-1, else the query fails naming the
@@ -65,7 +66,7 @@ public final class OutOfFold {
 
     /** One table map per fold (index = fold), for the columns of {@code full}. */
     public static List<RiskTableMap> fit(Dataset<?> data, RiskTableMap full, FitCounts stats, String labelCol, String foldCol,
-            int k, long seed, double smoothFactor, int countThreshold) {
+            int k, long seed, Smoothing.Spec smoothing) {
         Dataset<Row> df = data.toDF();
         List<RiskTable> tables = full.list();
         List<Column> structs = new ArrayList<>();
@@ -87,6 +88,7 @@ public final class OutOfFold {
 
         long[] foldRows = new long[k];
         long[] foldEvents = new long[k];
+        long[][][] nullInFold = new long[k][tables.size()][2];
         List<List<Map<Object, long[]>>> inFold = new ArrayList<>();
         for (int j = 0; j < k; j++) {
             List<Map<Object, long[]>> perField = new ArrayList<>();
@@ -107,6 +109,9 @@ public final class OutOfFold {
                 Object key = !r.isNullAt(3) ? (Object) r.getDouble(3) : r.isNullAt(2) ? null : r.getString(2);
                 if (key != null) {
                     inFold.get(j).get(f).put(key, new long[] {n0 + n1, n1});
+                } else {
+                    nullInFold[j][f][0] += n0 + n1;
+                    nullInFold[j][f][1] += n1;
                 }
             }
         }
@@ -122,7 +127,6 @@ public final class OutOfFold {
                 throw new IllegalArgumentException("fold " + j + " holds every labelled row: out-of-fold tables need labelled rows in other folds");
             }
             double prior = (double) events / n;
-            long m = (long) Math.floor(n * smoothFactor);
             List<RiskTable> foldTables = new ArrayList<>();
             for (int i = 0; i < tables.size(); i++) {
                 RiskTable t = tables.get(i);
@@ -131,10 +135,15 @@ public final class OutOfFold {
                     long[] own = inFold.get(j).get(i).getOrDefault(e.getKey(), new long[2]);
                     long rest = e.getValue()[0] - own[0];
                     if (rest > 0) {
-                        bins.put(e.getKey(), Smoothing.risk(rest, e.getValue()[1] - own[1], prior, m, countThreshold));
+                        bins.put(e.getKey(), smoothing.value(rest, e.getValue()[1] - own[1], prior, n));
                     }
                 }
-                foldTables.add(new RiskTable(t.varName(), t.mode(), prior, bins));
+                Double nullBin = null;
+                long[] nulls = fieldStats.get(t.varName()).nullCounts();
+                if (t.nullBin() != null && nulls[0] - nullInFold[j][i][0] > 0) {
+                    nullBin = smoothing.value(nulls[0] - nullInFold[j][i][0], nulls[1] - nullInFold[j][i][1], prior, n);
+                }
+                foldTables.add(new RiskTable(t.varName(), t.mode(), prior, bins, nullBin));
             }
             out.add(new RiskTableMap(foldTables));
         }

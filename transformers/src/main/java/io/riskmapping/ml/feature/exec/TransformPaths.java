@@ -55,7 +55,8 @@ public final class TransformPaths {
      *
      * @param mapping the risk-table mapping when it alone maps the split (none when the fields are
      *        imputed or binned first, the encoding is not a risk-table one, or the caller needs
-     *        Spark's rows, e.g. for out-of-fold encoding): then a fast path is tried, else {@link Rows}
+     *        Spark's rows, e.g. for out-of-fold encoding): then a fast path is tried (unless a table
+     *        has a null category), else {@link Rows}
      * @param text whether the shards are CSV/TSV (else Parquet)
      * @param splitScan the split as one scan of all its shards, one partition per shard (made only when a fast path is tried)
      * @param shards each shard's own DataFrame, in shard order
@@ -67,7 +68,8 @@ public final class TransformPaths {
      */
     public static Path choose(Optional<TableMapping> mapping, boolean text, Supplier<Dataset<Row>> splitScan,
             List<Dataset<Row>> shards, List<String> files, Map<String, String> csvWriteOptions, Map<String, DriftBuckets> drift) {
-        if (mapping.isEmpty()) {
+        if (mapping.isEmpty() || mapping.get().tables().hasNullBins()) {
+            // the fast paths map every null to the default bin: a null category goes through the rows
             return new Rows();
         }
         TableMapping spec = mapping.get();
