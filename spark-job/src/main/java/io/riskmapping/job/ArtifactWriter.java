@@ -26,16 +26,39 @@ import io.riskmapping.ml.feature.InformationValues;
  * Writes a run's artifacts into the staged artifacts folder: a copy of {@code --model-artifacts-input}
  * when given; for a training run the tables (risk: {@code RiskTableMapCodec} JSON and pickle; WOE:
  * {@code WoeTableMapCodec}), {@code hyperparameters.json}, {@code iv_summary.json} and, when fitted,
- * the numeric bins and the impute values (JSON and pickle); then, unless {@code --no-report}, the
- * report ({@code report.html}, {@code run_summary.json}, {@link RunReport}). Each file written is
+ * the numeric bins, the impute values (JSON and pickle) and {@link TrainProfile#FILE}; then, unless
+ * {@code --no-report}, the report ({@link #reportFile}, {@link #runSummaryFile}, {@link RunReport}). Each file written is
  * listed once in the summary's artifact files.
  */
 final class ArtifactWriter {
 
     /** The IV ranking file of every training run. */
     static final String IV_SUMMARY_FILE = "iv_summary.json";
+    /** The report and run summary of a training run; other job types add their name ({@link #reportFile}). */
     static final String REPORT_FILE = "report.html";
     static final String RUN_SUMMARY_FILE = "run_summary.json";
+
+    /**
+     * The report of a job type: {@code report.html} for training, {@code report-validation.html},
+     * {@code report-testing.html}, {@code report-calibration.html} for the others, so that artifacts
+     * accumulated along a pipeline keep every step's.
+     */
+    static String reportFile(JobType type) {
+        return named(REPORT_FILE, type);
+    }
+
+    /** The run summary of a job type: {@code run_summary.json} for training, else {@code run_summary-<job type>.json}. */
+    static String runSummaryFile(JobType type) {
+        return named(RUN_SUMMARY_FILE, type);
+    }
+
+    private static String named(String file, JobType type) {
+        if (type == JobType.TRAINING) {
+            return file;
+        }
+        int dot = file.lastIndexOf('.');
+        return file.substring(0, dot) + "-" + type.label() + file.substring(dot);
+    }
 
     private final JobOptions options;
     private final ArtifactStore store;
@@ -71,7 +94,8 @@ final class ArtifactWriter {
         List<String> written = new ArrayList<>(model.encoding().writeArtifacts(store, dir));
         store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
         store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
-        written.addAll(List.of(Hyperparameters.FILE, IV_SUMMARY_FILE));
+        store.write(new Path(dir, TrainProfile.FILE), model.train().toJson(ColumnNames::field));
+        written.addAll(List.of(Hyperparameters.FILE, IV_SUMMARY_FILE, TrainProfile.FILE));
         if (model.binner() != null) {
             Map<String, double[]> edges = new LinkedHashMap<>();
             for (String c : model.binner().getInputCols()) {
@@ -102,10 +126,12 @@ final class ArtifactWriter {
      */
     void writeReport(Path dir, List<FitReport.SplitDrift> drift, long runStart) {
         awaitIvRanking();
-        FitReport report = RunReport.of(options, summary, model.encoding(), drift, Progress.secondsSince(runStart));
-        store.write(new Path(dir, REPORT_FILE), report.toHtml());
-        store.write(new Path(dir, RUN_SUMMARY_FILE), report.toJson());
-        listOnce(List.of(REPORT_FILE, RUN_SUMMARY_FILE));
+        FitReport report = RunReport.of(options, summary, model, drift, Progress.secondsSince(runStart));
+        String html = reportFile(options.jobType());
+        String json = runSummaryFile(options.jobType());
+        store.write(new Path(dir, html), report.toHtml());
+        store.write(new Path(dir, json), report.toJson());
+        listOnce(List.of(html, json));
     }
 
     private void listOnce(List<String> files) {

@@ -60,13 +60,16 @@ final class DriftProbe {
     private static final int MISSING = TOP + 2;
 
     private final FieldEncoding encoding;
+    private final TrainProfile train;
     private final List<String> columns = new ArrayList<>();
     private final Map<String, List<Object>> top = new LinkedHashMap<>();
     private final BucketCounts counts;
     private Column keep;
 
-    DriftProbe(FieldEncoding encoding, Dataset<Row> data, String split) {
+    /** @param train what train held (the fit's counts, or the artifacts' {@link TrainProfile#FILE}) */
+    DriftProbe(FieldEncoding encoding, TrainProfile train, Dataset<Row> data, String split) {
         this.encoding = encoding;
+        this.train = train;
         this.counts = new BucketCounts(encoding.columns().length);
         data.sparkSession().sparkContext().register(counts, "drift-" + split);
         int i = 0;
@@ -92,7 +95,7 @@ final class DriftProbe {
     }
 
     private List<Object> topCategories(String column) {
-        Map<Object, Long> counts = encoding.trainCounts(column);
+        Map<Object, Long> counts = train.field(column).map(TrainProfile.Field::categories).orElse(null);
         List<Object> keys = new ArrayList<>(counts != null ? counts.keySet() : encoding.values(column).keySet());
         if (counts != null) {
             keys.sort((a, b) -> Long.compare(counts.get(b), counts.get(a)));
@@ -265,10 +268,11 @@ final class DriftProbe {
             long nulls = counts.get(i, MISSING);
             long unseen = counts.get(i, UNSEEN);
             Double psi = null;
-            Map<Object, Long> train = encoding.trainCounts(c);
-            long trainNulls = encoding.trainNulls(c);
+            TrainProfile.Field trainField = this.train.field(c).orElse(null);
             boolean unseenCounted = encoding.values(c).size() <= MAX_KNOWN;
-            if (train != null && trainNulls >= 0 && unseenCounted && rows > 0) {
+            if (trainField != null && unseenCounted && rows > 0) {
+                Map<Object, Long> train = trainField.categories();
+                long trainNulls = trainField.nullRows();
                 Map<String, Long> expected = new LinkedHashMap<>();
                 Map<String, Long> actual = new LinkedHashMap<>();
                 long trainTop = 0;

@@ -18,7 +18,9 @@ import io.riskmapping.ml.feature.NumericBinnerModel;
  * @param ivRanking  a risk fit's IV ranking (fields by their logical names) while it is computed on the
  *                   {@link DriverThread}, or null (a WOE fit puts its ranking in the summary at once; a
  *                   loaded model has none)
+ * @param train      what train held, which each other split is compared with (drift): the fit's
+ *                   counts, or a loaded {@code train_profile.json}
  */
 record JobModel(FieldEncoding encoding, MissingValueImputerModel imputer, NumericBinnerModel binner, boolean outOfFold,
-        CompletableFuture<List<InformationValues.Row>> ivRanking) {
+        CompletableFuture<List<InformationValues.Row>> ivRanking, TrainProfile train) {
 }

@@ -128,7 +128,8 @@ final class ModelFit {
             }
         }
         if (Hyperparameters.WOE.equals(hp.encoding())) {
-            return new JobModel(fitWoe(train, cols, label, hp, split), imputer, binner, false, null);
+            FieldEncoding woe = fitWoe(train, cols, label, hp, split);
+            return new JobModel(woe, imputer, binner, false, null, TrainProfile.of(woe, summary.woe.events(), summary.woe.nonEvents()));
         }
         boolean outOfFold = hp.numFolds() >= 2;
         summary.folds = outOfFold ? hp.numFolds() : 0;
@@ -170,7 +171,8 @@ final class ModelFit {
         // background thread while the main thread builds the lookup tables and plans the first pass
         FitStatistics stats = model.statistics();
         CompletableFuture<List<InformationValues.Row>> ivRanking = driver.supply(() -> logical(InformationValues.of(stats, IV_CONFIDENCE)));
-        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, outOfFold, ivRanking);
+        FieldEncoding risk = new FieldEncoding.Risk(model);
+        return new JobModel(risk, imputer, binner, outOfFold, ivRanking, TrainProfile.of(risk, stats.events(), stats.fitRows() - stats.events()));
     }
 
     /** Weight-of-evidence fit: binary label only (event = 1); no out-of-fold encoding. */

@@ -106,6 +106,29 @@ final class ModelLoad {
         }
         progress.line("loaded %d %s tables%s from %s", summary.tablesLoaded, tables instanceof RiskTableMap ? "risk" : "WOE",
                 impute == null ? "" : " and " + impute.size() + " impute values", artifactsIn);
-        return new JobModel(encoding, imputer, binner, false, null);
+        TrainProfile train = trainProfile(names);
+        if (!train.known()) {
+            progress.line("warning: %s holds no %s (the artifacts predate it): no drift against train (PSI) in the report",
+                    artifactsIn, TrainProfile.FILE);
+        }
+        return new JobModel(encoding, imputer, binner, false, null, train);
+    }
+
+    /**
+     * The training run's {@code train_profile.json}, its fields on the files' column names, or
+     * {@link TrainProfile#unknown()} when the artifacts have none.
+     *
+     * @throws JobException (invalid) when the file is not a profile this job reads, naming it
+     */
+    private TrainProfile trainProfile(ColumnNames names) {
+        Path file = new Path(artifactsIn, TrainProfile.FILE);
+        if (!store.exists(file)) {
+            return TrainProfile.unknown();
+        }
+        try {
+            return TrainProfile.fromJson(store.read(file), field -> java.util.Optional.ofNullable(names.column(field)));
+        } catch (IllegalArgumentException e) {
+            throw JobException.invalid(file + ": " + e.getMessage());
+        }
     }
 }

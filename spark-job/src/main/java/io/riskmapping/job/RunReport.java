@@ -29,9 +29,11 @@ final class RunReport {
     /**
      * The report, once the passes are done and the IV ranking is in the summary.
      *
+     * @param model   what the run applied, and train's counts (its categories' train counts in the report)
      * @param seconds the run's time so far
      */
-    static FitReport of(JobOptions options, JobSummary summary, FieldEncoding encoding, List<FitReport.SplitDrift> drift, double seconds) {
+    static FitReport of(JobOptions options, JobSummary summary, JobModel model, List<FitReport.SplitDrift> drift, double seconds) {
+        FieldEncoding encoding = model.encoding();
         Hyperparameters hp = options.hyperparameters();
         String version = RiskTableMappingJob.class.getPackage().getImplementationVersion();
         boolean risk = encoding instanceof FieldEncoding.Risk;
@@ -57,7 +59,7 @@ final class RunReport {
         List<FitReport.Field> fields = new ArrayList<>();
         for (String c : encoding.columns()) {
             Map<Object, Double> values = encoding.values(c);
-            Map<Object, Long> counts = encoding.trainCounts(c);
+            Map<Object, Long> counts = model.train().field(c).map(TrainProfile.Field::categories).orElse(null);
             List<Object> keys = new ArrayList<>(values.keySet());
             if (counts != null) {
                 keys.sort((a, b) -> Long.compare(counts.getOrDefault(b, 0L), counts.getOrDefault(a, 0L)));

@@ -100,7 +100,7 @@ final class SplitPass {
         boolean plain = model.imputer() == null && model.binner() == null && encoding instanceof FieldEncoding.Risk;
         boolean driftCounted = !options.noReport() && !"train".equals(split.name());
         // the drift counts of a split mapped from column batches or CSV records are made by the mapping itself
-        DriftProbe directProbe = driftCounted && !outOfFoldSplit && plain ? new DriftProbe(encoding, frames.get(0).data(), split.name()) : null;
+        DriftProbe directProbe = driftCounted && !outOfFoldSplit && plain ? new DriftProbe(encoding, model.train(), frames.get(0).data(), split.name()) : null;
         boolean direct = !outOfFoldSplit && (!driftCounted || directProbe != null);
         Map<String, DriftBuckets> directDrift = directProbe == null ? Map.of() : directProbe.buckets();
         Dataset<Row> first = frames.get(0).data();
@@ -188,7 +188,7 @@ final class SplitPass {
                 data = model.binner().transform(data);
             }
             if (driftCounted) {
-                probe = new DriftProbe(model.encoding(), data, split.name());
+                probe = new DriftProbe(model.encoding(), model.train(), data, split.name());
                 data = probe.attach(data);
             }
             mapped = model.encoding().apply(data, outOfFoldSplit);

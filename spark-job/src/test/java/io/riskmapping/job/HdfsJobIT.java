@@ -48,7 +48,8 @@ import io.riskmapping.testing.SparkTestSession;
  */
 class HdfsJobIT {
 
-    static final List<String> ARTIFACTS = List.of("hyperparameters.json", "iv_summary.json", "risk_table_map.json", "risk_table_map.pkl");
+    static final List<String> ARTIFACTS = List.of("hyperparameters.json", "iv_summary.json", "risk_table_map.json", "risk_table_map.pkl",
+            "train_profile.json");
 
     static java.nio.file.Path base;
     static java.nio.file.Path local;
@@ -265,7 +266,7 @@ class HdfsJobIT {
 
     /**
      * The HDFS run of a case against its local run: the same shard names and bytes per split, the
-     * same artifact files, the four model files byte for byte, run_summary.json equal but for paths
+     * same artifact files, the model files byte for byte, run_summary.json equal but for paths
      * and timings, report.html equal but for paths and timings; no checksum, marker or staging file.
      */
     static void assertSameOutput(String c, String format, boolean report) throws IOException {

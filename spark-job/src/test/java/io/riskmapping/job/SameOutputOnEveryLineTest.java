@@ -68,7 +68,7 @@ class SameOutputOnEveryLineTest {
         String csv = Files.readString(EXPECTED.resolve("german-credit-csv-training.sha256"));
         for (String f : List.of("train/part-00000.csv", "val/part-00002.csv", "test/part-00001.csv", "model_artifacts/risk_table_map.json",
             "model_artifacts/risk_table_map.pkl", "model_artifacts/iv_summary.json", "model_artifacts/hyperparameters.json",
-            "model_artifacts/_manifest.json")) {
+            "model_artifacts/_manifest.json", "model_artifacts/train_profile.json")) {
             assertEquals(true, csv.contains("  " + f + "\n"), f);
         }
     }

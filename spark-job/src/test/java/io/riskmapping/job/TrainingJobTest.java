@@ -49,7 +49,7 @@ class TrainingJobTest {
         for (String split : SPLITS) {
             assertEquals(JobHarness.names(input.resolve(split)), JobHarness.names(output.resolve(split)), split);
         }
-        assertEquals(List.of("_manifest.json", "hyperparameters.json", "iv_summary.json", "report.html", "risk_table_map.json", "risk_table_map.pkl", "run_summary.json"),
+        assertEquals(List.of("_manifest.json", "hyperparameters.json", "iv_summary.json", "report.html", "risk_table_map.json", "risk_table_map.pkl", "run_summary.json", "train_profile.json"),
                 JobHarness.names(output.resolve("model_artifacts")));
         assertEquals(List.of("model_artifacts", "test", "train", "val"), JobHarness.names(output), "no staging or side files left");
     }
@@ -130,8 +130,10 @@ class TrainingJobTest {
                 assertArrayEquals(expected.get(i), actual.get(i), shard + " row " + i);
             }
         }
-        assertEquals(List.of("_manifest.json", "hyperparameters.json", "iv_summary.json", "report.html", "risk_table_map.json", "risk_table_map.pkl", "run_summary.json"),
-                JobHarness.names(out2.resolve("model_artifacts")), "artifacts of the training step are carried over");
+        assertEquals(List.of("_manifest.json", "hyperparameters.json", "iv_summary.json", "report-validation.html", "report.html",
+                "risk_table_map.json", "risk_table_map.pkl", "run_summary-validation.json", "run_summary.json", "train_profile.json"),
+                JobHarness.names(out2.resolve("model_artifacts")),
+                "artifacts of the training step are carried over, the validation run's report beside the training run's");
     }
 
     @Test
