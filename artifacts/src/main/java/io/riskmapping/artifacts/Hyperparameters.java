@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code handle_missing}</td><td>string</td><td>"default"</td><td>"default" or "category"</td><td></td></tr>
  *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
  *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
+ *   <tr><td>{@code high_cardinality}</td><td>string</td><td>"skip"</td><td>"skip", "group" or "error"</td><td></td></tr>
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
  *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
  *   <tr><td>{@code fold_seed}</td><td>integer</td><td>0</td><td>any</td><td></td></tr>
@@ -67,6 +68,11 @@ public final class Hyperparameters {
     public static final String DEFAULT_MISSING = "default";
     public static final String CATEGORY_MISSING = "category";
     public static final String MAX_UNIQUE_THRESHOLD = "max_unique_threshold";
+    public static final String HIGH_CARDINALITY = "high_cardinality";
+    /** {@value #HIGH_CARDINALITY} values. */
+    public static final String SKIP = "skip";
+    public static final String GROUP = "group";
+    public static final String ERROR = "error";
     public static final String NUMERIC_IMPUTATION = "numeric_imputation";
     public static final String NUM_FOLDS = "num_folds";
     public static final String FOLD_SEED = "fold_seed";
@@ -84,7 +90,7 @@ public final class Hyperparameters {
 
     /** The keys this class reads (and {@value #UNKNOWN_KEYS}, which it writes). */
     public static final List<String> KNOWN_KEYS = List.of(CAT_FIELD_LIST, LABEL_NAME, SMOOTH_FACTOR, SMOOTHING_MODE, SMOOTHING,
-            HANDLE_MISSING, COUNT_THRESHOLD, MAX_UNIQUE_THRESHOLD, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
+            HANDLE_MISSING, COUNT_THRESHOLD, MAX_UNIQUE_THRESHOLD, HIGH_CARDINALITY, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
     private static final List<String> BINNING_KEYS = List.of("fields", "method", "num_bins", "monotonic");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -189,6 +195,7 @@ public final class Hyperparameters {
         handleMissing();
         countThreshold();
         maxUniqueThreshold();
+        highCardinality();
         numericImputation();
         numFolds();
         foldSeed();
@@ -197,6 +204,10 @@ public final class Hyperparameters {
         if (WOE.equals(encoding()) && (!FRACTION.equals(smoothingMode()) || !DEFAULT_MISSING.equals(handleMissing()))) {
             throw new IllegalArgumentException(source + ": " + SMOOTHING_MODE + " and " + HANDLE_MISSING
                     + " apply to encoding \"risk_table\"; encoding \"woe\" has its own null bin and no smoothing");
+        }
+        if (WOE.equals(encoding()) && !SKIP.equals(highCardinality())) {
+            throw new IllegalArgumentException(source + ": " + HIGH_CARDINALITY
+                    + " applies to encoding \"risk_table\"; encoding \"woe\" keeps every category");
         }
     }
 
@@ -387,6 +398,15 @@ public final class Hyperparameters {
         return choice(node, HANDLE_MISSING, HANDLE_MISSING, DEFAULT_MISSING, DEFAULT_MISSING, CATEGORY_MISSING);
     }
 
+    /**
+     * A categorical field of {@code max_unique_threshold} or more distinct train values: "skip" (left
+     * unchanged with a warning, the default), "group" (the most frequent kept, the rest one
+     * {@code __other__} category) or "error" (the run stops, exit 2).
+     */
+    public String highCardinality() {
+        return choice(node, HIGH_CARDINALITY, HIGH_CARDINALITY, SKIP, SKIP, GROUP, ERROR);
+    }
+
     public int countThreshold() {
         return nonNegativeInt(COUNT_THRESHOLD, DEFAULT_COUNT_THRESHOLD, 0);
     }
@@ -504,6 +524,9 @@ public final class Hyperparameters {
         }
         out.put(COUNT_THRESHOLD, countThreshold());
         out.put(MAX_UNIQUE_THRESHOLD, maxUniqueThreshold());
+        if (!SKIP.equals(highCardinality())) {
+            out.put(HIGH_CARDINALITY, highCardinality());
+        }
         com.fasterxml.jackson.databind.node.ObjectNode imputation = out.putObject(NUMERIC_IMPUTATION);
         numericImputation().forEach(imputation::put);
         out.put(NUM_FOLDS, numFolds());

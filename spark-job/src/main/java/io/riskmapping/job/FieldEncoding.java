@@ -57,7 +57,8 @@ sealed interface FieldEncoding {
      * {@code smoothing} in count mode) and {@code handle_missing}; the caller sets the rest.
      */
     static RiskTableMapper riskTableMapper(Hyperparameters hp) {
-        RiskTableMapper m = new RiskTableMapper().setSmoothingMode(hp.smoothingMode()).setHandleMissing(hp.handleMissing());
+        RiskTableMapper m = new RiskTableMapper().setSmoothingMode(hp.smoothingMode()).setHandleMissing(hp.handleMissing())
+                .setHighCardinality(hp.highCardinality());
         return Hyperparameters.COUNT.equals(hp.smoothingMode()) ? m.setSmoothing(hp.smoothing()) : m;
     }
 

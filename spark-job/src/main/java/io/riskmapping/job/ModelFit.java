@@ -160,6 +160,10 @@ final class ModelFit {
             if (!f.mapped()) {
                 skipped++;
                 progress.line("warning: field '%s' skipped (left unchanged): %s", ColumnNames.field(cols[i]), f.skipReason());
+            } else if (Hyperparameters.GROUP.equals(hp.highCardinality()) && f.distinct() >= hp.maxUniqueThreshold()) {
+                progress.line("field '%s': %,d categories, not below max_unique_threshold %d: the %d with the most fit rows kept, "
+                        + "the others (and unseen ones) mapped as one category, __other__", ColumnNames.field(cols[i]), f.distinct(),
+                        hp.maxUniqueThreshold(), hp.maxUniqueThreshold() - 1);
             } else if (f.distinct() == 0) {
                 progress.line("warning: field '%s' has no value on %s (all null): every row gets the default %.6f",
                         ColumnNames.field(cols[i]), split.name(), model.statistics().prior());

@@ -227,6 +227,12 @@ class JobErrorsTest {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"smoothing_mode\": \"bayes\"}");
             return l.training();
         }));
+        c.add(new Case("too many categories with high_cardinality error", 2,
+                "column 'c' has 2 distinct values, not below maxUniqueThreshold 2 (highCardinality 'error'", none, l -> {
+            JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"max_unique_threshold\": 2, "
+                    + "\"high_cardinality\": \"error\"}");
+            return l.training();
+        }));
         c.add(new Case("count_threshold below 0", 2, "count_threshold must be an integer >= 0, got -1", none, l -> {
             JobHarness.write(l.hp(), "{\"cat_field_list\": [\"c\"], \"label_name\": \"y\", \"count_threshold\": -1}");
             return l.training();

@@ -2,9 +2,11 @@ package io.riskmapping.ml.feature;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
@@ -25,6 +27,7 @@ import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.core.FitCounts;
 import io.riskmapping.ml.feature.core.OutOfFold;
+import io.riskmapping.ml.feature.core.RiskTableAggregation;
 import io.riskmapping.ml.feature.core.Smoothing;
 import io.riskmapping.ml.feature.exec.CountSources;
 
@@ -106,6 +109,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override public Param<String> smoothingMode() { return p.smoothingMode; }
     @Override public DoubleParam smoothing() { return p.smoothing; }
     @Override public Param<String> handleMissing() { return p.handleMissing; }
+    @Override public Param<String> highCardinality() { return p.highCardinality; }
     @Override public IntParam countThreshold() { return p.countThreshold; }
     @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
     @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }
@@ -121,6 +125,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     public RiskTableMapper setSmoothingMode(String value) { set(p.smoothingMode, value); return this; }
     public RiskTableMapper setSmoothing(double value) { set(p.smoothing, value); return this; }
     public RiskTableMapper setHandleMissing(String value) { set(p.handleMissing, value); return this; }
+    public RiskTableMapper setHighCardinality(String value) { set(p.highCardinality, value); return this; }
     public RiskTableMapper setCountThreshold(int value) { set(p.countThreshold, value); return this; }
     public RiskTableMapper setMaxUniqueThreshold(int value) { set(p.maxUniqueThreshold, value); return this; }
     public RiskTableMapper setParseNumericStrings(boolean value) { set(p.parseNumericStrings, value); return this; }
@@ -138,16 +143,33 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     public RiskTableMapperModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         FitCounts counts = CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
-                getMaxUniqueThreshold(), getSmoothFactor());
+                getMaxUniqueThreshold(), RiskTableAggregation.HighCardinality.fromLabel(getHighCardinality()), getSmoothFactor());
         FitStatistics stats = statistics(counts);
         Smoothing.Spec smoothing = smoothingSpec();
-        RiskTableMap tables = tables(stats, smoothing, CATEGORY_MISSING.equals(getHandleMissing()));
+        Set<String> grouped = grouped(stats);
+        RiskTableMap tables = OutOfFold.otherAsDefault(tables(stats, smoothing, CATEGORY_MISSING.equals(getHandleMissing())), grouped);
         List<RiskTableMap> folds = getNumFolds() >= 2
-                ? OutOfFold.fit(dataset, tables, counts, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), smoothing)
+                ? OutOfFold.fit(dataset, tables, counts, getLabelCol(), getFoldCol(), getNumFolds(), getSeed(), smoothing, grouped)
                 : null;
         RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds, dataset);
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
+    }
+
+    /**
+     * The columns whose rarer categories the fit grouped into {@code __other__}
+     * ({@code highCardinality = "group"}, {@code maxUniqueThreshold} or more distinct values, mapped).
+     */
+    private Set<String> grouped(FitStatistics stats) {
+        Set<String> out = new HashSet<>();
+        if (GROUP_HIGH_CARDINALITY.equals(getHighCardinality())) {
+            for (FieldStatistics f : stats.fields()) {
+                if (f.mapped() && f.distinct() >= getMaxUniqueThreshold()) {
+                    out.add(f.column());
+                }
+            }
+        }
+        return out;
     }
 
     /** The fit's counts as the model's statistics (each column's counts passed on, not copied). */

@@ -136,6 +136,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     @Override public Param<String> smoothingMode() { return p.smoothingMode; }
     @Override public DoubleParam smoothing() { return p.smoothing; }
     @Override public Param<String> handleMissing() { return p.handleMissing; }
+    @Override public Param<String> highCardinality() { return p.highCardinality; }
     @Override public IntParam countThreshold() { return p.countThreshold; }
     @Override public IntParam maxUniqueThreshold() { return p.maxUniqueThreshold; }
     @Override public BooleanParam parseNumericStrings() { return p.parseNumericStrings; }

@@ -48,6 +48,15 @@ public interface RiskTableMapperParams extends Params {
     /** {@code handleMissing} value: null is a category of its own, with its own smoothed value. */
     String CATEGORY_MISSING = "category";
 
+    /** {@code highCardinality} value: a column with too many categories is left unchanged, with a skip reason (the default). */
+    String SKIP_HIGH_CARDINALITY = "skip";
+    /** {@code highCardinality} value: the most frequent categories are kept, the rest form {@link #OTHER_CATEGORY}. */
+    String GROUP_HIGH_CARDINALITY = "group";
+    /** {@code highCardinality} value: a column with too many categories fails the fit. */
+    String ERROR_HIGH_CARDINALITY = "error";
+    /** The category that the rarer categories of a grouped column form ({@code highCardinality = "group"}). */
+    String OTHER_CATEGORY = "__other__";
+
     /** Columns to encode: string columns (categorical) or numeric columns (numeric mode). */
     StringArrayParam inputCols();
 
@@ -91,8 +100,29 @@ public interface RiskTableMapperParams extends Params {
     /** Categories with fewer fit rows than this get the default bin; &ge; 0. Default 5. */
     IntParam countThreshold();
 
-    /** A column is encoded only if it has fewer distinct non-null train values than this; &ge; 1. Default 100. */
+    /**
+     * A column is encoded as it is only if it has fewer distinct non-null train values than this;
+     * &ge; 1. Default 100. What happens to the others: {@link #highCardinality()}.
+     */
     IntParam maxUniqueThreshold();
+
+    /**
+     * A column with {@code maxUniqueThreshold} or more distinct train values:
+     * <ul>
+     *   <li>{@code "skip"} (default): it is not encoded and stays as it is, with a skip reason in the
+     *       statistics. In a {@code Pipeline} it then stays a string column, which a later
+     *       {@code VectorAssembler} refuses: use {@code "group"} there.</li>
+     *   <li>{@code "group"}: the {@code maxUniqueThreshold - 1} categories with the most fit rows
+     *       (ties: in key order) keep their own value; the fit rows of all the others are summed
+     *       into one category, {@code __other__}, smoothed like any other (prior below
+     *       {@code countThreshold}). The column's default bin is {@code __other__}'s value, so a
+     *       category the fit merged, an unseen one and (unless {@code handleMissing = "category"}) a
+     *       null all get it, as scikit-learn's and H2O's encoders treat rare levels.</li>
+     *   <li>{@code "error"}: the fit fails with {@link IllegalArgumentException} naming the column and
+     *       its number of distinct values.</li>
+     * </ul>
+     */
+    Param<String> highCardinality();
 
     /**
      * When true, a string input column whose every non-null fit value is a decimal number is fitted in numeric
@@ -144,6 +174,10 @@ public interface RiskTableMapperParams extends Params {
 
     default String getHandleMissing() {
         return getOrDefault(handleMissing());
+    }
+
+    default String getHighCardinality() {
+        return getOrDefault(highCardinality());
     }
 
     default int getCountThreshold() {
@@ -256,6 +290,7 @@ public interface RiskTableMapperParams extends Params {
         final Param<String> handleMissing;
         final IntParam countThreshold;
         final IntParam maxUniqueThreshold;
+        final Param<String> highCardinality;
         final BooleanParam parseNumericStrings;
         final Param<String> handleInvalid;
         final IntParam numFolds;
@@ -280,6 +315,9 @@ public interface RiskTableMapperParams extends Params {
                     "categories with fewer fit rows than this get the default bin (>= 0)", ParamValidators.gtEq(0.0));
             maxUniqueThreshold = new IntParam(owner, "maxUniqueThreshold",
                     "encode a column only if it has fewer distinct non-null train values than this (>= 1)", ParamValidators.gtEq(1.0));
+            highCardinality = new Param<>(owner, "highCardinality",
+                    "a column with maxUniqueThreshold or more categories: 'skip' (left unchanged), 'group' (rarest into __other__) or 'error'",
+                    ParamValidators.inArray(new String[] {SKIP_HIGH_CARDINALITY, GROUP_HIGH_CARDINALITY, ERROR_HIGH_CARDINALITY}));
             parseNumericStrings = new BooleanParam(owner, "parseNumericStrings",
                     "fit a string column whose non-null values are all decimal numbers in numeric mode");
             handleInvalid = new Param<>(owner, "handleInvalid",
@@ -298,6 +336,7 @@ public interface RiskTableMapperParams extends Params {
             owner.setDefault(smoothing, 0.0);
             owner.setDefault(handleMissing, DEFAULT_MISSING);
             owner.setDefault(maxUniqueThreshold, 100);
+            owner.setDefault(highCardinality, SKIP_HIGH_CARDINALITY);
             owner.setDefault(parseNumericStrings, false);
             owner.setDefault(handleInvalid, KEEP_INVALID);
         }

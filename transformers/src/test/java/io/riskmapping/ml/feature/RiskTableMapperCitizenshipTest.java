@@ -61,7 +61,7 @@ class RiskTableMapperCitizenshipTest {
             m.smoothingMode(), m.smoothing(), m.handleMissing()}) {
             assertTrue(m.hasDefault(p) && !m.isSet(p), p.name());
         }
-        assertEquals(14, m.params().length, "every param is found by Spark's reflection");
+        assertEquals(15, m.params().length, "every param is found by Spark's reflection");
         assertTrue(m.explainParams().contains("smoothFactor: fraction of fit rows"), m.explainParams());
     }
 

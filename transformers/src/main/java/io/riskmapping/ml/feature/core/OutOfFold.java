@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -66,7 +67,7 @@ public final class OutOfFold {
 
     /** One table map per fold (index = fold), for the columns of {@code full}. */
     public static List<RiskTableMap> fit(Dataset<?> data, RiskTableMap full, FitCounts stats, String labelCol, String foldCol,
-            int k, long seed, Smoothing.Spec smoothing) {
+            int k, long seed, Smoothing.Spec smoothing, Set<String> grouped) {
         Dataset<Row> df = data.toDF();
         List<RiskTable> tables = full.list();
         List<Column> structs = new ArrayList<>();
@@ -86,6 +87,10 @@ public final class OutOfFold {
                 .agg(count_if(col("y").equalTo(0)).as("n0"), count_if(col("y").equalTo(1)).as("n1"))
                 .collectAsList();
 
+        Map<String, FitCounts.Field> fieldStats = new HashMap<>();
+        for (FitCounts.Field fs : stats.fields()) {
+            fieldStats.put(fs.column(), fs);
+        }
         long[] foldRows = new long[k];
         long[] foldEvents = new long[k];
         long[][][] nullInFold = new long[k][tables.size()][2];
@@ -108,16 +113,15 @@ public final class OutOfFold {
             } else {
                 Object key = !r.isNullAt(3) ? (Object) r.getDouble(3) : r.isNullAt(2) ? null : r.getString(2);
                 if (key != null) {
-                    inFold.get(j).get(f).put(key, new long[] {n0 + n1, n1});
+                    if (grouped.contains(tables.get(f).varName()) && !fieldStats.get(tables.get(f).varName()).counts().containsKey(key)) {
+                        key = RiskTableAggregation.OTHER; // a category the full fit merged into __other__
+                    }
+                    inFold.get(j).get(f).merge(key, new long[] {n0 + n1, n1}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
                 } else {
                     nullInFold[j][f][0] += n0 + n1;
                     nullInFold[j][f][1] += n1;
                 }
             }
-        }
-        Map<String, FitCounts.Field> fieldStats = new HashMap<>();
-        for (FitCounts.Field fs : stats.fields()) {
-            fieldStats.put(fs.column(), fs);
         }
         List<RiskTableMap> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
@@ -145,8 +149,25 @@ public final class OutOfFold {
                 }
                 foldTables.add(new RiskTable(t.varName(), t.mode(), prior, bins, nullBin));
             }
-            out.add(new RiskTableMap(foldTables));
+            out.add(otherAsDefault(new RiskTableMap(foldTables), grouped));
         }
         return out;
+    }
+
+    /**
+     * {@code tables} with the default bin of each grouped column ({@code highCardinality = "group"})
+     * set to its {@code __other__} value, when it has one: a merged, unseen or null category then
+     * gets that value.
+     */
+    public static RiskTableMap otherAsDefault(RiskTableMap tables, Set<String> grouped) {
+        if (grouped.isEmpty()) {
+            return tables;
+        }
+        List<RiskTable> out = new ArrayList<>();
+        for (RiskTable t : tables.list()) {
+            Double other = grouped.contains(t.varName()) ? t.bins().get(RiskTableAggregation.OTHER) : null;
+            out.add(other == null ? t : new RiskTable(t.varName(), t.mode(), other, t.bins(), t.nullBin()));
+        }
+        return new RiskTableMap(out);
     }
 }

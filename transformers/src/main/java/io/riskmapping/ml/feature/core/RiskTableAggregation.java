@@ -35,6 +35,24 @@ import io.riskmapping.artifacts.RiskTable;
  */
 public final class RiskTableAggregation {
 
+    /** The category that a grouped column's rarer categories form. */
+    public static final String OTHER = "__other__";
+
+    /** What the fit does with a column of {@code maxUniqueThreshold} or more distinct values (the stages' {@code highCardinality}). */
+    public enum HighCardinality {
+        /** Not encoded, with a skip reason. */
+        SKIP,
+        /** The {@code maxUniqueThreshold - 1} categories with the most fit rows kept, the rest summed into {@link #OTHER} (categorical keys). */
+        GROUP,
+        /** {@link IllegalArgumentException}, naming the column. */
+        ERROR;
+
+        /** The value of a stage's {@code highCardinality} param ("skip", "group", "error"). */
+        public static HighCardinality fromLabel(String label) {
+            return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     private RiskTableAggregation() {
     }
 
@@ -77,7 +95,8 @@ public final class RiskTableAggregation {
      * @throws IllegalArgumentException for a label outside {0, 1, -1, null} (naming one) or no labelled row
      */
     public static FitCounts summarize(Iterator<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
-            boolean[] numericType, boolean parseNumericStrings, int maxUniqueThreshold, double smoothFactor) {
+            boolean[] numericType, boolean parseNumericStrings, int maxUniqueThreshold, HighCardinality highCardinality,
+            double smoothFactor) {
         int m = inputCols.length;
         long trainRows = 0;
         long n0 = 0;
@@ -152,12 +171,53 @@ public final class RiskTableAggregation {
             }
             long distinct = byKey.size();
             RiskTable.Mode mode = numericType[i] || (asNumbers && distinct > 0) ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL;
-            String skip = distinct >= maxUniqueThreshold
-                    ? distinct + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold : null;
-            Map<Object, long[]> counts = skip == null ? sortedFitted(byKey) : Map.of();
+            boolean high = distinct >= maxUniqueThreshold;
+            String skip = null;
+            Map<Object, long[]> counts;
+            if (high && highCardinality == HighCardinality.ERROR) {
+                throw new IllegalArgumentException("column '" + inputCols[i] + "' has " + distinct
+                        + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold
+                        + " (highCardinality 'error'; 'group' keeps the most frequent and groups the rest)");
+            } else if (high && highCardinality == HighCardinality.GROUP && mode == RiskTable.Mode.CATEGORICAL) {
+                counts = grouped(sortedFitted(byKey), maxUniqueThreshold - 1);
+            } else if (high) {
+                skip = distinct + " distinct values, not below maxUniqueThreshold " + maxUniqueThreshold
+                        + (highCardinality == HighCardinality.GROUP ? " (numeric keys are not grouped)" : "");
+                counts = Map.of();
+            } else {
+                counts = sortedFitted(byKey);
+            }
             fields.add(new FitCounts.Field(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
         }
         return new FitCounts(trainRows, fitRows, n1, prior, smoothSamples, fields);
+    }
+
+    /**
+     * The {@code keep} keys with the most fit rows (ties: the first in {@code sorted}'s key order),
+     * in key order, then {@link #OTHER} with the sums of all the others (when there are others).
+     */
+    static Map<Object, long[]> grouped(Map<Object, long[]> sorted, int keep) {
+        List<Map.Entry<Object, long[]>> byRows = new ArrayList<>(sorted.entrySet());
+        byRows.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])); // stable: ties stay in key order
+        java.util.Set<Object> kept = new java.util.HashSet<>();
+        for (int j = 0; j < Math.min(keep, byRows.size()); j++) {
+            kept.add(byRows.get(j).getKey());
+        }
+        Map<Object, long[]> out = new LinkedHashMap<>();
+        long[] other = new long[3];
+        for (Map.Entry<Object, long[]> e : sorted.entrySet()) {
+            if (kept.contains(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
+            } else {
+                for (int c = 0; c < 3; c++) {
+                    other[c] += e.getValue()[c];
+                }
+            }
+        }
+        if (other[0] > 0) {
+            out.put(OTHER, other);
+        }
+        return out;
     }
 
     /** The keys with fit rows, in key order (an array sort: faster than a TreeMap for large tables). */

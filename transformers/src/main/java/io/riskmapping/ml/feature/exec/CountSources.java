@@ -54,7 +54,7 @@ public final class CountSources {
      * @throws IllegalArgumentException for a label outside {0, 1, -1, null} (naming one) or no labelled row
      */
     public static FitCounts count(Dataset<?> data, String[] inputCols, String labelCol, boolean parseNumericStrings,
-            int maxUniqueThreshold, double smoothFactor) {
+            int maxUniqueThreshold, RiskTableAggregation.HighCardinality highCardinality, double smoothFactor) {
         Dataset<Row> df = data.toDF();
         boolean[] numericType = new boolean[inputCols.length];
         for (int i = 0; i < inputCols.length; i++) {
@@ -68,7 +68,7 @@ public final class CountSources {
         Supplier<String> invalidExample = () -> df.filter(y.equalTo(KeyColumns.INVALID)).select(label.cast(DataTypes.StringType))
                 .limit(1).collectAsList().get(0).getString(0);
         return RiskTableAggregation.summarize(rows, inputCols, labelCol, invalidExample, numericType, parseNumericStrings,
-                maxUniqueThreshold, smoothFactor);
+                maxUniqueThreshold, highCardinality, smoothFactor);
     }
 
     /**
