@@ -22,6 +22,8 @@ final class JobSummary {
     List<String> artifactFiles = new ArrayList<>();
     String labelColumn;
     FitStatistics fit;
+    /** How the fit smoothed, as the summary prints it: "smooth samples m" (fraction), "smoothing m = s" (count) or "smoothing auto". */
+    String smoothing;
     List<String> fieldNames = new ArrayList<>();
     double fitSeconds;
     int tablesLoaded;
@@ -46,8 +48,9 @@ final class JobSummary {
         out.printf(Locale.ROOT, "  output     %s%n", output);
         out.printf(Locale.ROOT, "  artifacts  %s (%s)%n", artifacts, String.join(", ", artifactFiles));
         if (fit != null) {
-            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d fitted (%,d events, prior %.6f), %,d unlabelled, smooth samples %d%n",
-                    labelColumn, fit.trainRows(), fit.fitRows(), fit.events(), fit.prior(), fit.unlabelledRows(), fit.smoothSamples());
+            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d fitted (%,d events, prior %.6f), %,d unlabelled, %s%n",
+                    labelColumn, fit.trainRows(), fit.fitRows(), fit.events(), fit.prior(), fit.unlabelledRows(),
+                    smoothing != null ? smoothing : "smooth samples " + fit.smoothSamples());
             long mapped = fit.fields().stream().filter(FieldStatistics::mapped).count();
             out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, fit.fields().size() - mapped);
             int width = Math.max(5, fieldNames.stream().mapToInt(String::length).max().orElse(5));

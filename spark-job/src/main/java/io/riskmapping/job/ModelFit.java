@@ -153,6 +153,11 @@ final class ModelFit {
         int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
         checkLabelClasses(hp.labelName(), model.statistics().events(), model.statistics().fitRows() - model.statistics().events());
         summary.fit = model.statistics();
+        summary.smoothing = switch (hp.smoothingMode()) {
+            case Hyperparameters.COUNT -> "smoothing m = " + hp.smoothing();
+            case Hyperparameters.AUTO -> "smoothing auto (empirical Bayes)";
+            default -> "smooth samples " + model.statistics().smoothSamples();
+        };
         summary.fitSeconds = Progress.secondsSince(t0);
         long skipped = 0;
         for (int i = 0; i < cols.length; i++) {
