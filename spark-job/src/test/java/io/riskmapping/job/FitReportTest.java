@@ -119,6 +119,8 @@ class FitReportTest {
         JsonNode cats = summary.get("fields").get(0).get("categories");
         // A has 6 rows (>= threshold 5), B 4 (below: mapped to the default)
         assertEquals("A", cats.get(0).get("key").asText());
+        assertFalse(cats.get(0).has("trainEvents") || summary.get("splits").get(0).has("labels") || summary.get("fields").get(0).has("nullRows"),
+                "parts the job does not record are left out");
         assertFalse(cats.get(0).get("belowThreshold").asBoolean());
         assertTrue(cats.get(1).get("belowThreshold").asBoolean());
         assertEquals(summary.get("fields").get(0).get("defaultValue").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
