@@ -94,6 +94,25 @@ class BinningTableTest {
         assertEquals(0.125, t.total().ivContribution(), 0.0);
     }
 
+    /** Labels longer than a line are wrapped, with every character kept (spaced or not). */
+    @Test
+    void veryLongLabelsAreWrappedNotCut() {
+        String spaced = "a very long category name that goes on and on well past the width of one line of labels in the chart";
+        String unspaced = "x".repeat(90);
+        FitReport.Field f = new FitReport.Field("z", "categorical", 0.5, List.of(new FitReport.Category(spaced, 3L, 0.4, null, false),
+                new FitReport.Category(unspaced, 3L, 0.6, null, false)));
+        String svg = Charts.field(f, "risk");
+        java.util.regex.Matcher text = java.util.regex.Pattern.compile("<text[^>]*>([^<]*)</text>").matcher(svg);
+        StringBuilder all = new StringBuilder();
+        while (text.find()) {
+            assertFalse(text.group(1).endsWith("...") || text.group(1).endsWith("…"), "cut: " + text.group(1));
+            all.append(text.group(1));
+        }
+        String joined = all.toString().replace(" ", "");
+        assertTrue(joined.contains(spaced.replace(" ", "")), "every word of the spaced label, in order: " + all);
+        assertTrue(joined.contains(unspaced), "every character of the unspaced label: " + all);
+    }
+
     @Test
     void thePageHasContentsAnchorsTotalsAndFullLabels() {
         String longKey = "critical/other existing credit elsewhere";
