@@ -119,12 +119,39 @@ class FitReportTest {
         JsonNode cats = summary.get("fields").get(0).get("categories");
         // A has 6 rows (>= threshold 5), B 4 (below: mapped to the default)
         assertEquals("A", cats.get(0).get("key").asText());
+        assertFalse(cats.get(0).has("trainEvents") || summary.get("splits").get(0).has("labels") || summary.get("fields").get(0).has("nullRows"),
+                "parts the job does not record are left out");
         assertFalse(cats.get(0).get("belowThreshold").asBoolean());
         assertTrue(cats.get(1).get("belowThreshold").asBoolean());
         assertEquals(summary.get("fields").get(0).get("defaultValue").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
         // WOE on train: A has 2 events of 6, B 2 of 4; B = 4, G = 6 -> ln((2/4) / (4/6)) and ln((2/4) / (2/6))
         assertEquals(Math.log((2.0 / 4) / (4.0 / 6)), cats.get(0).get("woe").doubleValue(), 1e-12);
         assertEquals(Math.log((2.0 / 4) / (2.0 / 6)), cats.get(1).get("woe").doubleValue(), 1e-12);
+    }
+
+    /*
+     * The table of c: A 6 rows, 2 events; B 4 rows, 2 events (read back from the train WOE and the
+     * prior 4/10). Shares 60% and 40%; rates 1/3 and 1/2; B = 4, G = 6:
+     * WOE_A = ln((2/4) / (4/6)) = -0.2877, WOE_B = ln((2/4) / (2/6)) = 0.4055,
+     * IV terms (1/2 - 2/3)·WOE_A = 0.0479 and (1/2 - 1/3)·WOE_B = 0.0676, IV 0.1155.
+     */
+    @Test
+    void thePageHoldsTheFieldsBinningTable() {
+        double woeA = Math.log((2.0 / 4) / (4.0 / 6));
+        double woeB = Math.log((2.0 / 4) / (2.0 / 6));
+        String a = String.format(java.util.Locale.ROOT, "<td class=\"key\">A</td><td class=\"num\">6</td><td class=\"num\">60.00%%</td>"
+                + "<td class=\"num\">2</td><td class=\"num\">4</td><td class=\"num\">0.3333</td><td class=\"num\">%.4f</td><td class=\"num\">%.4f</td>",
+                summary.get("fields").get(0).get("categories").get(0).get("value").doubleValue(), woeA);
+        assertTrue(html.contains(a), a + " in " + html);
+        assertTrue(html.contains("<td class=\"key\">B</td><td class=\"num\">4</td><td class=\"num\">40.00%</td><td class=\"num\">2</td>"
+                + "<td class=\"num\">2</td><td class=\"num\">0.5000</td>"));
+        double iv = (0.5 - 4.0 / 6) * woeA + (0.5 - 2.0 / 6) * woeB;
+        assertEquals("0.1155", String.format(java.util.Locale.ROOT, "%.4f", iv));
+        assertTrue(html.contains("<tr class=\"total\"><td class=\"key\">total</td><td class=\"num\">10</td><td class=\"num\">100.00%</td>"
+                + "<td class=\"num\">4</td><td class=\"num\">6</td><td class=\"num\">0.4000</td><td class=\"num\"></td><td class=\"num\"></td>"
+                + "<td class=\"num\"></td><td class=\"num\">0.1155</td>"), html);
+        assertTrue(html.contains("<tr class=\"nulls\"><td class=\"key\">(null)</td>") && html.contains("<tr class=\"unseen\"><td class=\"key\">(unseen)</td>"));
+        assertTrue(html.contains("<a href=\"#field-c\">c</a>") && html.contains("<section class=\"field\" id=\"field-c\">"), "contents link to c");
     }
 
     @Test
@@ -165,10 +192,27 @@ class FitReportTest {
         assertEquals(0, r.exitCode(), r.toString());
         Path report = gc.resolve("model_artifacts/report.html");
         Path png = SparkTestSession.repoRoot().resolve("spark-job/target/report-german-credit.png");
+        Files.copy(report, png.resolveSibling("report-german-credit.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String dom = chromium(List.of("--dump-dom", report.toUri().toString()));
         assertEquals(14, count(dom, "<svg"), "the IV chart and 13 field charts are in the rendered page");
         assertTrue(dom.contains("checking_status") && dom.contains("id=\"iv-table\""), "tables rendered");
-        chromium(List.of("--window-size=1100,2400", "--screenshot=" + png, report.toUri().toString()));
+        for (String section : new String[] {"iv", "drift", "labels", "fields", "run"}) {
+            assertTrue(dom.contains("<a href=\"#" + section + "\">") && dom.contains("id=\"" + section + "\""), "contents link to " + section);
+        }
+        assertTrue(dom.contains("<a href=\"#field-credit_history\">credit_history</a>") && dom.contains("id=\"field-credit_history\""));
+        assertTrue(dom.indexOf("id=\"iv\"") < dom.indexOf("id=\"drift\"") && dom.indexOf("id=\"drift\"") < dom.indexOf("id=\"fields\"")
+                && dom.indexOf("id=\"fields\"") < dom.indexOf("id=\"run\""), "findings first, run details last");
+        assertEquals(13, count(dom, "<tr class=\"total\">"), "a totals row per field");
+        // checking_status '<0': 167 train rows of which 100 are bad (docs/formulas.md): events 100, non-events 67
+        assertTrue(dom.contains("<td class=\"key\">&lt;0</td><td class=\"num\">167</td><td class=\"num\">27.83%</td><td class=\"num\">100</td>"
+                + "<td class=\"num\">67</td><td class=\"num\">0.5988</td>"), "checking_status <0 row");
+        // 600 fit rows, 200 events: every field's total
+        assertEquals(13, count(dom, "<td class=\"key\">total</td><td class=\"num\">600</td><td class=\"num\">100.00%</td><td class=\"num\">200</td>"
+                + "<td class=\"num\">400</td>"));
+        assertTrue(dom.contains(">critical/other existing credit</text>") && dom.contains(">delayed previously</text>"),
+                "long category labels drawn whole in the chart");
+        assertFalse(Pattern.compile("<text[^>]*>[^<]*(…|\\.\\.\\.)</text>").matcher(dom).find(), "no label cut in a chart");
+        chromium(List.of("--window-size=1100,2600", "--screenshot=" + png, report.toUri().toString()));
         assertTrue(Files.size(png) > 50_000, "a screenshot with content: " + Files.size(png) + " bytes");
     }
 

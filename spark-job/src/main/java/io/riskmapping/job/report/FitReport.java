@@ -7,10 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +36,20 @@ public final class FitReport {
             String valueName, Integer countThreshold, double totalSeconds) {
     }
 
-    public record SplitRows(String name, String format, long rows, int shards, List<Long> rowsPerShard, double seconds) {
+    /**
+     * One split: rows, shards and seconds of its pass, and its label balance ({@code labels}, null
+     * when not recorded).
+     */
+    public record SplitRows(String name, String format, long rows, int shards, List<Long> rowsPerShard, double seconds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) LabelBalance labels) {
+        /** A split without a recorded label balance. */
+        public SplitRows(String name, String format, long rows, int shards, List<Long> rowsPerShard, double seconds) {
+            this(name, format, rows, shards, rowsPerShard, seconds, null);
+        }
+    }
+
+    /** The rows of a split by label: events (label 1), non-events (label 0) and unlabelled (-1 or null). */
+    public record LabelBalance(long events, long nonEvents, long unlabelled) {
     }
 
     public record Pass(String name, double seconds) {
@@ -45,13 +62,28 @@ public final class FitReport {
     }
 
     /**
-     * One bin of a field: its category, train rows (null when unknown), value (risk or WOE), its WOE
-     * on train (null when unknown), and whether it fell under the count threshold.
+     * One bin of a field: its category, train fit rows and events among them (each null when
+     * unknown), value (risk or WOE), its WOE on train (null when unknown), and whether it fell under
+     * the count threshold.
      */
-    public record Category(String key, Long trainRows, double value, Double woe, boolean belowThreshold) {
+    public record Category(String key, Long trainRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long trainEvents, double value,
+            Double woe, boolean belowThreshold) {
+        /** A category whose events are not recorded. */
+        public Category(String key, Long trainRows, double value, Double woe, boolean belowThreshold) {
+            this(key, trainRows, null, value, woe, belowThreshold);
+        }
     }
 
-    public record Field(String field, String mode, double defaultValue, List<Category> categories) {
+    /**
+     * One mapped field: its categories (most frequent first) and the train fit rows with a null and
+     * the events among them ({@code nullRows}, {@code nullEvents}: null when not recorded).
+     */
+    public record Field(String field, String mode, double defaultValue, List<Category> categories,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long nullRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long nullEvents) {
+        /** A field whose null counts are not recorded. */
+        public Field(String field, String mode, double defaultValue, List<Category> categories) {
+            this(field, mode, defaultValue, categories, null, null);
+        }
     }
 
     public record SplitDrift(String split, List<Drift.FieldDrift> fields) {
@@ -134,12 +166,26 @@ public final class FitReport {
                     "shards", s.shards(), "perShard", s.rowsPerShard().toString(), "seconds", fmt("%.1f", s.seconds())));
         }
         ctx.put("splits", splitRows);
+        List<Map<String, Object>> balance = new ArrayList<>();
+        for (SplitRows s : splits) {
+            if (s.labels() != null) {
+                LabelBalance b = s.labels();
+                long labelled = b.events() + b.nonEvents();
+                balance.add(Map.of("name", s.name(), "events", count(b.events()), "nonEvents", count(b.nonEvents()),
+                        "unlabelled", count(b.unlabelled()), "rate", labelled == 0 ? "" : fmt("%.4f", (double) b.events() / labelled)));
+            }
+        }
+        ctx.put("balance", balance);
+        ctx.put("hasBalance", !balance.isEmpty());
         List<Map<String, Object>> passRows = new ArrayList<>();
         passes.forEach(p -> passRows.add(Map.of("name", p.name(), "seconds", fmt("%.1f", p.seconds()))));
         ctx.put("passes", passRows);
+        Map<String, String> anchors = anchors();
+        Map<String, Iv> ivByField = new HashMap<>();
         List<Map<String, Object>> iv = new ArrayList<>();
         for (Iv r : ivRanking) {
-            iv.add(Map.of("field", r.field(), "iv", fmt("%.4f", r.iv()), "se", fmt("%.4f", r.ivSe()),
+            ivByField.put(r.field(), r);
+            iv.add(Map.of("field", r.field(), "anchor", anchors.getOrDefault(r.field(), ""), "iv", fmt("%.4f", r.iv()), "se", fmt("%.4f", r.ivSe()),
                     "ci", "[" + fmt("%.4f", r.ivCiLower()) + ", " + fmt("%.4f", r.ivCiUpper()) + "]", "bins", r.bins(),
                     "strength", r.iv() >= 0.3 ? "strong" : r.iv() >= 0.1 ? "medium" : r.iv() >= 0.02 ? "weak" : "none"));
         }
@@ -148,30 +194,89 @@ public final class FitReport {
         ctx.put("ivChart", ivRanking.isEmpty() ? "" : Charts.ivRanking(ivRanking));
         ctx.put("skipped", skipped);
         ctx.put("hasSkipped", !skipped.isEmpty());
+        boolean risk = "risk_table".equals(run.encoding());
         List<Map<String, Object>> fieldCtx = new ArrayList<>();
         for (Field f : fields) {
-            List<Map<String, Object>> cats = new ArrayList<>();
-            for (Category c : f.categories()) {
-                cats.add(Map.of("key", c.key(), "rows", c.trainRows() == null ? "" : String.format(Locale.ROOT, "%,d", c.trainRows()),
-                        "value", fmt("%.4f", c.value()), "woe", c.woe() == null ? "" : fmt("%.4f", c.woe()),
-                        "mark", c.belowThreshold() ? "below the count threshold: default" : ""));
+            Iv recorded = ivByField.get(f.field());
+            BinningTable.Table table = BinningTable.of(f, risk, recorded == null ? null : recorded.iv());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (BinningTable.Row r : table.rows()) {
+                Map<String, Object> row = new HashMap<>();
+                row.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
+                row.put("label", r.label());
+                row.put("count", r.count() == null ? "" : count(r.count()));
+                row.put("share", r.share() == null ? "" : fmt("%.2f%%", 100 * r.share()));
+                row.put("events", r.events() == null ? "" : count(r.events()));
+                row.put("nonEvents", r.nonEvents() == null ? "" : count(r.nonEvents()));
+                row.put("rate", r.eventRate() == null ? "" : fmt("%.4f", r.eventRate()));
+                row.put("value", r.value() == null ? "" : fmt("%.4f", r.value()));
+                row.put("woe", r.woe() == null ? "" : fmt("%.4f", r.woe()));
+                row.put("woeCi", r.woeLower() == null ? "" : "[" + fmt("%.4f", r.woeLower()) + ", " + fmt("%.4f", r.woeUpper()) + "]");
+                row.put("iv", r.ivContribution() == null ? "" : fmt("%.4f", r.ivContribution()));
+                row.put("mark", r.belowThreshold() ? "below the count threshold: default"
+                        : r.kind() == BinningTable.Kind.UNSEEN ? "categories train never saw: default"
+                        : r.kind() == BinningTable.Kind.NULLS ? "default" : "");
+                rows.add(row);
             }
-            fieldCtx.add(Map.of("field", f.field(), "mode", f.mode(), "default", fmt("%.4f", f.defaultValue()),
-                    "chart", Charts.field(f, run.valueName()), "categories", cats, "count", f.categories().size()));
+            Map<String, Object> fc = new HashMap<>();
+            fc.put("field", f.field());
+            fc.put("anchor", anchors.get(f.field()));
+            fc.put("mode", f.mode());
+            fc.put("default", fmt("%.4f", f.defaultValue()));
+            fc.put("chart", Charts.field(f, run.valueName()));
+            fc.put("rows", rows);
+            fc.put("count", f.categories().size());
+            fc.put("ivNote", recorded == null ? "" : ", IV " + fmt("%.4f", recorded.iv()));
+            fc.put("recovered", table.eventsRecovered());
+            fc.put("nullsUnknown", f.nullRows() == null);
+            fieldCtx.add(fc);
         }
         ctx.put("fields", fieldCtx);
-        List<Map<String, Object>> driftCtx = new ArrayList<>();
-        for (SplitDrift s : drift) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Drift.FieldDrift f : s.fields()) {
-                rows.add(Map.of("field", f.field(), "nulls", fmt("%.2f%%", 100 * f.nullShare()), "unseen", fmt("%.2f%%", 100 * f.unseenShare()),
+        Map<String, List<Map<String, Object>>> driftByField = new LinkedHashMap<>();
+        for (int i = 0; i < drift.size(); i++) {
+            for (Drift.FieldDrift f : drift.get(i).fields()) {
+                List<Map<String, Object>> cells = driftByField.computeIfAbsent(f.field(), k -> new ArrayList<>());
+                while (cells.size() < i) {
+                    cells.add(Map.of("nulls", "", "unseen", "", "psi", "", "flag", "none"));
+                }
+                cells.add(Map.of("nulls", fmt("%.2f%%", 100 * f.nullShare()), "unseen", fmt("%.2f%%", 100 * f.unseenShare()),
                         "psi", f.psi() == null ? "n/a" : fmt("%.4f", f.psi()), "flag", f.flag()));
             }
-            driftCtx.add(Map.of("split", s.split(), "rows", rows));
         }
-        ctx.put("drift", driftCtx);
+        List<Map<String, Object>> driftRows = new ArrayList<>();
+        driftByField.forEach((field, cells) -> {
+            while (cells.size() < drift.size()) {
+                cells.add(Map.of("nulls", "", "unseen", "", "psi", "", "flag", "none"));
+            }
+            driftRows.add(Map.of("field", field, "anchor", anchors.getOrDefault(field, ""), "cells", cells));
+        });
+        ctx.put("driftSplits", drift.stream().map(SplitDrift::split).toList());
+        ctx.put("driftRows", driftRows);
         ctx.put("hasDrift", !drift.isEmpty());
         return template.execute(ctx).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The HTML id of each field's section: {@code field-} and the name with every character other
+     * than ASCII letters, digits, {@code _} and {@code -} as {@code _}, suffixed {@code -2},
+     * {@code -3}... when two names give the same id.
+     */
+    Map<String, String> anchors() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Set<String> used = new HashSet<>();
+        for (Field f : fields) {
+            String base = "field-" + f.field().replaceAll("[^A-Za-z0-9_-]", "_");
+            String id = base;
+            for (int i = 2; !used.add(id); i++) {
+                id = base + "-" + i;
+            }
+            out.put(f.field(), id);
+        }
+        return out;
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     private static String fmt(String f, double v) {

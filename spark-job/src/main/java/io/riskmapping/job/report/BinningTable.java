@@ -1,0 +1,146 @@
+package io.riskmapping.job.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.riskmapping.ml.feature.WoeStatistics;
+
+/**
+ * A field's binning table as the report shows it (in the style of optbinning): one row per train
+ * category, a row for nulls, a row for unseen categories and a totals row.
+ *
+ * <p>Per row: {@code count} (train fit rows), {@code share} (count over the table's rows, in
+ * [0, 1]), {@code events}, {@code nonEvents}, {@code eventRate = events / count} (raw), the mapped
+ * {@code value} (risk or WOE: what the job writes), and {@code WOE_i} with its 95% interval and IV
+ * contribution, computed by {@link WoeStatistics} (docs/woe.md) from the events and non-events of
+ * the table's rows with {@code B} and {@code G} their sums (nulls included when their counts are
+ * known). A count or statistic that is not known is null.
+ *
+ * <p>Events per category come from {@link FitReport.Category#trainEvents()}; when those are not
+ * recorded but the category's WOE on train and the prior (the default of a risk table) are, they
+ * are recovered exactly: with {@code WOE_i = ln((k_i/K) / ((n_i − k_i)/(N − K)))} and
+ * {@code p = K/N}, the odds of the category are {@code o_i = e^WOE_i · p/(1 − p)} and
+ * {@code k_i = round(n_i · o_i / (1 + o_i))} (a zero cell, WOE taken with 0.5 added to both counts,
+ * rounds to 0 or {@code n_i} as well).
+ */
+final class BinningTable {
+
+    /** The two-sided 95% normal quantile used for the WOE intervals. */
+    static final double Z95 = WoeStatistics.z(0.95);
+
+    /** What a row is. */
+    enum Kind { CATEGORY, NULLS, UNSEEN, TOTAL }
+
+    /** One row; any count or statistic may be null (unknown or not applicable). */
+    record Row(Kind kind, String label, Long count, Double share, Long events, Long nonEvents, Double eventRate, Double value,
+            Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold) {
+    }
+
+    /**
+     * @param rows the category rows, then nulls, unseen and totals (always those three, in this order)
+     * @param eventsRecovered whether some events were recovered from the WOE and prior (not recorded)
+     */
+    record Table(List<Row> rows, boolean eventsRecovered) {
+        Row total() {
+            return rows.get(rows.size() - 1);
+        }
+    }
+
+    private BinningTable() {
+    }
+
+    /**
+     * The table of one field.
+     *
+     * @param f the field as the job hands it to the report
+     * @param defaultIsPrior whether the field's default is the prior event rate {@code K/N} (a risk
+     *     table), which allows recovering events from the WOE
+     * @param recordedIv the field's IV from the IV ranking, shown as the total when the table cannot
+     *     compute its own (null when none)
+     */
+    static Table of(FitReport.Field f, boolean defaultIsPrior, Double recordedIv) {
+        List<FitReport.Category> cats = f.categories();
+        Long[] events = new Long[cats.size()];
+        boolean recovered = false;
+        for (int i = 0; i < cats.size(); i++) {
+            FitReport.Category c = cats.get(i);
+            events[i] = c.trainEvents();
+            if (events[i] == null && defaultIsPrior && c.trainRows() != null && c.woe() != null) {
+                events[i] = recoverEvents(c.trainRows(), c.woe(), f.defaultValue());
+                recovered |= events[i] != null;
+            }
+        }
+        boolean allCounts = cats.stream().allMatch(c -> c.trainRows() != null);
+        boolean allEvents = allCounts && java.util.Arrays.stream(events).allMatch(e -> e != null);
+        boolean nullsKnown = f.nullRows() != null && (!allEvents || f.nullEvents() != null);
+        long total = 0;
+        if (allCounts) {
+            for (FitReport.Category c : cats) {
+                total += c.trainRows();
+            }
+            total += nullsKnown ? f.nullRows() : 0;
+        }
+        WoeStatistics.Field woe = null;
+        Map<Object, long[]> counts = new LinkedHashMap<>();
+        long eventSum = 0;
+        long nonEventSum = 0;
+        if (allEvents) {
+            for (int i = 0; i < cats.size(); i++) {
+                counts.put(i, new long[] {events[i], cats.get(i).trainRows() - events[i]});
+            }
+            if (nullsKnown && f.nullRows() > 0) {
+                counts.put(null, new long[] {f.nullEvents(), f.nullRows() - f.nullEvents()});
+            }
+            for (long[] c : counts.values()) {
+                eventSum += c[0];
+                nonEventSum += c[1];
+            }
+            if (eventSum > 0 && nonEventSum > 0) {
+                woe = WoeStatistics.compute(counts, eventSum, nonEventSum, Z95);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < cats.size(); i++) {
+            FitReport.Category c = cats.get(i);
+            WoeStatistics.Bin b = woe == null ? null : woe.bins().get(i);
+            Double w = b != null ? Double.valueOf(b.woe()) : c.woe();
+            rows.add(row(Kind.CATEGORY, c.key(), c.trainRows(), total, events[i], c.value(), w, b, c.belowThreshold()));
+        }
+        WoeStatistics.Bin nullBin = woe != null && counts.containsKey(null) ? woe.bins().get(woe.bins().size() - 1) : null;
+        rows.add(row(Kind.NULLS, "(null)", nullsKnown ? f.nullRows() : null, total, nullsKnown ? f.nullEvents() : null,
+                f.defaultValue(), nullBin == null ? null : nullBin.woe(), nullBin, false));
+        rows.add(new Row(Kind.UNSEEN, "(unseen)", null, null, null, null, null, f.defaultValue(), null, null, null, null, false));
+        Double iv = woe != null ? Double.valueOf(woe.iv()) : recordedIv;
+        Long count = allCounts ? total : null;
+        Long ev = allEvents ? eventSum : null;
+        Long nonEv = allEvents ? nonEventSum : null;
+        rows.add(new Row(Kind.TOTAL, "total", count, allCounts && total > 0 ? 1.0 : null, ev, nonEv,
+                ev != null && count > 0 ? (double) ev / count : null, null, null, null, null, iv, false));
+        return new Table(rows, recovered);
+    }
+
+    private static Row row(Kind kind, String label, Long count, long total, Long events, Double value, Double woe, WoeStatistics.Bin b,
+            boolean below) {
+        Double share = count != null && total > 0 ? (double) count / total : null;
+        Long nonEvents = count != null && events != null ? count - events : null;
+        Double rate = count != null && events != null && count > 0 ? (double) events / count : null;
+        return new Row(kind, label, count, share, events, nonEvents, rate, value, woe, b == null ? null : b.ciLower(),
+                b == null ? null : b.ciUpper(), b == null ? null : b.ivContribution(), below);
+    }
+
+    /**
+     * The events of a category recovered from its train rows {@code n}, its WOE on train and the
+     * prior {@code p} (formula in the class comment); null when {@code p} is not in (0, 1) or the
+     * WOE is not finite.
+     */
+    static Long recoverEvents(long n, double woe, double prior) {
+        if (!(prior > 0 && prior < 1) || !Double.isFinite(woe)) {
+            return null;
+        }
+        double odds = Math.exp(woe) * prior / (1 - prior);
+        long k = Math.round(n * odds / (1 + odds));
+        return Math.max(0, Math.min(n, k));
+    }
+}

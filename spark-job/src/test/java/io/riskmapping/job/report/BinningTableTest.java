@@ -1,0 +1,138 @@
+package io.riskmapping.job.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The per-field binning table against values computed by hand, and its rendering. */
+class BinningTableTest {
+
+    /*
+     * x: A 6 rows with 2 events, B 4 rows with 3 events, 2 null rows with 1 event: 12 rows, B = 6
+     * events, G = 6 non-events.
+     * A: b/B = 1/3, g/G = 2/3, WOE = ln(1/2), SE = sqrt(1/2 + 1/4), IV term = (1/3 - 2/3) ln(1/2) = ln(2)/3
+     * B: b/B = 1/2, g/G = 1/6, WOE = ln(3), IV term = (1/2 - 1/6) ln(3) = ln(3)/3
+     * null: 1/6 and 1/6, WOE 0, IV term 0; IV = ln(6)/3.
+     */
+    private static final FitReport.Field X = new FitReport.Field("x", "categorical", 0.5,
+            List.of(new FitReport.Category("A", 6L, 2L, 0.45, null, false), new FitReport.Category("B", 4L, 3L, 0.7, null, true)), 2L, 1L);
+
+    @Test
+    void rowsMatchHandComputedCounts() {
+        BinningTable.Table t = BinningTable.of(X, true, null);
+        assertEquals(List.of("A", "B", "(null)", "(unseen)", "total"), t.rows().stream().map(BinningTable.Row::label).toList());
+        assertFalse(t.eventsRecovered());
+        BinningTable.Row a = t.rows().get(0);
+        assertEquals(6L, a.count());
+        assertEquals(0.5, a.share(), 1e-15);
+        assertEquals(2L, a.events());
+        assertEquals(4L, a.nonEvents());
+        assertEquals(1.0 / 3, a.eventRate(), 1e-15);
+        assertEquals(0.45, a.value(), 0.0);
+        assertEquals(Math.log(0.5), a.woe(), 1e-12);
+        double z = 1.959963984540054;
+        assertEquals(Math.log(0.5) - z * Math.sqrt(0.75), a.woeLower(), 1e-9);
+        assertEquals(Math.log(0.5) + z * Math.sqrt(0.75), a.woeUpper(), 1e-9);
+        assertEquals(Math.log(2) / 3, a.ivContribution(), 1e-12);
+        BinningTable.Row b = t.rows().get(1);
+        assertEquals(1.0 / 3, b.share(), 1e-15);
+        assertEquals(0.75, b.eventRate(), 1e-15);
+        assertEquals(Math.log(3), b.woe(), 1e-12);
+        assertEquals(Math.log(3) / 3, b.ivContribution(), 1e-12);
+        assertTrue(b.belowThreshold());
+        BinningTable.Row nulls = t.rows().get(2);
+        assertEquals(2L, nulls.count());
+        assertEquals(1.0 / 6, nulls.share(), 1e-15);
+        assertEquals(0.0, nulls.woe(), 1e-12);
+        assertEquals(0.5, nulls.value(), 0.0);
+        BinningTable.Row unseen = t.rows().get(3);
+        assertNull(unseen.count());
+        assertEquals(0.5, unseen.value(), 0.0);
+        BinningTable.Row total = t.total();
+        assertEquals(12L, total.count());
+        assertEquals(1.0, total.share(), 0.0);
+        assertEquals(6L, total.events());
+        assertEquals(6L, total.nonEvents());
+        assertEquals(0.5, total.eventRate(), 1e-15);
+        assertEquals(Math.log(6) / 3, total.ivContribution(), 1e-12);
+    }
+
+    /*
+     * K = 200 events of N = 600 fit rows (prior 1/3, odds 1/2). A category of 6 rows with 2 events has
+     * WOE ln((2/200) / (4/400)) = 0; with 0 events of 5, WOE ln((0.5/200) / (5.5/400)); with 5 of 5,
+     * ln((5.5/200) / (0.5/400)) (zero cells: 0.5 added to both counts).
+     */
+    @Test
+    void eventsAreRecoveredFromTheWoeAndThePrior() {
+        double prior = 200.0 / 600;
+        assertEquals(2L, BinningTable.recoverEvents(6, 0.0, prior));
+        assertEquals(0L, BinningTable.recoverEvents(5, Math.log((0.5 / 200) / (5.5 / 400)), prior));
+        assertEquals(5L, BinningTable.recoverEvents(5, Math.log((5.5 / 200) / (0.5 / 400)), prior));
+        assertEquals(100L, BinningTable.recoverEvents(167, Math.log((100.0 / 200) / (67.0 / 400)), prior));
+        assertNull(BinningTable.recoverEvents(5, 0.0, 0.0));
+        FitReport.Field f = new FitReport.Field("y", "categorical", prior, List.of(new FitReport.Category("a", 6L, 0.3, 0.0, false)));
+        BinningTable.Table t = BinningTable.of(f, true, 0.25);
+        assertTrue(t.eventsRecovered());
+        assertEquals(2L, t.rows().get(0).events());
+        assertEquals(4L, t.rows().get(0).nonEvents());
+    }
+
+    @Test
+    void withoutEventsTheTableKeepsTheGivenWoeAndTheRecordedIv() {
+        FitReport.Field f = new FitReport.Field("w", "categorical", 0.0, List.of(new FitReport.Category("a", 6L, 0.2, 0.2, false)));
+        BinningTable.Table t = BinningTable.of(f, false, 0.125);
+        assertNull(t.rows().get(0).events());
+        assertEquals(0.2, t.rows().get(0).woe(), 0.0);
+        assertEquals(6L, t.total().count());
+        assertNull(t.total().events());
+        assertEquals(0.125, t.total().ivContribution(), 0.0);
+    }
+
+    /** Labels longer than a line are wrapped, with every character kept (spaced or not). */
+    @Test
+    void veryLongLabelsAreWrappedNotCut() {
+        String spaced = "a very long category name that goes on and on well past the width of one line of labels in the chart";
+        String unspaced = "x".repeat(90);
+        FitReport.Field f = new FitReport.Field("z", "categorical", 0.5, List.of(new FitReport.Category(spaced, 3L, 0.4, null, false),
+                new FitReport.Category(unspaced, 3L, 0.6, null, false)));
+        String svg = Charts.field(f, "risk");
+        java.util.regex.Matcher text = java.util.regex.Pattern.compile("<text[^>]*>([^<]*)</text>").matcher(svg);
+        StringBuilder all = new StringBuilder();
+        while (text.find()) {
+            assertFalse(text.group(1).endsWith("...") || text.group(1).endsWith("…"), "cut: " + text.group(1));
+            all.append(text.group(1));
+        }
+        String joined = all.toString().replace(" ", "");
+        assertTrue(joined.contains(spaced.replace(" ", "")), "every word of the spaced label, in order: " + all);
+        assertTrue(joined.contains(unspaced), "every character of the unspaced label: " + all);
+    }
+
+    @Test
+    void thePageHasContentsAnchorsTotalsAndFullLabels() {
+        String longKey = "critical/other existing credit elsewhere";
+        FitReport.Field y = new FitReport.Field("y y", "categorical", 0.5, List.of(new FitReport.Category(longKey, 3L, 1L, 0.4, null, false),
+                new FitReport.Category("b", 3L, 2L, 0.6, null, false)), 0L, 0L);
+        FitReport report = new FitReport(new FitReport.Run("training", "t", "in", "out", "art", "risk_table", "risk", 1, 1.0), null,
+                List.of(new FitReport.SplitRows("train", "csv", 18, 1, List.of(18L), 0.5, new FitReport.LabelBalance(9, 6, 3))),
+                List.of(new FitReport.Pass("fit", 1.0)), List.of(new FitReport.Iv("x", 0.6, 0.1, 0.4, 0.8, 2)), List.of(),
+                List.of(X, y), List.of());
+        String html = new String(report.toHtml(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<a href=\"#field-x\">x</a>") && html.contains("<section class=\"field\" id=\"field-x\">"), "TOC links to x");
+        assertTrue(html.contains("<a href=\"#field-y_y\">y y</a>") && html.contains("id=\"field-y_y\""), "TOC links to y y");
+        // x's totals: 12 rows, 100%, 6 events, 6 non-events, rate 0.5, IV ln(6)/3 = 0.5973
+        assertTrue(html.contains("<tr class=\"total\"><td class=\"key\">total</td><td class=\"num\">12</td><td class=\"num\">100.00%</td>"
+                + "<td class=\"num\">6</td><td class=\"num\">6</td><td class=\"num\">0.5000</td><td class=\"num\"></td><td class=\"num\"></td>"
+                + "<td class=\"num\"></td><td class=\"num\">0.5973</td>"), html);
+        // train: 9 events, 6 non-events, 3 unlabelled, rate 9/15
+        assertTrue(html.contains("<td>train</td><td class=\"num\">9</td><td class=\"num\">6</td><td class=\"num\">3</td><td class=\"num\">0.6000</td>"));
+        assertTrue(html.contains(">" + longKey + "</text>"), "the long label drawn whole in the chart");
+        assertTrue(html.indexOf("id=\"iv\"") < html.indexOf("id=\"labels\"") && html.indexOf("id=\"labels\"") < html.indexOf("id=\"fields\"")
+                && html.indexOf("id=\"fields\"") < html.indexOf("id=\"run\""), "findings first, run details last");
+    }
+}
