@@ -46,7 +46,8 @@ final class RunReport {
             passes.add(new FitReport.Pass("fit", summary.fitSeconds));
         }
         for (JobSummary.SplitResult r : summary.splits) {
-            splitRows.add(new FitReport.SplitRows(r.name(), r.format(), r.rows(), r.shards(), r.rowsPerShard(), r.seconds()));
+            splitRows.add(new FitReport.SplitRows(r.name(), r.format(), r.rows(), r.shards(), r.rowsPerShard(), r.seconds(),
+                    "train".equals(r.name()) ? trainLabels(summary, r.rows()) : null));
             passes.add(new FitReport.Pass(r.name(), r.seconds()));
         }
         List<FitReport.Iv> iv = new ArrayList<>();
@@ -65,14 +66,18 @@ final class RunReport {
                 keys.sort((a, b) -> Long.compare(counts.getOrDefault(b, 0L), counts.getOrDefault(a, 0L)));
             }
             Map<Object, Double> woe = trainWoe(summary, encoding, c);
+            Map<Object, long[]> fitted = trainEvents(summary, encoding, c);
             List<FitReport.Category> cats = new ArrayList<>();
             for (Object k : keys) {
-                Long n = counts == null ? null : counts.get(k);
+                long[] nk = fitted == null ? null : fitted.get(k);
+                Long n = counts != null ? counts.get(k) : nk != null ? Long.valueOf(nk[0]) : null;
                 boolean below = threshold != null && n != null && n < threshold;
-                cats.add(new FitReport.Category(k instanceof Double d ? NumericKeys.format(d) : k.toString(), n, values.get(k), woe.get(k),
-                        below));
+                cats.add(new FitReport.Category(k instanceof Double d ? NumericKeys.format(d) : k.toString(), n,
+                        nk == null ? null : nk[1], values.get(k), woe.get(k), below));
             }
-            fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats));
+            long[] nulls = fitted == null ? null : fitted.get(null);
+            fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats,
+                    nulls == null ? null : nulls[0], nulls == null ? null : nulls[1]));
         }
         JsonNode hpJson = null;
         if (hp != null) {
@@ -83,6 +88,50 @@ final class RunReport {
             }
         }
         return new FitReport(run, hpJson, splitRows, passes, iv, skipped, fields, drift);
+    }
+
+    /**
+     * The fit's {train fit rows, events} of each category of a column and, under the key null, of its
+     * null rows; null when the run did not fit (its counts are then only train's rows per category).
+     */
+    private static Map<Object, long[]> trainEvents(JobSummary summary, FieldEncoding encoding, String column) {
+        Map<Object, long[]> out = new java.util.HashMap<>();
+        if (encoding instanceof FieldEncoding.Woe w) {
+            try {
+                for (WoeStatistics.Bin b : w.model().statistics(column, "1").bins()) {
+                    out.put(b.key(), new long[] {b.events() + b.nonEvents(), b.events()});
+                }
+                return out;
+            } catch (IllegalStateException e) {
+                return null; // tables loaded from the artifacts: no counts
+            }
+        }
+        if (summary.fit == null) {
+            return null;
+        }
+        for (FieldStatistics f : summary.fit.fields()) {
+            if (f.column().equals(column) && f.mapped()) {
+                f.counts().forEach((k, nk) -> out.put(k, new long[] {nk[0], nk[1]}));
+                if (f.nullCounts() != null) {
+                    out.put(null, new long[] {f.nullCounts()[0], f.nullCounts()[1]});
+                }
+                return out;
+            }
+        }
+        return null;
+    }
+
+    /** Train's rows by label, from the fit (null when the run did not fit). */
+    private static FitReport.LabelBalance trainLabels(JobSummary summary, long trainRows) {
+        if (summary.fit != null) {
+            return new FitReport.LabelBalance(summary.fit.events(), summary.fit.fitRows() - summary.fit.events(),
+                    summary.fit.unlabelledRows());
+        }
+        if (summary.woe != null) {
+            long labelled = summary.woe.events() + summary.woe.nonEvents();
+            return new FitReport.LabelBalance(summary.woe.events(), summary.woe.nonEvents(), trainRows - labelled);
+        }
+        return null;
     }
 
     /** The WOE on train of each category of a column (empty when the counts are unknown). */

@@ -119,8 +119,17 @@ class FitReportTest {
         JsonNode cats = summary.get("fields").get(0).get("categories");
         // A has 6 rows (>= threshold 5), B 4 (below: mapped to the default)
         assertEquals("A", cats.get(0).get("key").asText());
-        assertFalse(cats.get(0).has("trainEvents") || summary.get("splits").get(0).has("labels") || summary.get("fields").get(0).has("nullRows"),
-                "parts the job does not record are left out");
+        // the fit's counts by hand: A 6 rows, 2 events; B 4 rows, 2 events; no null; train 4 events, 6 non-events
+        assertEquals(6, cats.get(0).get("trainRows").asLong());
+        assertEquals(2, cats.get(0).get("trainEvents").asLong());
+        assertEquals(2, cats.get(1).get("trainEvents").asLong());
+        assertEquals(0, summary.get("fields").get(0).get("nullRows").asLong());
+        JsonNode labels = summary.get("splits").get(0).get("labels");
+        assertEquals("train", summary.get("splits").get(0).get("name").asText());
+        assertEquals(4, labels.get("events").asLong());
+        assertEquals(6, labels.get("nonEvents").asLong());
+        assertEquals(0, labels.get("unlabelled").asLong());
+        assertFalse(summary.get("splits").get(1).has("labels"), "val's label balance is not counted");
         assertFalse(cats.get(0).get("belowThreshold").asBoolean());
         assertTrue(cats.get(1).get("belowThreshold").asBoolean());
         assertEquals(summary.get("fields").get(0).get("defaultValue").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);

@@ -18,12 +18,9 @@ import io.riskmapping.ml.feature.WoeStatistics;
  * the table's rows with {@code B} and {@code G} their sums (nulls included when their counts are
  * known). A count or statistic that is not known is null.
  *
- * <p>Events per category come from {@link FitReport.Category#trainEvents()}; when those are not
- * recorded but the category's WOE on train and the prior (the default of a risk table) are, they
- * are recovered exactly: with {@code WOE_i = ln((k_i/K) / ((n_i − k_i)/(N − K)))} and
- * {@code p = K/N}, the odds of the category are {@code o_i = e^WOE_i · p/(1 − p)} and
- * {@code k_i = round(n_i · o_i / (1 + o_i))} (a zero cell, WOE taken with 0.5 added to both counts,
- * rounds to 0 or {@code n_i} as well).
+ * <p>Events per category come from {@link FitReport.Category#trainEvents()} (the fit's counts);
+ * a run that has only train's rows per category (a validation run, from {@code train_profile.json})
+ * shows counts and shares without events and WOE.
  */
 final class BinningTable {
 
@@ -38,11 +35,8 @@ final class BinningTable {
             Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold) {
     }
 
-    /**
-     * @param rows the category rows, then nulls, unseen and totals (always those three, in this order)
-     * @param eventsRecovered whether some events were recovered from the WOE and prior (not recorded)
-     */
-    record Table(List<Row> rows, boolean eventsRecovered) {
+    /** @param rows the category rows, then nulls, unseen and totals (always those three, in this order) */
+    record Table(List<Row> rows) {
         Row total() {
             return rows.get(rows.size() - 1);
         }
@@ -55,22 +49,14 @@ final class BinningTable {
      * The table of one field.
      *
      * @param f the field as the job hands it to the report
-     * @param defaultIsPrior whether the field's default is the prior event rate {@code K/N} (a risk
-     *     table), which allows recovering events from the WOE
      * @param recordedIv the field's IV from the IV ranking, shown as the total when the table cannot
      *     compute its own (null when none)
      */
-    static Table of(FitReport.Field f, boolean defaultIsPrior, Double recordedIv) {
+    static Table of(FitReport.Field f, Double recordedIv) {
         List<FitReport.Category> cats = f.categories();
         Long[] events = new Long[cats.size()];
-        boolean recovered = false;
         for (int i = 0; i < cats.size(); i++) {
-            FitReport.Category c = cats.get(i);
-            events[i] = c.trainEvents();
-            if (events[i] == null && defaultIsPrior && c.trainRows() != null && c.woe() != null) {
-                events[i] = recoverEvents(c.trainRows(), c.woe(), f.defaultValue());
-                recovered |= events[i] != null;
-            }
+            events[i] = cats.get(i).trainEvents();
         }
         boolean allCounts = cats.stream().allMatch(c -> c.trainRows() != null);
         boolean allEvents = allCounts && java.util.Arrays.stream(events).allMatch(e -> e != null);
@@ -118,7 +104,7 @@ final class BinningTable {
         Long nonEv = allEvents ? nonEventSum : null;
         rows.add(new Row(Kind.TOTAL, "total", count, allCounts && total > 0 ? 1.0 : null, ev, nonEv,
                 ev != null && count > 0 ? (double) ev / count : null, null, null, null, null, iv, false));
-        return new Table(rows, recovered);
+        return new Table(rows);
     }
 
     private static Row row(Kind kind, String label, Long count, long total, Long events, Double value, Double woe, WoeStatistics.Bin b,
@@ -128,19 +114,5 @@ final class BinningTable {
         Double rate = count != null && events != null && count > 0 ? (double) events / count : null;
         return new Row(kind, label, count, share, events, nonEvents, rate, value, woe, b == null ? null : b.ciLower(),
                 b == null ? null : b.ciUpper(), b == null ? null : b.ivContribution(), below);
-    }
-
-    /**
-     * The events of a category recovered from its train rows {@code n}, its WOE on train and the
-     * prior {@code p} (formula in the class comment); null when {@code p} is not in (0, 1) or the
-     * WOE is not finite.
-     */
-    static Long recoverEvents(long n, double woe, double prior) {
-        if (!(prior > 0 && prior < 1) || !Double.isFinite(woe)) {
-            return null;
-        }
-        double odds = Math.exp(woe) * prior / (1 - prior);
-        long k = Math.round(n * odds / (1 + odds));
-        return Math.max(0, Math.min(n, k));
     }
 }

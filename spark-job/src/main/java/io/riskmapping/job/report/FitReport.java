@@ -198,7 +198,7 @@ public final class FitReport {
         List<Map<String, Object>> fieldCtx = new ArrayList<>();
         for (Field f : fields) {
             Iv recorded = ivByField.get(f.field());
-            BinningTable.Table table = BinningTable.of(f, risk, recorded == null ? null : recorded.iv());
+            BinningTable.Table table = BinningTable.of(f, recorded == null ? null : recorded.iv());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (BinningTable.Row r : table.rows()) {
                 Map<String, Object> row = new HashMap<>();
@@ -227,7 +227,6 @@ public final class FitReport {
             fc.put("rows", rows);
             fc.put("count", f.categories().size());
             fc.put("ivNote", recorded == null ? "" : ", IV " + fmt("%.4f", recorded.iv()));
-            fc.put("recovered", table.eventsRecovered());
             fc.put("nullsUnknown", f.nullRows() == null);
             fieldCtx.add(fc);
         }

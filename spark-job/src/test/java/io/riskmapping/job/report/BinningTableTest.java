@@ -25,9 +25,8 @@ class BinningTableTest {
 
     @Test
     void rowsMatchHandComputedCounts() {
-        BinningTable.Table t = BinningTable.of(X, true, null);
+        BinningTable.Table t = BinningTable.of(X, null);
         assertEquals(List.of("A", "B", "(null)", "(unseen)", "total"), t.rows().stream().map(BinningTable.Row::label).toList());
-        assertFalse(t.eventsRecovered());
         BinningTable.Row a = t.rows().get(0);
         assertEquals(6L, a.count());
         assertEquals(0.5, a.share(), 1e-15);
@@ -63,30 +62,10 @@ class BinningTableTest {
         assertEquals(Math.log(6) / 3, total.ivContribution(), 1e-12);
     }
 
-    /*
-     * K = 200 events of N = 600 fit rows (prior 1/3, odds 1/2). A category of 6 rows with 2 events has
-     * WOE ln((2/200) / (4/400)) = 0; with 0 events of 5, WOE ln((0.5/200) / (5.5/400)); with 5 of 5,
-     * ln((5.5/200) / (0.5/400)) (zero cells: 0.5 added to both counts).
-     */
-    @Test
-    void eventsAreRecoveredFromTheWoeAndThePrior() {
-        double prior = 200.0 / 600;
-        assertEquals(2L, BinningTable.recoverEvents(6, 0.0, prior));
-        assertEquals(0L, BinningTable.recoverEvents(5, Math.log((0.5 / 200) / (5.5 / 400)), prior));
-        assertEquals(5L, BinningTable.recoverEvents(5, Math.log((5.5 / 200) / (0.5 / 400)), prior));
-        assertEquals(100L, BinningTable.recoverEvents(167, Math.log((100.0 / 200) / (67.0 / 400)), prior));
-        assertNull(BinningTable.recoverEvents(5, 0.0, 0.0));
-        FitReport.Field f = new FitReport.Field("y", "categorical", prior, List.of(new FitReport.Category("a", 6L, 0.3, 0.0, false)));
-        BinningTable.Table t = BinningTable.of(f, true, 0.25);
-        assertTrue(t.eventsRecovered());
-        assertEquals(2L, t.rows().get(0).events());
-        assertEquals(4L, t.rows().get(0).nonEvents());
-    }
-
     @Test
     void withoutEventsTheTableKeepsTheGivenWoeAndTheRecordedIv() {
         FitReport.Field f = new FitReport.Field("w", "categorical", 0.0, List.of(new FitReport.Category("a", 6L, 0.2, 0.2, false)));
-        BinningTable.Table t = BinningTable.of(f, false, 0.125);
+        BinningTable.Table t = BinningTable.of(f, 0.125);
         assertNull(t.rows().get(0).events());
         assertEquals(0.2, t.rows().get(0).woe(), 0.0);
         assertEquals(6L, t.total().count());
