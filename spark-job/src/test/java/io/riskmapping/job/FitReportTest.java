@@ -112,27 +112,27 @@ class FitReportTest {
     @Test
     void summaryHoldsTheRunTheRankingAndTheTables() {
         assertEquals("run_summary", summary.get("format").asText());
-        assertEquals(1, summary.get("format_version").asInt());
-        assertEquals("training", summary.get("run").get("jobType").asText());
+        assertEquals(2, summary.get("format_version").asInt());
+        assertEquals("training", summary.get("run").get("job_type").asText());
         assertEquals(3, summary.get("splits").size());
         assertEquals("c", summary.get("iv_ranking").get(0).get("field").asText());
         JsonNode cats = summary.get("fields").get(0).get("categories");
         // A has 6 rows (>= threshold 5), B 4 (below: mapped to the default)
         assertEquals("A", cats.get(0).get("key").asText());
         // the fit's counts by hand: A 6 rows, 2 events; B 4 rows, 2 events; no null; train 4 events, 6 non-events
-        assertEquals(6, cats.get(0).get("trainRows").asLong());
-        assertEquals(2, cats.get(0).get("trainEvents").asLong());
-        assertEquals(2, cats.get(1).get("trainEvents").asLong());
-        assertEquals(0, summary.get("fields").get(0).get("nullRows").asLong());
+        assertEquals(6, cats.get(0).get("train_rows").asLong());
+        assertEquals(2, cats.get(0).get("train_events").asLong());
+        assertEquals(2, cats.get(1).get("train_events").asLong());
+        assertEquals(0, summary.get("fields").get(0).get("null_rows").asLong());
         JsonNode labels = summary.get("splits").get(0).get("labels");
         assertEquals("train", summary.get("splits").get(0).get("name").asText());
         assertEquals(4, labels.get("events").asLong());
-        assertEquals(6, labels.get("nonEvents").asLong());
+        assertEquals(6, labels.get("non_events").asLong());
         assertEquals(0, labels.get("unlabelled").asLong());
         assertFalse(summary.get("splits").get(1).has("labels"), "val's label balance is not counted");
-        assertFalse(cats.get(0).get("belowThreshold").asBoolean());
-        assertTrue(cats.get(1).get("belowThreshold").asBoolean());
-        assertEquals(summary.get("fields").get(0).get("defaultValue").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
+        assertFalse(cats.get(0).get("below_threshold").asBoolean());
+        assertTrue(cats.get(1).get("below_threshold").asBoolean());
+        assertEquals(summary.get("fields").get(0).get("default_value").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
         // WOE on train: A has 2 events of 6, B 2 of 4; B = 4, G = 6 -> ln((2/4) / (4/6)) and ln((2/4) / (2/6))
         assertEquals(Math.log((2.0 / 4) / (4.0 / 6)), cats.get(0).get("woe").doubleValue(), 1e-12);
         assertEquals(Math.log((2.0 / 4) / (2.0 / 6)), cats.get(1).get("woe").doubleValue(), 1e-12);

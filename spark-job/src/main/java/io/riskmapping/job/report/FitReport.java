@@ -55,7 +55,7 @@ public final class FitReport {
     public record Pass(String name, double seconds) {
     }
 
-    public record Iv(String field, double iv, double ivSe, double ivCiLower, double ivCiUpper, int bins) {
+    public record Iv(String field, double iv, double ivSe, double ivCiLower, double ivCiUpper, int nBins) {
     }
 
     public record Skipped(String field, String reason) {
@@ -89,7 +89,9 @@ public final class FitReport {
     public record SplitDrift(String split, List<Drift.FieldDrift> fields) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** run_summary.json's keys are snake_case, as every JSON file the job writes (format version 2; 1 was camelCase). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private final Run run;
     private final JsonNode hyperparameters;
@@ -112,11 +114,11 @@ public final class FitReport {
         this.drift = List.copyOf(drift);
     }
 
-    /** {@code run_summary.json} (format version 1). */
+    /** {@code run_summary.json} (format version 2: snake_case keys; version 1 had camelCase ones). */
     public byte[] toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "run_summary");
-        root.put("format_version", 1);
+        root.put("format_version", 2);
         root.set("run", JSON.valueToTree(run));
         root.set("hyperparameters", hyperparameters == null ? JSON.nullNode() : hyperparameters);
         root.set("splits", JSON.valueToTree(splits));
@@ -186,7 +188,7 @@ public final class FitReport {
         for (Iv r : ivRanking) {
             ivByField.put(r.field(), r);
             iv.add(Map.of("field", r.field(), "anchor", anchors.getOrDefault(r.field(), ""), "iv", fmt("%.4f", r.iv()), "se", fmt("%.4f", r.ivSe()),
-                    "ci", "[" + fmt("%.4f", r.ivCiLower()) + ", " + fmt("%.4f", r.ivCiUpper()) + "]", "bins", r.bins(),
+                    "ci", "[" + fmt("%.4f", r.ivCiLower()) + ", " + fmt("%.4f", r.ivCiUpper()) + "]", "bins", r.nBins(),
                     "strength", r.iv() >= 0.3 ? "strong" : r.iv() >= 0.1 ? "medium" : r.iv() >= 0.02 ? "weak" : "none"));
         }
         ctx.put("ivRows", iv);
