@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.core.ContinuousTargets;
 import io.riskmapping.ml.feature.core.FitCounts;
 import io.riskmapping.ml.feature.core.OutOfFold;
 import io.riskmapping.ml.feature.core.RiskTableAggregation;
@@ -62,6 +63,18 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * categorical attributes", SIGKDD Explorations 3(1)), with an integer pseudo-count as in the
  * pandas step it replaces; see {@code docs/formulas.md}.
  *
+ * <h2>Continuous labels</h2>
+ * With {@code targetType = "continuous"} the label is a finite number (numeric column, or text
+ * holding numbers; null and blank text are unlabelled). Over the {@code N} labelled rows the prior
+ * is their mean {@code p}; a category with {@code n} labelled rows of mean {@code y_c} gets, if
+ * {@code n >= countThreshold} (else {@code p}), {@code (n*y_c + m*p) / (n + m)} with {@code m} as
+ * above ({@code fraction}, {@code count}), or with {@code auto} {@code lambda*y_c + (1-lambda)*p},
+ * {@code lambda = n*v / (n*v + v_c)} with the population variances {@code v} of all labels and
+ * {@code v_c} of the category's ({@code p} when both are 0). Numeric input columns are fitted in
+ * numeric mode, other columns as text ({@code parseNumericStrings} applies to binary labels only);
+ * {@code numFolds >= 2} is refused; the model's {@link RiskTableMapperModel#statistics()} is null
+ * (the tables hold the result). IV and WOE are not defined for a continuous label.
+ *
  * <h2>Cost</h2>
  * One scan of the data and one aggregation for all columns together; the driver receives at
  * most {@code maxUniqueThreshold} rows per column.
@@ -77,7 +90,8 @@ import io.riskmapping.ml.feature.exec.CountSources;
  *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for a missing or unsupported column (from
- * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it), no labelled row,
+ * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it; continuous: a label that is
+ * not a finite number, naming it), no labelled row, {@code numFolds >= 2} with a continuous label,
  * {@code smoothing} set while {@code smoothingMode} is not {@code "count"}, or an unknown
  * {@code smoothingMode} / {@code handleMissing} value (when set).
  */
@@ -105,6 +119,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override public StringArrayParam inputCols() { return p.inputCols; }
     @Override public StringArrayParam outputCols() { return p.outputCols; }
     @Override public Param<String> labelCol() { return p.labelCol; }
+    @Override public Param<String> targetType() { return p.targetType; }
     @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
     @Override public Param<String> smoothingMode() { return p.smoothingMode; }
     @Override public DoubleParam smoothing() { return p.smoothing; }
@@ -121,6 +136,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     public RiskTableMapper setInputCols(String... value) { set(p.inputCols, value); return this; }
     public RiskTableMapper setOutputCols(String... value) { set(p.outputCols, value); return this; }
     public RiskTableMapper setLabelCol(String value) { set(p.labelCol, value); return this; }
+    public RiskTableMapper setTargetType(String value) { set(p.targetType, value); return this; }
     public RiskTableMapper setSmoothFactor(double value) { set(p.smoothFactor, value); return this; }
     public RiskTableMapper setSmoothingMode(String value) { set(p.smoothingMode, value); return this; }
     public RiskTableMapper setSmoothing(double value) { set(p.smoothing, value); return this; }
@@ -142,6 +158,17 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override
     public RiskTableMapperModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
+        if (CONTINUOUS_TARGET.equals(getTargetType())) {
+            if (!SKIP_HIGH_CARDINALITY.equals(getHighCardinality())) {
+                throw new IllegalArgumentException(uid + ": highCardinality '" + getHighCardinality()
+                        + "' applies to targetType 'binary'; with 'continuous' a column of maxUniqueThreshold or more categories is skipped");
+            }
+            ContinuousTargets.Fit fit = ContinuousTargets.aggregate(dataset, getInputCols(), getLabelCol(), getMaxUniqueThreshold());
+            RiskTableMap tables = ContinuousTargets.tables(fit, smoothingSpec(), CATEGORY_MISSING.equals(getHandleMissing()));
+            RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, null);
+            copyValues(model, ParamMap.empty());
+            return model.setParent(this);
+        }
         FitCounts counts = CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
                 getMaxUniqueThreshold(), RiskTableAggregation.HighCardinality.fromLabel(getHighCardinality()), getSmoothFactor());
         FitStatistics stats = statistics(counts);

@@ -132,6 +132,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     @Override public StringArrayParam inputCols() { return p.inputCols; }
     @Override public StringArrayParam outputCols() { return p.outputCols; }
     @Override public Param<String> labelCol() { return p.labelCol; }
+    @Override public Param<String> targetType() { return p.targetType; }
     @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
     @Override public Param<String> smoothingMode() { return p.smoothingMode; }
     @Override public DoubleParam smoothing() { return p.smoothing; }

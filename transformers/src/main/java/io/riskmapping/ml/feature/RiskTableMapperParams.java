@@ -56,6 +56,10 @@ public interface RiskTableMapperParams extends Params {
     String ERROR_HIGH_CARDINALITY = "error";
     /** The category that the rarer categories of a grouped column form ({@code highCardinality = "group"}). */
     String OTHER_CATEGORY = "__other__";
+    /** {@code targetType} value: the label is 0, 1 (event), -1 or null (unlabelled); the default. */
+    String BINARY_TARGET = "binary";
+    /** {@code targetType} value: the label is a finite number (null: unlabelled); a category's value is its smoothed mean. */
+    String CONTINUOUS_TARGET = "continuous";
 
     /** Columns to encode: string columns (categorical) or numeric columns (numeric mode). */
     StringArrayParam inputCols();
@@ -65,6 +69,15 @@ public interface RiskTableMapperParams extends Params {
 
     /** Label column for fitting: values 0, 1 (event), -1 or null (unlabelled, not fitted). Default "label". */
     Param<String> labelCol();
+
+    /**
+     * What the label is, as Spark's {@code TargetEncoder.targetType} names it: {@code "binary"}
+     * (default): 0, 1 (event), -1 or null (unlabelled), a category's value is its smoothed event
+     * rate; {@code "continuous"}: finite numbers (numeric columns, or text holding numbers; null or
+     * blank text is unlabelled), a category's value is the smoothed mean of its labels, the prior
+     * the mean of all fit rows. Any other value is refused by the param.
+     */
+    Param<String> targetType();
 
     /** Fraction of fit rows used as the integer pseudo-count {@code m = floor(N * smoothFactor)}; &ge; 0. Default 0.01. */
     DoubleParam smoothFactor();
@@ -121,6 +134,8 @@ public interface RiskTableMapperParams extends Params {
      *   <li>{@code "error"}: the fit fails with {@link IllegalArgumentException} naming the column and
      *       its number of distinct values.</li>
      * </ul>
+     * {@code "group"} and {@code "error"} apply to {@code targetType "binary"}; with
+     * {@code "continuous"} only {@code "skip"} is accepted (the fit fails otherwise).
      */
     Param<String> highCardinality();
 
@@ -158,6 +173,10 @@ public interface RiskTableMapperParams extends Params {
 
     default String getLabelCol() {
         return getOrDefault(labelCol());
+    }
+
+    default String getTargetType() {
+        return getOrDefault(targetType());
     }
 
     default double getSmoothFactor() {
@@ -261,7 +280,16 @@ public interface RiskTableMapperParams extends Params {
                 throw new IllegalArgumentException("label column '" + label + "' does not exist; columns are " + Arrays.toString(schema.fieldNames()));
             }
             DataType t = schema.apply(label).dataType();
-            if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
+            if (CONTINUOUS_TARGET.equals(getTargetType())) {
+                if (!(t instanceof StringType || t instanceof NumericType)) {
+                    throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
+                            + "; targetType 'continuous' expects numbers (or text holding numbers)");
+                }
+                if (getNumFolds() >= 2) {
+                    throw new IllegalArgumentException(uid() + ": numFolds " + getNumFolds()
+                            + " (out-of-fold encoding) is available for targetType 'binary' only");
+                }
+            } else if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
                 throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
                         + "; expected numeric, boolean or string values 0, 1, -1 or null");
             }
@@ -284,6 +312,7 @@ public interface RiskTableMapperParams extends Params {
         final StringArrayParam inputCols;
         final StringArrayParam outputCols;
         final Param<String> labelCol;
+        final Param<String> targetType;
         final DoubleParam smoothFactor;
         final Param<String> smoothingMode;
         final DoubleParam smoothing;
@@ -301,6 +330,9 @@ public interface RiskTableMapperParams extends Params {
             inputCols = new StringArrayParam(owner, "inputCols", "input columns to encode (string or numeric)");
             outputCols = new StringArrayParam(owner, "outputCols", "output columns (double); default: replace the input columns");
             labelCol = new Param<>(owner, "labelCol", "label column: 0, 1 (event), -1 or null (unlabelled)");
+            targetType = new Param<>(owner, "targetType",
+                    "the label: 'binary' (0, 1, -1 or null) or 'continuous' (finite numbers, null unlabelled)",
+                    ParamValidators.inArray(new String[] {BINARY_TARGET, CONTINUOUS_TARGET}));
             smoothFactor = new DoubleParam(owner, "smoothFactor",
                     "fraction of fit rows used as the integer pseudo-count m = floor(N * smoothFactor) (>= 0)", ParamValidators.gtEq(0.0));
             smoothingMode = new Param<>(owner, "smoothingMode",
@@ -330,6 +362,7 @@ public interface RiskTableMapperParams extends Params {
             owner.setDefault(numFolds, 0);
             owner.setDefault(seed, (long) "io.riskmapping.ml.feature.RiskTableMapper".hashCode());
             owner.setDefault(labelCol, "label");
+            owner.setDefault(targetType, BINARY_TARGET);
             owner.setDefault(smoothFactor, 0.01);
             owner.setDefault(countThreshold, 5);
             owner.setDefault(smoothingMode, FRACTION_SMOOTHING);

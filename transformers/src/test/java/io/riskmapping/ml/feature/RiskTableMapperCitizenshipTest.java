@@ -56,12 +56,13 @@ class RiskTableMapperCitizenshipTest {
         assertEquals("fraction", m.getSmoothingMode());
         assertEquals(0.0, m.getSmoothing());
         assertEquals("default", m.getHandleMissing());
+        assertEquals("binary", m.getTargetType());
         for (org.apache.spark.ml.param.Param<?> p : new org.apache.spark.ml.param.Param<?>[] {m.labelCol(), m.smoothFactor(),
             m.countThreshold(), m.maxUniqueThreshold(), m.handleInvalid(), m.numFolds(), m.seed(), m.parseNumericStrings(),
-            m.smoothingMode(), m.smoothing(), m.handleMissing()}) {
+            m.smoothingMode(), m.smoothing(), m.handleMissing(), m.targetType()}) {
             assertTrue(m.hasDefault(p) && !m.isSet(p), p.name());
         }
-        assertEquals(15, m.params().length, "every param is found by Spark's reflection");
+        assertEquals(16, m.params().length, "every param is found by Spark's reflection");
         assertTrue(m.explainParams().contains("smoothFactor: fraction of fit rows"), m.explainParams());
     }
 
