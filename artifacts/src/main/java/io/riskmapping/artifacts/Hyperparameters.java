@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code handle_missing}</td><td>string</td><td>"default"</td><td>"default" or "category"</td><td></td></tr>
  *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
  *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
+ *   <tr><td>{@code target_type}</td><td>string</td><td>"binary"</td><td>"binary" (labels 0, 1; -1 or null unlabelled) or "continuous" (finite numbers; null unlabelled)</td><td></td></tr>
  *   <tr><td>{@code high_cardinality}</td><td>string</td><td>"skip"</td><td>"skip", "group" or "error"</td><td></td></tr>
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
  *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
@@ -69,6 +70,10 @@ public final class Hyperparameters {
     public static final String CATEGORY_MISSING = "category";
     public static final String MAX_UNIQUE_THRESHOLD = "max_unique_threshold";
     public static final String HIGH_CARDINALITY = "high_cardinality";
+    public static final String TARGET_TYPE = "target_type";
+    /** {@value #TARGET_TYPE} values. */
+    public static final String BINARY = "binary";
+    public static final String CONTINUOUS = "continuous";
     /** {@value #HIGH_CARDINALITY} values. */
     public static final String SKIP = "skip";
     public static final String GROUP = "group";
@@ -90,7 +95,7 @@ public final class Hyperparameters {
 
     /** The keys this class reads (and {@value #UNKNOWN_KEYS}, which it writes). */
     public static final List<String> KNOWN_KEYS = List.of(CAT_FIELD_LIST, LABEL_NAME, SMOOTH_FACTOR, SMOOTHING_MODE, SMOOTHING,
-            HANDLE_MISSING, COUNT_THRESHOLD, MAX_UNIQUE_THRESHOLD, HIGH_CARDINALITY, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
+            HANDLE_MISSING, COUNT_THRESHOLD, MAX_UNIQUE_THRESHOLD, HIGH_CARDINALITY, TARGET_TYPE, NUMERIC_IMPUTATION, NUM_FOLDS, FOLD_SEED, NUMERIC_BINNING, ENCODING, UNKNOWN_KEYS);
     private static final List<String> BINNING_KEYS = List.of("fields", "method", "num_bins", "monotonic");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -196,6 +201,7 @@ public final class Hyperparameters {
         countThreshold();
         maxUniqueThreshold();
         highCardinality();
+        targetType();
         numericImputation();
         numFolds();
         foldSeed();
@@ -204,6 +210,11 @@ public final class Hyperparameters {
         if (WOE.equals(encoding()) && (!FRACTION.equals(smoothingMode()) || !DEFAULT_MISSING.equals(handleMissing()))) {
             throw new IllegalArgumentException(source + ": " + SMOOTHING_MODE + " and " + HANDLE_MISSING
                     + " apply to encoding \"risk_table\"; encoding \"woe\" has its own null bin and no smoothing");
+        }
+        if (CONTINUOUS.equals(targetType()) && (WOE.equals(encoding()) || numericBinning() != null || numFolds() >= 2
+                || !SKIP.equals(highCardinality()))) {
+            throw new IllegalArgumentException(source + ": " + TARGET_TYPE + " \"continuous\" takes the risk_table encoding without "
+                    + NUMERIC_BINNING + ", " + NUM_FOLDS + " or " + HIGH_CARDINALITY + " (WOE, binning and IV need a binary label)");
         }
         if (WOE.equals(encoding()) && !SKIP.equals(highCardinality())) {
             throw new IllegalArgumentException(source + ": " + HIGH_CARDINALITY
@@ -407,6 +418,11 @@ public final class Hyperparameters {
         return choice(node, HIGH_CARDINALITY, HIGH_CARDINALITY, SKIP, SKIP, GROUP, ERROR);
     }
 
+    /** The label: "binary" (0, 1; -1 or null unlabelled; the default) or "continuous" (a finite number; null unlabelled). */
+    public String targetType() {
+        return choice(node, TARGET_TYPE, TARGET_TYPE, BINARY, BINARY, CONTINUOUS);
+    }
+
     public int countThreshold() {
         return nonNegativeInt(COUNT_THRESHOLD, DEFAULT_COUNT_THRESHOLD, 0);
     }
@@ -526,6 +542,9 @@ public final class Hyperparameters {
         out.put(MAX_UNIQUE_THRESHOLD, maxUniqueThreshold());
         if (!SKIP.equals(highCardinality())) {
             out.put(HIGH_CARDINALITY, highCardinality());
+        }
+        if (!BINARY.equals(targetType())) {
+            out.put(TARGET_TYPE, targetType());
         }
         com.fasterxml.jackson.databind.node.ObjectNode imputation = out.putObject(NUMERIC_IMPUTATION);
         numericImputation().forEach(imputation::put);

@@ -93,9 +93,13 @@ final class ArtifactWriter {
         }
         List<String> written = new ArrayList<>(model.encoding().writeArtifacts(store, dir));
         store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
-        store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
-        store.write(new Path(dir, TrainProfile.FILE), model.train().toJson(ColumnNames::field));
-        written.addAll(List.of(Hyperparameters.FILE, IV_SUMMARY_FILE, TrainProfile.FILE));
+        written.add(Hyperparameters.FILE);
+        if (!Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
+            // IV and the train profile's label balance need a binary label
+            store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
+            store.write(new Path(dir, TrainProfile.FILE), model.train().toJson(ColumnNames::field));
+            written.addAll(List.of(IV_SUMMARY_FILE, TrainProfile.FILE));
+        }
         if (model.binner() != null) {
             Map<String, double[]> edges = new LinkedHashMap<>();
             for (String c : model.binner().getInputCols()) {

@@ -58,7 +58,7 @@ sealed interface FieldEncoding {
      */
     static RiskTableMapper riskTableMapper(Hyperparameters hp) {
         RiskTableMapper m = new RiskTableMapper().setSmoothingMode(hp.smoothingMode()).setHandleMissing(hp.handleMissing())
-                .setHighCardinality(hp.highCardinality());
+                .setHighCardinality(hp.highCardinality()).setTargetType(hp.targetType());
         return Hyperparameters.COUNT.equals(hp.smoothingMode()) ? m.setSmoothing(hp.smoothing()) : m;
     }
 

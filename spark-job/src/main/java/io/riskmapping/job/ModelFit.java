@@ -151,6 +151,9 @@ final class ModelFit {
                 .fit(train);
         sc.clearJobGroup();
         int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
+        if (Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
+            return continuous(model, cols, imputer, binner, sparkJobs, t0);
+        }
         checkLabelClasses(hp.labelName(), model.statistics().events(), model.statistics().fitRows() - model.statistics().events());
         summary.fit = model.statistics();
         summary.smoothing = switch (hp.smoothingMode()) {
@@ -182,6 +185,27 @@ final class ModelFit {
         CompletableFuture<List<InformationValues.Row>> ivRanking = driver.supply(() -> logical(InformationValues.of(stats, IV_CONFIDENCE)));
         FieldEncoding risk = new FieldEncoding.Risk(model);
         return new JobModel(risk, imputer, binner, outOfFold, ivRanking, TrainProfile.of(risk, stats.events(), stats.fitRows() - stats.events()));
+    }
+
+    /**
+     * The end of a fit of a continuous label: each category's value is its smoothed mean. IV and
+     * WOE are not defined there: no IV ranking (no {@code iv_summary.json}), no train profile (no
+     * PSI in later runs' reports).
+     */
+    private JobModel continuous(RiskTableMapperModel model, String[] cols, MissingValueImputerModel imputer, NumericBinnerModel binner,
+            int sparkJobs, long t0) {
+        summary.fitSeconds = Progress.secondsSince(t0);
+        summary.smoothing = "continuous label";
+        long mapped = model.riskTables().tables().size();
+        for (String c : cols) {
+            if (model.riskTables().get(c) == null) {
+                progress.line("warning: field '%s' skipped (left unchanged): not below max_unique_threshold", ColumnNames.field(c));
+            }
+        }
+        double mean = model.riskTables().list().isEmpty() ? Double.NaN : model.riskTables().list().get(0).defaultBin();
+        progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; continuous label, mean %.6f",
+                summary.fitSeconds, sparkJobs, mapped, cols.length - mapped, mean);
+        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, false, null, TrainProfile.unknown());
     }
 
     /** Weight-of-evidence fit: binary label only (event = 1); no out-of-fold encoding. */
