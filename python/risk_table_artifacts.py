@@ -251,7 +251,11 @@ def _risk_tables(tables, source):
     out = {}
     for field, t in tables.items():
         try:
-            out[field] = _Table(field, t["mode"], t["bins"], t["default_bin"], t["default_bin"])
+            # a null category: "null_bin" in the JSON (format_version 2), the key None in the pickle
+            bins = dict(t["bins"])
+            null_bin = bins.pop(None) if None in bins else t.get("null_bin")
+            null_value = t["default_bin"] if null_bin is None else null_bin
+            out[field] = _Table(field, t["mode"], bins, null_value, t["default_bin"])
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError("%s: field '%s': %s" % (source, field, e)) from e
     return out
@@ -357,6 +361,11 @@ def _self_test():
     assert [java_double(v) for v in (0.5, 34.0, 1e-4, 12345678.0, 1e7, 0.001, -2.5, 1e21, 123.456)] \
         == ["0.5", "34.0", "1.0E-4", "1.2345678E7", "1.0E7", "0.001", "-2.5", "1.0E21", "123.456"]
     assert [format_number(v) for v in (34.0, 21.323333333333334, -3.0)] == ["34", "21.323333333333334", "-3"]
+    # a null category: the pickle's None key and the JSON's null_bin give the null value; unseen keep the default
+    for t in ({"mode": "categorical", "default_bin": 0.25, "bins": {"car": 0.5, None: 0.75}},
+              {"mode": "categorical", "default_bin": 0.25, "bins": {"car": 0.5}, "null_bin": 0.75}):
+        nb = _risk_tables({"p": t}, "self-test")["p"]
+        assert (nb.lookup(None), nb.lookup("car"), nb.lookup("boat")) == (0.75, 0.5, 0.25)
     with tempfile.TemporaryDirectory() as d:
         risk = {"purpose": {"varName": "purpose", "type": "categorical", "mode": "categorical",
                             "default_bin": 0.25, "bins": {"car": 0.5, "tv": 0.125}},
