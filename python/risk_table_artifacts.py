@@ -124,7 +124,7 @@ def _read_pickle(path):
         return _PlainUnpickler(f).load()
 
 
-def _read_json(path, fmt):
+def _read_json(path, fmt, newest=1):
     with open(path, "r", encoding="utf-8") as f:
         doc = json.load(f)
     if not isinstance(doc, dict) or doc.get("format") != fmt:
@@ -132,8 +132,8 @@ def _read_json(path, fmt):
     version = doc.get("format_version")
     if not isinstance(version, int) or version < 1:
         raise ValueError('%s: "format_version" must be an integer >= 1' % path)
-    if version > 1:
-        raise ValueError("%s: format_version %d is newer than this reader reads (1)" % (path, version))
+    if version > newest:
+        raise ValueError("%s: format_version %d is newer than this reader reads (%d)" % (path, version, newest))
     return doc
 
 
@@ -301,7 +301,7 @@ def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     encoding, tables = None, {}
     j, p = pair("risk_table_map")
     if j:
-        tables = _risk_tables(_read_json(j, "risk_table_map").get("risk_tables", {}), j)
+        tables = _risk_tables(_read_json(j, "risk_table_map", 2).get("risk_tables", {}), j)
         encoding = "risk_table"
     elif p:
         tables = _risk_tables(_read_pickle(p), p)
