@@ -124,7 +124,7 @@ def _read_pickle(path):
         return _PlainUnpickler(f).load()
 
 
-def _read_json(path, fmt):
+def _read_json(path, fmt, newest=1):
     with open(path, "r", encoding="utf-8") as f:
         doc = json.load(f)
     if not isinstance(doc, dict) or doc.get("format") != fmt:
@@ -132,8 +132,8 @@ def _read_json(path, fmt):
     version = doc.get("format_version")
     if not isinstance(version, int) or version < 1:
         raise ValueError('%s: "format_version" must be an integer >= 1' % path)
-    if version > 1:
-        raise ValueError("%s: format_version %d is newer than this reader reads (1)" % (path, version))
+    if version > newest:
+        raise ValueError("%s: format_version %d is newer than this reader reads (%d)" % (path, version, newest))
     return doc
 
 
@@ -251,7 +251,11 @@ def _risk_tables(tables, source):
     out = {}
     for field, t in tables.items():
         try:
-            out[field] = _Table(field, t["mode"], t["bins"], t["default_bin"], t["default_bin"])
+            # a null category: "null_bin" in the JSON (format_version 2), the key None in the pickle
+            bins = dict(t["bins"])
+            null_bin = bins.pop(None) if None in bins else t.get("null_bin")
+            null_value = t["default_bin"] if null_bin is None else null_bin
+            out[field] = _Table(field, t["mode"], bins, null_value, t["default_bin"])
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError("%s: field '%s': %s" % (source, field, e)) from e
     return out
@@ -297,7 +301,7 @@ def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     encoding, tables = None, {}
     j, p = pair("risk_table_map")
     if j:
-        tables = _risk_tables(_read_json(j, "risk_table_map").get("risk_tables", {}), j)
+        tables = _risk_tables(_read_json(j, "risk_table_map", 2).get("risk_tables", {}), j)
         encoding = "risk_table"
     elif p:
         tables = _risk_tables(_read_pickle(p), p)
@@ -357,6 +361,11 @@ def _self_test():
     assert [java_double(v) for v in (0.5, 34.0, 1e-4, 12345678.0, 1e7, 0.001, -2.5, 1e21, 123.456)] \
         == ["0.5", "34.0", "1.0E-4", "1.2345678E7", "1.0E7", "0.001", "-2.5", "1.0E21", "123.456"]
     assert [format_number(v) for v in (34.0, 21.323333333333334, -3.0)] == ["34", "21.323333333333334", "-3"]
+    # a null category: the pickle's None key and the JSON's null_bin give the null value; unseen keep the default
+    for t in ({"mode": "categorical", "default_bin": 0.25, "bins": {"car": 0.5, None: 0.75}},
+              {"mode": "categorical", "default_bin": 0.25, "bins": {"car": 0.5}, "null_bin": 0.75}):
+        nb = _risk_tables({"p": t}, "self-test")["p"]
+        assert (nb.lookup(None), nb.lookup("car"), nb.lookup("boat")) == (0.75, 0.5, 0.25)
     with tempfile.TemporaryDirectory() as d:
         risk = {"purpose": {"varName": "purpose", "type": "categorical", "mode": "categorical",
                             "default_bin": 0.25, "bins": {"car": 0.5, "tv": 0.125}},

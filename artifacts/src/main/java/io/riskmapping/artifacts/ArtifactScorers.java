@@ -15,23 +15,29 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * All real-time scorers of an artifacts folder, and the per-record chain: impute, then map to
- * risk. Immutable, serializable and thread-safe: build it once, share it between threads.
+ * All real-time scorers of an artifacts folder, and the per-record chain: impute, bin, then
+ * encode (risk or weight of evidence), the batch job's steps in the job's order. Immutable, serializable and thread-safe: build it once, share it between threads.
  *
  * <p>Files (see {@code docs/artifacts.md} and {@code docs/scorers.md}):
  * <ul>
  *   <li>{@code risk_table_map.json}, else {@code risk_table_map.pkl} ({@link RiskTableMapCodec}):
  *       one {@link RiskScorer} per field;</li>
  *   <li>{@code impute_dict.json}, else {@code impute_dict.pkl} ({@link ImputeDictCodec}): one
- *       {@link ImputeScorer} per column.</li>
+ *       {@link ImputeScorer} per column;</li>
+ *   <li>{@code numeric_bins.json} ({@link NumericBinsCodec}): the bin edges of the binned fields
+ *       ({@link NumericBins});</li>
+ *   <li>{@code woe_table_map.json} ({@link WoeTableMapCodec}): one {@link WoeScorer} per field
+ *       (the table of event class {@code "1"}, else the field's first table).</li>
  * </ul>
  *
  * <p>The chain ({@link #score(Map)}): for each field, a missing value
  * ({@link ImputeScorer#isMissing}: null, NaN or infinite, empty or all-space text) is first
- * replaced by the field's impute value when it has one; then, when the field has a risk table, the
- * value is replaced by its risk ({@link RiskScorer#score(Object)}, a {@link Double}). The risk is
- * bit-identical to what the batch job (imputer, then risk table mapper) writes for the same input
- * value.
+ * replaced by the field's impute value when it has one; then, when the field is binned, the value
+ * is replaced by its bin index ({@link NumericBins#bin}, a {@link Double}); then, when the field has
+ * a risk table, the value is replaced by its risk ({@link RiskScorer#score(Object)}), or, when it
+ * has a WOE table, by its weight of evidence ({@link WoeScorer#score(Object)}), a {@link Double}.
+ * The result is bit-identical to what the batch job (imputer, binner, then risk table mapper or
+ * WOE encoder) writes for the same input value.
  */
 public final class ArtifactScorers implements Serializable {
 
@@ -42,36 +48,46 @@ public final class ArtifactScorers implements Serializable {
      * risk lookup: the impute value as a Double, or as text ({@link NumericKeys#format(double)}) in
      * front of a categorical-mode table, as the batch imputer writes it into a text column.
      */
-    private record Step(String field, ImputeScorer impute, Object imputed, RiskScorer risk) implements Serializable {
+    private record Step(String field, ImputeScorer impute, Object imputed, double[] edges, RiskScorer risk, WoeScorer woe)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        static Step of(String field, ImputeScorer impute, RiskScorer risk) {
+        static Step of(String field, ImputeScorer impute, double[] edges, RiskScorer risk, WoeScorer woe) {
             Object imputed = null;
             if (impute != null) {
-                imputed = risk != null && risk.table().mode() == RiskTable.Mode.CATEGORICAL
+                RiskTable.Mode mode = risk != null ? risk.table().mode() : woe != null ? woe.table().mode() : null;
+                imputed = edges == null && mode == RiskTable.Mode.CATEGORICAL
                         ? NumericKeys.format(impute.value()) : impute.impute(null);
             }
-            return new Step(field, impute, imputed, risk);
+            return new Step(field, impute, imputed, edges, risk, woe);
         }
 
         Object apply(Object v) {
             Object x = impute != null && ImputeScorer.isMissing(v) ? imputed : v;
-            return risk == null ? x : (Object) risk.score(x);
+            if (edges != null) {
+                x = NumericBins.bin(edges, x);
+            }
+            return risk != null ? (Object) risk.score(x) : woe != null ? (Object) woe.score(x) : x;
         }
     }
 
     private final RiskTableMap tables;
     private final ImputeDict impute;
+    private final NumericBins bins;
+    private final WoeTableMap woeTables;
     private final Map<String, RiskScorer> riskScorers;
+    private final Map<String, WoeScorer> woeScorers;
     private final Map<String, ImputeScorer> imputeScorers;
     /** Field &rarr; step, for one probe per record entry. */
     private final HashMap<String, Step> chain;
-    /** Every field with a step, in {@link #score} append order: risk tables, then impute-only columns. */
+    /** Every field with a step, in {@link #score} append order: risk tables, WOE tables, binned-only, then impute-only columns. */
     private final Step[] steps;
 
-    private ArtifactScorers(RiskTableMap tables, ImputeDict impute) {
+    private ArtifactScorers(RiskTableMap tables, ImputeDict impute, NumericBins bins, WoeTableMap woeTables) {
         this.tables = Objects.requireNonNull(tables, "tables (use new RiskTableMap(List.of()) for none)");
         this.impute = impute;
+        this.bins = bins;
+        this.woeTables = woeTables;
         LinkedHashMap<String, RiskScorer> risk = new LinkedHashMap<>();
         for (RiskTable t : tables.list()) {
             risk.put(t.varName(), new RiskScorer(t));
@@ -80,11 +96,19 @@ public final class ArtifactScorers implements Serializable {
         if (impute != null) {
             impute.values().forEach((c, v) -> imp.put(c, new ImputeScorer(c, v)));
         }
+        LinkedHashMap<String, WoeScorer> woe = new LinkedHashMap<>();
+        if (woeTables != null) {
+            woeTables.tables().forEach((f, perClass) -> woe.put(f, new WoeScorer(perClass.getOrDefault("1", perClass.values().iterator().next()))));
+        }
+        Map<String, double[]> edges = bins == null ? Map.of() : bins.innerEdges();
         this.riskScorers = Collections.unmodifiableMap(risk);
         this.imputeScorers = Collections.unmodifiableMap(imp);
+        this.woeScorers = Collections.unmodifiableMap(woe);
         LinkedHashMap<String, Step> ordered = new LinkedHashMap<>();
-        risk.forEach((f, r) -> ordered.put(f, Step.of(f, imp.get(f), r)));
-        imp.forEach((f, i) -> ordered.putIfAbsent(f, Step.of(f, i, null)));
+        risk.forEach((f, r) -> ordered.put(f, Step.of(f, imp.get(f), edges.get(f), r, woe.get(f))));
+        woe.forEach((f, w) -> ordered.putIfAbsent(f, Step.of(f, imp.get(f), edges.get(f), null, w)));
+        edges.forEach((f, e) -> ordered.putIfAbsent(f, Step.of(f, imp.get(f), e, null, null)));
+        imp.forEach((f, i) -> ordered.putIfAbsent(f, Step.of(f, i, null, null, null)));
         this.chain = new HashMap<>(ordered);
         this.steps = ordered.values().toArray(new Step[0]);
     }
@@ -97,19 +121,35 @@ public final class ArtifactScorers implements Serializable {
      * @throws NullPointerException if {@code tables} is null
      */
     public static ArtifactScorers of(RiskTableMap tables, ImputeDict impute) {
-        return new ArtifactScorers(tables, impute);
+        return new ArtifactScorers(tables, impute, null, null);
+    }
+
+    /**
+     * Scorers for {@code tables} and, when not null, {@code impute}, {@code bins} and {@code woeTables}.
+     * A field with both a risk and a WOE table is mapped by its risk table.
+     *
+     * @param tables    the risk tables (an empty map for none)
+     * @param impute    the impute dict, or {@code null} for none
+     * @param bins      the numeric bins, or {@code null} for none
+     * @param woeTables the WOE tables, or {@code null} for none
+     * @throws NullPointerException if {@code tables} is null
+     */
+    public static ArtifactScorers of(RiskTableMap tables, ImputeDict impute, NumericBins bins, WoeTableMap woeTables) {
+        return new ArtifactScorers(tables, impute, bins, woeTables);
     }
 
     /**
      * Reads an artifacts folder: {@code risk_table_map.json} when present, else
      * {@code risk_table_map.pkl}; {@code impute_dict.json} when present, else
-     * {@code impute_dict.pkl}. Either artifact may be absent (no risk tables: an empty
-     * {@link #riskTables()}; no impute dict: {@link #imputeDict()} is null), not both. Other files
-     * are ignored. Pickles are read with {@link SafeUnpickler} only.
+     * {@code impute_dict.pkl}; {@code numeric_bins.json} and {@code woe_table_map.json} when
+     * present. Each artifact may be absent (no risk tables: an empty {@link #riskTables()}; no
+     * impute dict, bins or WOE tables: {@link #imputeDict()}, {@link #numericBins()} or
+     * {@link #woeTables()} is null), not all. Other files are ignored. Pickles are read with
+     * {@link SafeUnpickler} only.
      *
      * @param dir a local folder
      * @throws IllegalArgumentException naming the folder if it does not exist or is not a folder
-     * @throws ArtifactFormatException  naming the folder if it holds none of the four files, or
+     * @throws ArtifactFormatException  naming the folder if it holds none of these files, or
      *         naming the file if one cannot be parsed (see the codecs)
      * @throws UncheckedIOException     naming the file if it cannot be read
      */
@@ -135,12 +175,17 @@ public final class ArtifactScorers implements Serializable {
         } else if (Files.exists(imputePickle)) {
             impute = ImputeDictCodec.fromPickle(read(imputePickle), imputePickle.toString());
         }
-        if (tables == null && impute == null) {
+        Path binsJson = dir.resolve(NumericBinsCodec.JSON_FILE);
+        NumericBins bins = Files.exists(binsJson) ? NumericBinsCodec.fromJson(read(binsJson), binsJson.toString()) : null;
+        Path woeJson = dir.resolve(WoeTableMapCodec.JSON_FILE);
+        WoeTableMap woe = Files.exists(woeJson) ? WoeTableMapCodec.fromJson(read(woeJson), woeJson.toString()) : null;
+        if (tables == null && impute == null && bins == null && woe == null) {
             throw new ArtifactFormatException(dir + ": no scoring artifacts in this folder (expected "
-                    + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + ", and/or "
+                    + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + ", "
+                    + WoeTableMapCodec.JSON_FILE + ", " + NumericBinsCodec.JSON_FILE + ", "
                     + ImputeDictCodec.JSON_FILE + " or " + ImputeDictCodec.PICKLE_FILE + ")");
         }
-        return new ArtifactScorers(tables == null ? new RiskTableMap(List.of()) : tables, impute);
+        return new ArtifactScorers(tables == null ? new RiskTableMap(List.of()) : tables, impute, bins, woe);
     }
 
     private static byte[] read(Path file) {
@@ -152,12 +197,13 @@ public final class ArtifactScorers implements Serializable {
     }
 
     /**
-     * Writes {@code risk_table_map.json} and {@code risk_table_map.pkl} and, when there is an
-     * impute dict, {@code impute_dict.json} and {@code impute_dict.pkl} into {@code dir} (created
-     * if needed), with the same codecs as the batch job, so the bytes are those the job writes for
-     * the same tables. Each file is written to a temporary file and moved into place. Existing files
-     * of those names are replaced; every other file is left as it is (so are impute_dict files
-     * already there when this object has no impute dict: {@link #load} would then read them).
+     * Writes into {@code dir} (created if needed) {@code risk_table_map.json} and
+     * {@code risk_table_map.pkl} (unless there are WOE tables and no risk tables), and, when this
+     * object has them, {@code woe_table_map.json}, {@code numeric_bins.json}, {@code impute_dict.json}
+     * and {@code impute_dict.pkl}, with the same codecs as the batch job, so the bytes are those the
+     * job writes for the same artifacts. Each file is written to a temporary file and moved into
+     * place. Existing files of those names are replaced; every other file is left as it is (so are
+     * files of an artifact this object lacks: {@link #load} would then read them).
      *
      * @throws UncheckedIOException naming the file when a file cannot be written
      */
@@ -168,8 +214,16 @@ public final class ArtifactScorers implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot create the folder (" + e + ")", e);
         }
-        write(dir.resolve(RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
-        write(dir.resolve(RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
+        if (woeTables == null || tables.size() > 0) {
+            write(dir.resolve(RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
+            write(dir.resolve(RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
+        }
+        if (woeTables != null) {
+            write(dir.resolve(WoeTableMapCodec.JSON_FILE), WoeTableMapCodec.toJson(woeTables));
+        }
+        if (bins != null) {
+            write(dir.resolve(NumericBinsCodec.JSON_FILE), NumericBinsCodec.toJson(bins));
+        }
         if (impute != null) {
             write(dir.resolve(ImputeDictCodec.JSON_FILE), ImputeDictCodec.toJson(impute));
             write(dir.resolve(ImputeDictCodec.PICKLE_FILE), ImputeDictCodec.toPickle(impute));
@@ -203,6 +257,21 @@ public final class ArtifactScorers implements Serializable {
     /** The impute dict, or {@code null} when there is none. */
     public ImputeDict imputeDict() {
         return impute;
+    }
+
+    /** The numeric bins, or {@code null} when there are none. */
+    public NumericBins numericBins() {
+        return bins;
+    }
+
+    /** The WOE tables, or {@code null} when there are none. */
+    public WoeTableMap woeTables() {
+        return woeTables;
+    }
+
+    /** Field &rarr; WOE scorer, in WOE table order (unmodifiable; empty when there are no WOE tables). */
+    public Map<String, WoeScorer> woeScorers() {
+        return woeScorers;
     }
 
     /** Field &rarr; risk scorer, in risk table order (unmodifiable). */
@@ -250,15 +319,19 @@ public final class ArtifactScorers implements Serializable {
      * <ol>
      *   <li>every entry of {@code record}, in the record's iteration order: a field with an impute
      *       value first has a missing value ({@link ImputeScorer#isMissing}) replaced by it (a
-     *       {@link Double}; before a categorical-mode risk table, its text
+     *       {@link Double}; before a categorical-mode table of an unbinned field, its text
      *       {@link NumericKeys#format(double)}, e.g. {@code "35"}, as the batch imputer writes it
-     *       into a text column); then a field with a risk table gets its risk, a {@link Double}
-     *       ({@link RiskScorer#score}); any other field keeps its value (the same object);</li>
+     *       into a text column); then a binned field gets its bin index, a {@link Double}
+     *       ({@link NumericBins#bin}); then a field with a risk table gets its risk, one with a WOE
+     *       table its WOE, a {@link Double} ({@link RiskScorer#score}, {@link WoeScorer#score});
+     *       any other field keeps its value (the same object);</li>
      *   <li>then every field the scorers know that is not a key of the record, treated as null
-     *       through the same chain, appended in {@link #riskTables()} order and then, for columns
-     *       with an impute value but no risk table, in {@link #imputeDict()} order. A risk field
-     *       without an impute value thus gets its {@code default_bin}; one with an impute value
-     *       gets the risk of that value; an impute-only column gets its impute value.</li>
+     *       through the same chain, appended in {@link #riskTables()} order, then WOE table
+     *       order, then binned fields without a table in {@link #numericBins()} order, then
+     *       columns with only an impute value in {@link #imputeDict()} order. A risk field
+     *       without an impute value thus gets its {@code default_bin} (or its null bin, or the
+     *       risk of its missing bin when binned); one with an impute value gets the risk of that
+     *       value; an impute-only column gets its impute value.</li>
      * </ol>
      * A key present with a null value is a null value (scored in place), not an absent field.
      *
@@ -287,20 +360,23 @@ public final class ArtifactScorers implements Serializable {
         return out;
     }
 
-    /** Equal when the risk tables and the impute dicts are equal (both absent counts as equal). */
+    /** Equal when the risk tables, impute dicts, bins and WOE tables are equal (both absent counts as equal). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArtifactScorers s && tables.equals(s.tables) && Objects.equals(impute, s.impute);
+        return o instanceof ArtifactScorers s && tables.equals(s.tables) && Objects.equals(impute, s.impute)
+                && Objects.equals(bins, s.bins) && Objects.equals(woeTables, s.woeTables);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tables, impute);
+        return Objects.hash(tables, impute, bins, woeTables);
     }
 
     @Override
     public String toString() {
         return "ArtifactScorers(" + tables.size() + " risk tables " + riskScorers.keySet() + ", "
-                + (impute == null ? "no impute dict" : impute.size() + " impute values " + imputeScorers.keySet()) + ")";
+                + (impute == null ? "no impute dict" : impute.size() + " impute values " + imputeScorers.keySet())
+                + (bins == null ? "" : ", " + bins.size() + " binned fields " + bins.fields())
+                + (woeTables == null ? "" : ", " + woeScorers.size() + " WOE tables " + woeScorers.keySet()) + ")";
     }
 }

@@ -80,23 +80,7 @@ public final class WoeTableMapCodec {
      * @throws ArtifactFormatException when it is not JSON, has the wrong structure, or a newer version
      */
     public static WoeTableMap fromJson(byte[] bytes, String source) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new ArtifactFormatException(source + ": not valid JSON (" + RiskTableMapCodec.firstLine(e.getMessage()) + ")", e);
-        }
-        if (root == null || !root.isObject() || !"woe_table_map".equals(root.path("format").asText(null))) {
-            throw new ArtifactFormatException(source + ": \"format\" must be \"woe_table_map\"");
-        }
-        JsonNode version = root.get("format_version");
-        if (version == null || !version.isIntegralNumber() || version.intValue() < 1) {
-            throw new ArtifactFormatException(source + ": \"format_version\" must be an integer >= 1");
-        }
-        if (version.intValue() > WoeTableMap.FORMAT_VERSION) {
-            throw new ArtifactFormatException(source + ": format_version " + version.intValue()
-                    + " is newer than this version reads (" + WoeTableMap.FORMAT_VERSION + "); upgrade risk-table-mapping");
-        }
+        JsonNode root = root(JSON, bytes, source, "woe_table_map", WoeTableMap.FORMAT_VERSION);
         JsonNode tables = root.get("woe_tables");
         if (tables == null || !tables.isObject()) {
             throw new ArtifactFormatException(source + ": \"woe_tables\" must be an object");
@@ -151,5 +135,33 @@ public final class WoeTableMapCodec {
             m.put(e.getKey(), number(e.getValue(), where + " '" + e.getKey() + "'"));
         }
         return m;
+    }
+
+    /**
+     * The root object of a JSON artifact, after checking {@code "format"} and that
+     * {@code "format_version"} is an integer from 1 to {@code maxVersion}.
+     *
+     * @throws ArtifactFormatException naming {@code source} when it is not JSON, not of
+     *         {@code format}, or of another version
+     */
+    static JsonNode root(ObjectMapper json, byte[] bytes, String source, String format, int maxVersion) {
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (IOException e) {
+            throw new ArtifactFormatException(source + ": not valid JSON (" + RiskTableMapCodec.firstLine(e.getMessage()) + ")", e);
+        }
+        if (root == null || !root.isObject() || !format.equals(root.path("format").asText(null))) {
+            throw new ArtifactFormatException(source + ": \"format\" must be \"" + format + "\"");
+        }
+        JsonNode version = root.get("format_version");
+        if (version == null || !version.isIntegralNumber() || version.intValue() < 1) {
+            throw new ArtifactFormatException(source + ": \"format_version\" must be an integer >= 1");
+        }
+        if (version.intValue() > maxVersion) {
+            throw new ArtifactFormatException(source + ": format_version " + version.intValue()
+                    + " is newer than this version reads (" + maxVersion + "); upgrade risk-table-mapping");
+        }
+        return root;
     }
 }

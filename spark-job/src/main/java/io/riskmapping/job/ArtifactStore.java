@@ -20,6 +20,8 @@ import org.apache.hadoop.fs.Path;
 import io.riskmapping.artifacts.Hyperparameters;
 import io.riskmapping.artifacts.ImputeDict;
 import io.riskmapping.artifacts.ImputeDictCodec;
+import io.riskmapping.artifacts.NumericBins;
+import io.riskmapping.artifacts.NumericBinsCodec;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.RiskTableMapCodec;
 import io.riskmapping.artifacts.WoeTableMap;
@@ -149,62 +151,21 @@ final class ArtifactStore {
     }
 
     /** File of the numeric fields' bin edges, written when numeric_binning is set. */
-    static final String NUMERIC_BINS_FILE = "numeric_bins.json";
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final String NUMERIC_BINS_FILE = NumericBinsCodec.JSON_FILE;
 
     /**
-     * Writes {@code numeric_bins.json}:
-     * {@code {"format": "numeric_bins", "format_version": 1, "method": m, "bins": {field: [inner edges...]}}};
-     * a value {@code v} is in bin {@code i} when {@code edges[i-1] <= v < edges[i]}; missing values in bin {@code edges.length + 1}.
+     * Writes {@code numeric_bins.json} ({@link NumericBinsCodec}: method, closed side, inner edges
+     * and missing bin per field); a value {@code v} is in bin {@code i} when
+     * {@code edges[i-1] <= v < edges[i]}; missing values in bin {@code edges.length + 1}.
      */
     void writeNumericBins(Path file, Map<String, double[]> innerEdges, String method) {
-        com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
-        root.put("format", "numeric_bins");
-        root.put("format_version", 1);
-        root.put("method", method);
-        com.fasterxml.jackson.databind.node.ObjectNode bins = root.putObject("bins");
-        innerEdges.forEach((f, edges) -> {
-            com.fasterxml.jackson.databind.node.ArrayNode a = bins.putArray(f);
-            for (double e : edges) {
-                a.add(e);
-            }
-        });
-        try {
-            write(file, JSON.writeValueAsBytes(root));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(file, NumericBinsCodec.toJson(new NumericBins(method, innerEdges)));
     }
 
     /** The bin edges of {@code numeric_bins.json} in an artifacts folder (field &rarr; inner edges), or null when absent. */
     Map<String, double[]> loadNumericBins(Path dir) {
         Path file = new Path(dir, NUMERIC_BINS_FILE);
-        if (!exists(file)) {
-            return null;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(read(file));
-            if (!"numeric_bins".equals(root.path("format").asText()) || root.path("format_version").asInt(99) > 1) {
-                throw new IllegalArgumentException(file + ": not a numeric_bins file of format version 1");
-            }
-            Map<String, double[]> out = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : root.path("bins").properties()) {
-                double[] edges = new double[e.getValue().size()];
-                for (int i = 0; i < edges.length; i++) {
-                    if (!e.getValue().get(i).isNumber()) {
-                        throw new IllegalArgumentException(file + ": field '" + e.getKey() + "': edges must be numbers");
-                    }
-                    edges[i] = e.getValue().get(i).doubleValue();
-                }
-                out.put(e.getKey(), edges);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
+        return exists(file) ? NumericBinsCodec.fromJson(read(file), file.toString()).innerEdges() : null;
     }
 
     /** True when the folder holds {@code risk_table_map.json} or {@code .pkl}. */

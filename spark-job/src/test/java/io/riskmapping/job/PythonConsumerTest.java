@@ -26,7 +26,8 @@ import io.riskmapping.testing.SparkTestSession;
  * equal, or both numbers within 1e-12). German Credit with blanks, spaces-only values, unseen
  * categories and non-numbers in numeric fields added to val, so that nulls, imputation, the missing
  * bin and the defaults are all exercised. Runs: plain risk tables (read from the JSON and from the
- * pickle), WOE with tree bins and imputation, quantile bins with imputation, uniform bins (kmeans,
+ * pickle), a null category (from the JSON and from the pickle), WOE with tree bins and imputation,
+ * quantile bins with imputation, uniform bins (kmeans,
  * the fourth method, writes the same {@code numeric_bins.json} and would add a slow run). Skipped
  * when {@code python3} (3.9 or later) is not on the PATH.
  */
@@ -161,6 +162,19 @@ class PythonConsumerTest {
         assertEquals(fromJson, fromPickle);
         // '<0': 167 train rows, 100 bad; prior 200/600, m = floor(600 * 0.01) = 6 (docs/formulas.md)
         assertTrue(fromJson.stream().anyMatch(v -> Math.abs(Double.parseDouble(v) - 102.0 / 173) < 1e-12), fromJson.toString());
+    }
+
+    /** Nulls as a category of their own: the null bin ("null_bin" in the JSON, key None in the pickle) maps the blanks. */
+    @Test
+    void aNullCategoryFromJsonAndFromThePickle() throws Exception {
+        Path out = train("null-category", "\"handle_missing\": \"category\", \"smoothing_mode\": \"count\", \"smoothing\": 3");
+        List<String> fromJson = pythonMatchesTheJob(out, "purpose");
+        assertEquals(fromJson, pythonMatchesTheJob(out, "purpose", "--pickle"));
+        io.riskmapping.artifacts.RiskTable purpose = io.riskmapping.artifacts.ArtifactScorers.load(out.resolve("model_artifacts"))
+                .riskTables().get("purpose");
+        assertTrue(purpose.nullBin() != null && purpose.nullBin() != purpose.defaultBin(), purpose.toString());
+        long nullBins = fromJson.stream().filter(v -> Double.parseDouble(v) == purpose.nullBin()).count();
+        assertTrue(nullBins > 10, "val rows with the null bin of purpose: " + nullBins);
     }
 
     @Test

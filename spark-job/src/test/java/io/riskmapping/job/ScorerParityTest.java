@@ -1,5 +1,6 @@
 package io.riskmapping.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,11 @@ import io.riskmapping.testing.SparkTestSession;
  * Real-time alignment: every row of the val split, scored one record at a time by the scorers loaded
  * from the training run's artifacts, gives exactly (bit for bit) the values of the batch job's shards.
  * German Credit with blanks added (every 7th value of some fields) so nulls, unseen values,
- * imputation before mapping and a numeric-mode text field are all exercised.
+ * imputation before mapping and a numeric-mode text field are all exercised; in val,
+ * {@code credit_amount} also has text that is not a number and an infinite value (the missing bin
+ * of a binned field). Runs: risk tables with imputation; a null category with count smoothing;
+ * quantile bins after imputation with a null category and auto smoothing; WOE over tree bins
+ * after imputation; kmeans and uniform bins.
  */
 class ScorerParityTest {
 
@@ -52,6 +57,9 @@ class ScorerParityTest {
                     }
                     if (split.equals("val") && n % 11 == 0) {
                         r[header.indexOf("housing")] = "castle";   // unseen in train
+                    }
+                    if (split.equals("val") && n % 13 == 5) {
+                        r[header.indexOf("credit_amount")] = n % 2 == 0 ? "n/a" : "1e999";   // missing, not blank
                     }
                     sb.append(String.join(",", r)).append('\n');
                 }
@@ -112,6 +120,16 @@ class ScorerParityTest {
     private static int assertValScoredAloneEqualsTheBatch(Path run) {
         ArtifactScorers scorers = ArtifactScorers.load(run.resolve("model_artifacts"));
         assertEquals("numeric", scorers.riskTables().get("num_dependents").mode().label());
+        return assertValScoredAloneEqualsTheBatch(run, FIELDS, IMPUTED);
+    }
+
+    /**
+     * Scores every val row alone with the artifacts of {@code run}; {@code encoded} fields (mapped to
+     * a risk or WOE) must equal the val shards' values bit for bit, {@code imputed} ones (imputed
+     * only) by value, every other column as text. Returns how many risk values were a default bin.
+     */
+    private static int assertValScoredAloneEqualsTheBatch(Path run, List<String> encoded, List<String> imputed) {
+        ArtifactScorers scorers = ArtifactScorers.load(run.resolve("model_artifacts"));
         int rows = 0;
         int defaults = 0;
         for (String shard : JobHarness.names(input.resolve("val"))) {
@@ -126,14 +144,14 @@ class ScorerParityTest {
                 Map<String, Object> scored = scorers.score(record);
                 for (int c = 0; c < header.length; c++) {
                     String where = shard + " row " + i + " " + header[c];
-                    if (FIELDS.contains(header[c])) {
+                    if (encoded.contains(header[c])) {
                         double batch = Double.parseDouble(out.get(i)[c]);
                         double online = (Double) scored.get(header[c]);
                         assertEquals(Double.doubleToRawLongBits(batch), Double.doubleToRawLongBits(online), where + ": " + batch + " vs " + online);
-                        if (online == scorers.riskTables().get(header[c]).defaultBin()) {
+                        if (scorers.riskTables().get(header[c]) != null && online == scorers.riskTables().get(header[c]).defaultBin()) {
                             defaults++;
                         }
-                    } else if (IMPUTED.contains(header[c])) {
+                    } else if (imputed.contains(header[c])) {
                         assertEquals(Double.parseDouble(out.get(i)[c]), Double.parseDouble(String.valueOf(scored.get(header[c]))), 0.0, where);
                     } else {
                         assertEquals(out.get(i)[c], scored.get(header[c]), where);
@@ -144,6 +162,102 @@ class ScorerParityTest {
         }
         assertEquals(200, rows);
         return defaults;
+    }
+
+    static final List<String> BINNED = List.of("duration", "credit_amount", "age");
+
+    /** The categorical fields and the binned ones: every column a binning run encodes. */
+    static List<String> encodedWithBins() {
+        List<String> all = new java.util.ArrayList<>(FIELDS);
+        all.addAll(BINNED);
+        return all;
+    }
+
+    /** Runs the training job on the blanked input with {@code extra} hyperparameters; returns the output folder. */
+    private static Path train(String name, String extra) {
+        Path hp = tmp.resolve("hp-" + name + ".json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"" + String.join("\", \"", FIELDS) + "\"], \"label_name\": \"class\", " + extra + "}");
+        Path out = tmp.resolve("out-" + name);
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return out;
+    }
+
+    /** Every val value of a binned field that is missing (blank, not a number, infinite) in the input. */
+    private static int missingInVal(String field) {
+        int missing = 0;
+        for (String shard : JobHarness.names(input.resolve("val"))) {
+            List<String[]> in = JobHarness.readText(input.resolve("val").resolve(shard));
+            int c = Arrays.asList(in.get(0)).indexOf(field);
+            for (String[] r : in.subList(1, in.size())) {
+                if (io.riskmapping.artifacts.NumericKeys.parse(r[c]) == null) {
+                    missing++;
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Quantile bins after imputation, nulls as a category, auto smoothing: a raw value of a binned
+     * field is binned by the edges, then its bin's risk looked up; loading and saving back gives
+     * the job's bytes.
+     */
+    @Test
+    void quantileBinsAfterImputationWithANullCategoryAndAutoSmoothing() throws Exception {
+        Path out = train("quantile", "\"numeric_imputation\": {\"age\": \"median\"}, \"handle_missing\": \"category\","
+                + " \"smoothing_mode\": \"auto\", \"numeric_binning\": {\"fields\": [\"duration\", \"credit_amount\", \"age\"],"
+                + " \"method\": \"quantile\", \"num_bins\": 5}");
+        Path artifacts = out.resolve("model_artifacts");
+        ArtifactScorers scorers = ArtifactScorers.load(artifacts);
+        assertEquals(BINNED, List.copyOf(scorers.numericBins().fields()));
+        assertTrue(missingInVal("credit_amount") > 10, "missing credit_amount values in val: " + missingInVal("credit_amount"));
+        assertValScoredAloneEqualsTheBatch(out, encodedWithBins(), List.of());
+        // a binned field's missing values (no impute value) get the risk of its missing bin
+        int k = scorers.numericBins().missingBin("credit_amount");
+        assertEquals(scorers.riskScorers().get("credit_amount").score((double) k), (Double) scorers.score(Map.of("credit_amount", "n/a"))
+                .get("credit_amount"), 0.0);
+        assertSavedBackAsTheJobWroteThem(scorers, artifacts, "risk_table_map.json", "risk_table_map.pkl", "numeric_bins.json",
+                "impute_dict.json", "impute_dict.pkl");
+    }
+
+    /** WOE over tree bins after imputation: the WOE tables apply to the bin indexes; saving back gives the job's bytes. */
+    @Test
+    void woeOverTreeBinsAfterImputation() throws Exception {
+        Path out = train("woe", "\"encoding\": \"woe\", \"numeric_imputation\": {\"age\": \"median\", \"duration\": \"mean\"},"
+                + " \"numeric_binning\": {\"fields\": [\"duration\", \"credit_amount\", \"age\"], \"method\": \"tree\", \"num_bins\": 8,"
+                + " \"monotonic\": \"auto\"}");
+        Path artifacts = out.resolve("model_artifacts");
+        ArtifactScorers scorers = ArtifactScorers.load(artifacts);
+        assertTrue(scorers.riskTables().list().isEmpty());
+        assertEquals(FIELDS.size() + BINNED.size(), scorers.woeScorers().size());
+        assertValScoredAloneEqualsTheBatch(out, encodedWithBins(), List.of());
+        // '<0' on train: 100 of the 200 events, 67 of the 400 non-events
+        assertEquals(Math.log((100.0 / 200) / (67.0 / 400)), (Double) scorers.score(Map.of("checking_status", "<0")).get("checking_status"), 1e-12);
+        Path saved = assertSavedBackAsTheJobWroteThem(scorers, artifacts, "woe_table_map.json", "numeric_bins.json",
+                "impute_dict.json", "impute_dict.pkl");
+        assertTrue(!java.nio.file.Files.exists(saved.resolve("risk_table_map.json")), "a WOE run has no risk tables to save");
+    }
+
+    /** Saves {@code scorers} into a new folder; each of {@code files} must have the bytes the job wrote into {@code artifacts}. */
+    private static Path assertSavedBackAsTheJobWroteThem(ArtifactScorers scorers, Path artifacts, String... files) throws Exception {
+        Path saved = java.nio.file.Files.createTempDirectory(tmp, "saved");
+        scorers.save(saved);
+        for (String f : files) {
+            assertArrayEquals(java.nio.file.Files.readAllBytes(artifacts.resolve(f)), java.nio.file.Files.readAllBytes(saved.resolve(f)), f);
+        }
+        return saved;
+    }
+
+    @Test
+    void kmeansAndUniformBins() {
+        for (String method : List.of("kmeans", "uniform")) {
+            Path out = train(method, "\"numeric_binning\": {\"fields\": [\"duration\", \"credit_amount\", \"age\"],"
+                    + " \"method\": \"" + method + "\", \"num_bins\": 6}");
+            assertEquals(method, ArtifactScorers.load(out.resolve("model_artifacts")).numericBins().method());
+            assertValScoredAloneEqualsTheBatch(out, encodedWithBins(), List.of());
+        }
     }
 
     @Test
