@@ -21,16 +21,18 @@ import io.riskmapping.testing.SparkTestSession;
 /**
  * Spark's internal packages ({@code org.apache.spark.sql.classic}, {@code sql.catalyst},
  * {@code sql.execution}, {@code org.apache.spark.unsafe}) are named only in the Spark-line source
- * folders of {@code transformers}: {@code src/main/spark-3.5/java} and {@code src/main/spark-4/java}
- * (what differs between lines, behind {@link SparkShims}) and {@code src/main/spark-3.5+/java} (the
- * fast paths, on internal classes that are the same on every supported line), and their test
- * counterparts. The shared folders of every module name none.
+ * folders: {@code transformers/src/main/spark-3.5/java} and {@code src/main/spark-4/java} (what
+ * differs between lines, behind {@link SparkShims}), {@code src/main/spark-3.5+/java} (the fast
+ * paths, on internal classes that are the same on every supported line), and their test
+ * counterparts in {@code transformers} and {@code spark-job}. The shared folders of every module,
+ * main and test, name none.
  */
 class NoInternalImportsTest {
 
     /** The source folders shared by every Spark line, from the repository root. */
-    static final List<String> SHARED_SOURCES = List.of("artifacts/src/main/java", "transformers/src/main/java",
-            "transformers/src/test/java", "spark-job/src/main/java");
+    static final List<String> SHARED_SOURCES = List.of("artifacts/src/main/java", "artifacts/src/test/java", "transformers/src/main/java",
+            "transformers/src/test/java", "spark-job/src/main/java", "spark-job/src/test/java", "bench/src/main/java",
+            "examples/src/main/java", "examples/src/test/java");
 
     /** A name in one of the internal packages, imported or written out in code. */
     private static final Pattern INTERNAL = Pattern.compile("\\borg\\.apache\\.spark\\.(sql\\.(classic|catalyst|execution)|unsafe)\\.");
@@ -51,7 +53,7 @@ class NoInternalImportsTest {
             }
         }
         assertTrue(read > 100, "shared sources read: " + read);
-        assertEquals(List.of(), using, "Spark-internal classes outside transformers/src/{main,test}/spark-*/java: put what "
+        assertEquals(List.of(), using, "Spark-internal classes outside the src/{main,test}/spark-*/java folders: put what "
                 + "differs between Spark lines behind SparkShims (one LineShims per line folder), and code on internal classes "
                 + "that are the same on every line in src/main/spark-3.5+/java");
     }
