@@ -177,8 +177,9 @@ final class ModelFit {
                         ColumnNames.field(cols[i]), split.name(), model.statistics().prior());
             }
         }
-        progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
-                summary.fitSeconds, sparkJobs, cols.length - skipped, skipped, model.statistics().fitRows(), model.statistics().prior());
+        progress.line("fit: done in %.1f s (%d Spark jobs, counted from %s): %d fields mapped, %d skipped; %,d fitted rows, prior %.6f",
+                summary.fitSeconds, sparkJobs, model.statistics().countSource(), cols.length - skipped, skipped,
+                model.statistics().fitRows(), model.statistics().prior());
         // the IV summary is needed by the artifacts and the report only: computed on the driver's
         // background thread while the main thread builds the lookup tables and plans the first pass
         FitStatistics stats = model.statistics();

@@ -119,6 +119,8 @@ class FormatRoundTripTest {
                 for (String split : TrainingJobTest.SPLITS) {
                     assertEquals(batches, r.err().contains("transform " + split + ": 3 shards (parquet), mapped from column batches"), r.err());
                 }
+                // the fit says where it counted: the column batches, or (the path switched off) Spark's rows
+                assertTrue(r.err().contains("counted from " + (batches ? "column batches" : "Spark's rows") + ")"), r.err());
             } finally {
                 spark.conf().unset(io.riskmapping.ml.feature.exec.parquet.ParquetBatches.ENABLED);
             }
@@ -345,6 +347,7 @@ class FormatRoundTripTest {
                         assertEquals(records, r.err().contains("transform " + split + ": 2 shards (" + ext.substring(1) + "), mapped from CSV records"),
                                 r.err());
                     }
+                    assertTrue(r.err().contains("counted from " + (records ? "CSV records" : "Spark's rows") + ")"), r.err());
                 } finally {
                     spark.conf().unset(io.riskmapping.ml.feature.exec.csv.CsvFiles.ENABLED);
                 }

@@ -13,9 +13,20 @@ import java.util.List;
  * @param prior          default risk {@code p = K / N}
  * @param smoothSamples  pseudo-count {@code m = floor(N * smoothFactor)}
  * @param fields         per input column, in input order
+ * @param countSource    where the fit read its counts from: "column batches" (a plain Parquet
+ *                       scan), "CSV records" (a plain CSV scan) or "Spark's rows" (any other plan);
+ *                       {@link #NOT_RECORDED} for statistics loaded with a saved model
  */
 public record FitStatistics(long trainRows, long fitRows, long events, double prior, long smoothSamples,
-        List<FieldStatistics> fields) implements Serializable {
+        List<FieldStatistics> fields, String countSource) implements Serializable {
+
+    /** The {@link #countSource} of statistics read back from a saved model. */
+    public static final String NOT_RECORDED = "not recorded";
+
+    /** Statistics whose count source is not known (a saved model's). */
+    public FitStatistics(long trainRows, long fitRows, long events, double prior, long smoothSamples, List<FieldStatistics> fields) {
+        this(trainRows, fitRows, events, prior, smoothSamples, fields, NOT_RECORDED);
+    }
 
     public FitStatistics {
         fields = List.copyOf(fields);

@@ -205,7 +205,8 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
         for (FitCounts.Field f : counts.fields()) {
             fields.add(new FieldStatistics(f.column(), f.mode(), f.distinct(), f.nullRows(), f.skipReason(), f.counts(), f.nullCounts()));
         }
-        return new FitStatistics(counts.trainRows(), counts.fitRows(), counts.events(), counts.prior(), counts.smoothSamples(), fields);
+        return new FitStatistics(counts.trainRows(), counts.fitRows(), counts.events(), counts.prior(), counts.smoothSamples(), fields,
+                counts.countSource());
     }
 
     /** This stage's smoothing settings (smoothingMode, smoothFactor, smoothing, countThreshold). */

@@ -16,8 +16,10 @@ import io.riskmapping.artifacts.RiskTable;
  * @param prior          default risk {@code p = K / N}
  * @param smoothSamples  pseudo-count {@code m = floor(N * smoothFactor)}
  * @param fields         per input column, in input order
+ * @param countSource    where the partial counts were read from ("column batches", "CSV records", "Spark's rows")
  */
-public record FitCounts(long trainRows, long fitRows, long events, double prior, long smoothSamples, List<Field> fields) {
+public record FitCounts(long trainRows, long fitRows, long events, double prior, long smoothSamples, List<Field> fields,
+        String countSource) {
 
     /**
      * One input column's counts.

@@ -96,7 +96,7 @@ public final class RiskTableAggregation {
      */
     public static FitCounts summarize(Iterator<Row> rows, String[] inputCols, String labelCol, Supplier<String> invalidExample,
             boolean[] numericType, boolean parseNumericStrings, int maxUniqueThreshold, HighCardinality highCardinality,
-            double smoothFactor) {
+            double smoothFactor, String countSource) {
         int m = inputCols.length;
         long trainRows = 0;
         long n0 = 0;
@@ -189,7 +189,7 @@ public final class RiskTableAggregation {
             }
             fields.add(new FitCounts.Field(inputCols[i], mode, distinct, nulls[i], skip, counts, nullCounts[i]));
         }
-        return new FitCounts(trainRows, fitRows, n1, prior, smoothSamples, fields);
+        return new FitCounts(trainRows, fitRows, n1, prior, smoothSamples, fields, countSource);
     }
 
     /**

@@ -36,11 +36,22 @@ public final class CountSources {
     /** Where a fit's partial counts are read from. */
     public enum Kind {
         /** A Parquet scan's column batches, counted by dictionary id. */
-        PARQUET_BATCHES,
+        PARQUET_BATCHES("column batches"),
         /** A CSV scan's records, read from its files. */
-        CSV_RECORDS,
+        CSV_RECORDS("CSV records"),
         /** Spark's rows of the data, whatever its plan. */
-        SPARK_ROWS
+        SPARK_ROWS("Spark's rows");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** How a progress line names it: "column batches", "CSV records" or "Spark's rows". */
+        public String label() {
+            return label;
+        }
     }
 
     /** The source chosen for one fit, and its partial counts (rows of {@link PartialCounts#SCHEMA}, one partition per task). */
@@ -60,7 +71,8 @@ public final class CountSources {
         for (int i = 0; i < inputCols.length; i++) {
             numericType[i] = df.schema().apply(inputCols[i]).dataType() instanceof NumericType;
         }
-        Iterator<Row> rows = RiskTableAggregation.sums(df.sparkSession(), choose(df, labelCol, inputCols).partials());
+        Source source = choose(df, labelCol, inputCols);
+        Iterator<Row> rows = RiskTableAggregation.sums(df.sparkSession(), source.partials());
         // An invalid label's text is fetched only when there is one: a string min() in the aggregation
         // would turn Spark's hash aggregation into a sort-based one, much slower (docs/performance.md).
         Column label = KeyColumns.quoted(labelCol);
@@ -68,7 +80,7 @@ public final class CountSources {
         Supplier<String> invalidExample = () -> df.filter(y.equalTo(KeyColumns.INVALID)).select(label.cast(DataTypes.StringType))
                 .limit(1).collectAsList().get(0).getString(0);
         return RiskTableAggregation.summarize(rows, inputCols, labelCol, invalidExample, numericType, parseNumericStrings,
-                maxUniqueThreshold, highCardinality, smoothFactor);
+                maxUniqueThreshold, highCardinality, smoothFactor, source.kind().label());
     }
 
     /**
