@@ -14,8 +14,8 @@ every other column unchanged. The steps are the job's, in the job's order:
 
 1. imputation (``impute_dict``): a null or all-space value of an imputed field becomes its
    impute value, as text (``"34"``, ``"21.323333333333334"``);
-2. numeric binning (``numeric_bins.json``): a binned field becomes its bin index;
-3. the encoding: risk tables (``risk_table_map``) or weight of evidence (``woe_table_map.json``).
+2. numeric binning (``numeric_bins``): a binned field becomes its bin index;
+3. the encoding: risk tables (``risk_table_map``) or weight of evidence (``woe_table_map``).
 
 Command line: ``python3 risk_table_artifacts.py [--pickle] ARTIFACTS_DIR INPUT.csv OUTPUT.csv``
 maps a CSV file (``.tsv`` and ``.gz`` too) as the job maps a shard; ``--self-test`` runs the
@@ -273,12 +273,30 @@ def _woe_tables(tables, source, event_class):
     return out
 
 
+def _pickled_bins(fields, source):
+    """field -> inner edges from ``numeric_bins.pkl``: {field: {"edges", "closed", "missing_bin", "method"}}."""
+    out = {}
+    for field, b in fields.items():
+        try:
+            edges = list(b["edges"])
+            if b.get("closed", "left") != "left":
+                raise ValueError('"closed" must be "left", got %r' % (b["closed"],))
+            if b.get("missing_bin", len(edges) + 1) != len(edges) + 1:
+                raise ValueError("missing_bin must be %d (the number of edges plus one), got %r"
+                                 % (len(edges) + 1, b["missing_bin"]))
+            out[field] = edges
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError("%s: field '%s': %s" % (source, field, e)) from e
+    return out
+
+
 def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     """Reads the artifacts folder of a training run (the job's ``model_artifacts/``).
 
     Reads, as the job's validation runs do: ``risk_table_map.json`` (else ``.pkl``), or, without
-    risk tables, ``woe_table_map.json``; ``impute_dict.json`` (else ``.pkl``);
-    ``numeric_bins.json``. ``prefer_pickle`` reads the ``.pkl`` of a pair instead of its JSON.
+    risk tables, ``woe_table_map.json`` (else ``.pkl``); ``impute_dict.json`` (else ``.pkl``);
+    ``numeric_bins.json`` (else ``.pkl``). ``prefer_pickle`` reads the ``.pkl`` of a pair instead
+    of its JSON.
     Pickles are read as plain data only (one naming a class or function is refused).
 
     Raises FileNotFoundError when the folder does not exist or holds none of these files, and
@@ -306,10 +324,14 @@ def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     elif p:
         tables = _risk_tables(_read_pickle(p), p)
         encoding = "risk_table"
-    elif path("woe_table_map.json"):
-        w = path("woe_table_map.json")
-        tables = _woe_tables(_read_json(w, "woe_table_map").get("woe_tables", {}), w, event_class)
-        encoding = "woe"
+    else:
+        j, p = pair("woe_table_map")
+        if j:
+            tables = _woe_tables(_read_json(j, "woe_table_map").get("woe_tables", {}), j, event_class)
+            encoding = "woe"
+        elif p:
+            tables = _woe_tables(_read_pickle(p), p, event_class)
+            encoding = "woe"
 
     impute = {}
     j, p = pair("impute_dict")
@@ -320,9 +342,11 @@ def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     impute = {f: float(v) for f, v in impute.items()}
 
     bins = {}
-    b = path("numeric_bins.json")
-    if b:
-        bins = _read_json(b, "numeric_bins").get("bins", {})
+    j, p = pair("numeric_bins")
+    if j:
+        bins = _read_json(j, "numeric_bins").get("bins", {})
+    elif p:
+        bins = _pickled_bins(_read_pickle(p), p)
 
     if encoding is None and not impute and not bins:
         raise FileNotFoundError("%s: no artifacts to apply (risk_table_map, woe_table_map, impute_dict or "
@@ -409,6 +433,23 @@ def _self_test():
         # unseen -> 0; null -> null_woe; the missing bin (3) was not seen -> 0
         assert [w.transform_value("purpose", v) for v in ("car", "boat", "")] == [0.7, 0.0, -0.05]
         assert [w.transform_value("age", v) for v in ("20", "41", "old")] == [0.4, -0.3, 0.0]
+        # the pickles hold the same content: the JSON's woe_tables, and per field edges, closed side, missing bin
+        with open(os.path.join(d, "woe_table_map.pkl"), "wb") as f:
+            pickle.dump(woe["woe_tables"], f, protocol=2)
+        with open(os.path.join(d, "numeric_bins.pkl"), "wb") as f:
+            pickle.dump({"age": {"edges": [30.0, 50.0], "closed": "left", "missing_bin": 3, "method": "quantile"}},
+                        f, protocol=2)
+        wp = load(d, prefer_pickle=True)
+        # edges 30, 50 from the pickle (not the JSON's 25, 40): 41 -> bin 1, 50 -> bin 2
+        assert [wp.transform_value("age", v) for v in ("41", "50", "old")] == [-0.1, -0.3, 0.0]
+        assert wp.transform_value("purpose", "car") == 0.7
+        with open(os.path.join(d, "numeric_bins.pkl"), "wb") as f:
+            pickle.dump({"age": {"edges": [30.0], "closed": "right", "missing_bin": 2, "method": "quantile"}}, f)
+        try:
+            load(d, prefer_pickle=True)
+            raise AssertionError("a closed side other than left must be refused")
+        except ValueError as e:
+            assert "closed" in str(e), e
         with open(os.path.join(d, "impute_dict.pkl"), "wb") as f:
             f.write(b"cos\nsystem\n(S'true'\ntR.")
         try:

@@ -1,7 +1,10 @@
 package io.riskmapping.artifacts;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,6 +16,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import net.razorvine.pickle.Pickler;
+
 /**
  * Reads and writes {@code numeric_bins.json} (format version 1):
  * <pre>
@@ -23,10 +28,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * holds {@code edges[j-1] <= x < edges[j]}; missing values go to bin {@code edges.length + 1});
  * files without them are read the same way. Readers throw {@link ArtifactFormatException} naming
  * the source and the bad part, and refuse a newer format version or other values of those keys.
+ * <p>
+ * {@code numeric_bins.pkl} ({@link #PICKLE_FILE}) holds the same content for Python, as plain
+ * dicts, lists, str, float and int (protocol 2, no memo: equal bins give identical bytes):
+ * <pre>
+ * {field: {"edges": [inner edges as float...], "closed": "left", "missing_bin": k, "method": m}}
+ * </pre>
  */
 public final class NumericBinsCodec {
 
     public static final String JSON_FILE = "numeric_bins.json";
+    /** File name of the Python pickle. */
+    public static final String PICKLE_FILE = "numeric_bins.pkl";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -54,6 +67,31 @@ public final class NumericBinsCodec {
         try {
             return JSON.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The pickle's bytes: {@code {field: {"edges": [float...], "closed": "left", "missing_bin": int,
+     * "method": str}}}, fields in order, protocol 2, no memo (deterministic).
+     */
+    public static byte[] toPickle(NumericBins bins) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        bins.innerEdges().forEach((f, e) -> {
+            List<Double> edges = new ArrayList<>(e.length);
+            for (double v : e) {
+                edges.add(v);
+            }
+            Map<String, Object> field = new LinkedHashMap<>();
+            field.put("edges", edges);
+            field.put("closed", NumericBins.CLOSED);
+            field.put("missing_bin", e.length + 1);
+            field.put("method", bins.method());
+            root.put(f, field);
+        });
+        try {
+            return new Pickler(false).dumps(root);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

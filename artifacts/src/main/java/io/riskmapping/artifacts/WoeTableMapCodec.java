@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import net.razorvine.pickle.Pickler;
+
 /**
  * Reads and writes {@code woe_table_map.json} (format version 1):
  * <pre>
@@ -26,10 +28,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Numeric keys as text ({@link NumericKeys#format(double)}); doubles read back bit-identical.
  * Readers throw {@link ArtifactFormatException} naming the source and the bad part, and refuse a
  * newer format version.
+ * <p>
+ * {@code woe_table_map.pkl} ({@link #PICKLE_FILE}) holds the {@code "woe_tables"} object of the
+ * JSON for Python, as plain dicts of str, float and {@code None} (the same keys, numeric keys as
+ * the same text; protocol 2, no memo: equal tables give identical bytes):
+ * <pre>
+ * {field: {"varName": field, "mode": mode,
+ *          "classes": {eventClass: {"prior": p, "woe": {category: w}, "woe_se": {category: se},
+ *                                   "null_woe": w|None, "null_woe_se": se|None}}}}
+ * </pre>
  */
 public final class WoeTableMapCodec {
 
     public static final String JSON_FILE = "woe_table_map.json";
+    /** File name of the Python pickle. */
+    public static final String PICKLE_FILE = "woe_table_map.pkl";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -69,10 +82,44 @@ public final class WoeTableMapCodec {
         }
     }
 
-    private static void put(ObjectNode node, Map<Object, Double> values, RiskTable.Mode mode) {
-        for (Map.Entry<Object, Double> e : values.entrySet()) {
-            node.put(mode == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) e.getKey()) : (String) e.getKey(), e.getValue());
+    /**
+     * The pickle's bytes: the JSON's {@code "woe_tables"} as dicts (see the class comment), fields
+     * and classes in order, protocol 2, no memo (deterministic).
+     */
+    public static byte[] toPickle(WoeTableMap map) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, WoeTable>> f : map.tables().entrySet()) {
+            Map<String, Object> field = new LinkedHashMap<>();
+            field.put("varName", f.getKey());
+            field.put("mode", f.getValue().values().iterator().next().mode().label());
+            Map<String, Object> classes = new LinkedHashMap<>();
+            for (WoeTable t : f.getValue().values()) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("prior", t.prior());
+                c.put("woe", textKeys(t.woe(), t.mode()));
+                c.put("woe_se", textKeys(t.se(), t.mode()));
+                c.put("null_woe", t.nullWoe());
+                c.put("null_woe_se", t.nullSe());
+                classes.put(t.eventClass(), c);
+            }
+            field.put("classes", classes);
+            root.put(f.getKey(), field);
         }
+        try {
+            return new Pickler(false).dumps(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Double> textKeys(Map<Object, Double> values, RiskTable.Mode mode) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(mode == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) k) : (String) k, v));
+        return out;
+    }
+
+    private static void put(ObjectNode node, Map<Object, Double> values, RiskTable.Mode mode) {
+        textKeys(values, mode).forEach(node::put);
     }
 
     /**

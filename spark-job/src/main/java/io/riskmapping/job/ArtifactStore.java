@@ -162,6 +162,11 @@ final class ArtifactStore {
         write(file, NumericBinsCodec.toJson(new NumericBins(method, innerEdges)));
     }
 
+    /** Writes {@code numeric_bins.pkl}: the content of {@code numeric_bins.json} for Python ({@link NumericBinsCodec#toPickle}). */
+    void writeNumericBinsPickle(Path file, Map<String, double[]> innerEdges, String method) {
+        write(file, NumericBinsCodec.toPickle(new NumericBins(method, innerEdges)));
+    }
+
     /** The bin edges of {@code numeric_bins.json} in an artifacts folder (field &rarr; inner edges), or null when absent. */
     Map<String, double[]> loadNumericBins(Path dir) {
         Path file = new Path(dir, NUMERIC_BINS_FILE);

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskmapping.artifacts.Hyperparameters;
 import io.riskmapping.artifacts.ImputeDict;
 import io.riskmapping.artifacts.ImputeDictCodec;
+import io.riskmapping.artifacts.NumericBinsCodec;
 import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.InformationValues;
 
@@ -107,7 +108,8 @@ final class ArtifactWriter {
                 edges.put(ColumnNames.field(c), Arrays.copyOfRange(splits, 1, splits.length - 1));
             }
             store.writeNumericBins(new Path(dir, ArtifactStore.NUMERIC_BINS_FILE), edges, hp.numericBinning().method());
-            written.add(ArtifactStore.NUMERIC_BINS_FILE);
+            store.writeNumericBinsPickle(new Path(dir, NumericBinsCodec.PICKLE_FILE), edges, hp.numericBinning().method());
+            written.addAll(List.of(ArtifactStore.NUMERIC_BINS_FILE, NumericBinsCodec.PICKLE_FILE));
         }
         if (model.imputer() != null) {
             Map<String, Double> byField = new LinkedHashMap<>();

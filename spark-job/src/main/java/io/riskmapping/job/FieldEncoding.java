@@ -189,8 +189,10 @@ sealed interface FieldEncoding {
                 logical.add(new WoeTable(ColumnNames.field(t.varName()), t.mode(), t.eventClass(), t.prior(), t.woe(), t.se(),
                         t.nullWoe(), t.nullSe()));
             }
-            store.write(new Path(dir, WoeTableMapCodec.JSON_FILE), WoeTableMapCodec.toJson(new WoeTableMap(logical)));
-            return List.of(WoeTableMapCodec.JSON_FILE);
+            WoeTableMap tables = new WoeTableMap(logical);
+            store.write(new Path(dir, WoeTableMapCodec.JSON_FILE), WoeTableMapCodec.toJson(tables));
+            store.write(new Path(dir, WoeTableMapCodec.PICKLE_FILE), WoeTableMapCodec.toPickle(tables));
+            return List.of(WoeTableMapCodec.JSON_FILE, WoeTableMapCodec.PICKLE_FILE);
         }
     }
 }

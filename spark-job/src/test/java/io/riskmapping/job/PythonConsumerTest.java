@@ -26,8 +26,8 @@ import io.riskmapping.testing.SparkTestSession;
  * equal, or both numbers within 1e-12). German Credit with blanks, spaces-only values, unseen
  * categories and non-numbers in numeric fields added to val, so that nulls, imputation, the missing
  * bin and the defaults are all exercised. Runs: plain risk tables (read from the JSON and from the
- * pickle), a null category (from the JSON and from the pickle), WOE with tree bins and imputation,
- * quantile bins with imputation, uniform bins (kmeans,
+ * pickle), a null category (from the JSON and from the pickle), WOE with tree bins and imputation
+ * and quantile bins with imputation (each from the JSON files and from the pickles), uniform bins (kmeans,
  * the fourth method, writes the same {@code numeric_bins.json} and would add a slow run). Skipped
  * when {@code python3} (3.9 or later) is not on the PATH.
  */
@@ -182,12 +182,15 @@ class PythonConsumerTest {
         Path out = train("woe", "\"encoding\": \"woe\", \"numeric_imputation\": {\"age\": \"median\"},"
                 + " \"numeric_binning\": {\"fields\": [\"duration\", \"credit_amount\", \"age\"], \"method\": \"tree\", \"num_bins\": 8,"
                 + " \"monotonic\": \"auto\"}");
-        assertTrue(Files.exists(out.resolve("model_artifacts/woe_table_map.json")));
-        assertTrue(Files.exists(out.resolve("model_artifacts/numeric_bins.json")));
+        for (String f : List.of("woe_table_map.json", "woe_table_map.pkl", "numeric_bins.json", "numeric_bins.pkl")) {
+            assertTrue(Files.exists(out.resolve("model_artifacts").resolve(f)), f);
+        }
         List<String> checking = pythonMatchesTheJob(out, "checking_status");
         // '<0' on train: 100 of the 200 events, 67 of the 400 non-events
         double woe = Math.log((100.0 / 200) / (67.0 / 400));
         assertTrue(checking.stream().anyMatch(v -> Math.abs(Double.parseDouble(v) - woe) < 1e-12), checking.toString());
+        // every column of every val row again from the pickles: WOE tables, tree bins, impute values
+        assertEquals(checking, pythonMatchesTheJob(out, "checking_status", "--pickle"));
     }
 
     @Test
@@ -197,6 +200,8 @@ class PythonConsumerTest {
                 + " \"numeric_binning\": {\"fields\": [\"duration\", \"credit_amount\", \"age\"], \"method\": \"quantile\", \"num_bins\": 5}");
         List<String> residence = pythonMatchesTheJob(out, "residence_since");
         assertTrue(residence.stream().noneMatch(String::isEmpty), "blank residence_since imputed: " + residence);
+        // every column of every val row again from the pickles: risk tables, quantile bins, impute values
+        assertEquals(residence, pythonMatchesTheJob(out, "residence_since", "--pickle"));
     }
 
     @Test

@@ -25,7 +25,8 @@ import io.riskmapping.testing.SparkTestSession;
  * {@code credit_amount} also has text that is not a number and an infinite value (the missing bin
  * of a binned field). Runs: risk tables with imputation; a null category with count smoothing;
  * quantile bins after imputation with a null category and auto smoothing; WOE over tree bins
- * after imputation; kmeans and uniform bins.
+ * after imputation; kmeans and uniform bins; a continuous label ({@code credit_amount}) with
+ * count smoothing.
  */
 class ScorerParityTest {
 
@@ -248,6 +249,38 @@ class ScorerParityTest {
             assertArrayEquals(java.nio.file.Files.readAllBytes(artifacts.resolve(f)), java.nio.file.Files.readAllBytes(saved.resolve(f)), f);
         }
         return saved;
+    }
+
+    /**
+     * A continuous label ({@code credit_amount}), count smoothing 10: the tables hold smoothed means
+     * of the label in the usual format, and the scorers give the batch values bit for bit.
+     */
+    @Test
+    void aContinuousTargetIsScoredAsTheBatchJobMapsIt() {
+        List<String> fields = List.of("checking_status", "purpose", "savings_status", "housing", "num_dependents");
+        Path hp = tmp.resolve("hp-continuous.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"" + String.join("\", \"", fields) + "\"], \"label_name\": \"credit_amount\","
+                + " \"target_type\": \"continuous\", \"smoothing_mode\": \"count\", \"smoothing\": 10}");
+        Path out = tmp.resolve("out-continuous");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", out.toString(),
+                "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        // the prior is the mean of credit_amount over the 600 train rows, summed here from the input
+        double sum = 0;
+        int n = 0;
+        for (String shard : JobHarness.names(input.resolve("train"))) {
+            List<String[]> in = JobHarness.readText(input.resolve("train").resolve(shard));
+            int y = Arrays.asList(in.get(0)).indexOf("credit_amount");
+            for (String[] row : in.subList(1, in.size())) {
+                sum += Double.parseDouble(row[y]);
+                n++;
+            }
+        }
+        assertEquals(600, n);
+        ArtifactScorers scorers = ArtifactScorers.load(out.resolve("model_artifacts"));
+        assertEquals(sum / n, scorers.riskTables().get("housing").defaultBin(), 1e-9 * sum / n);
+        int defaults = assertValScoredAloneEqualsTheBatch(out, fields, List.of());
+        assertTrue(defaults > 10, "nulls and unseen values reached the default bin: " + defaults);
     }
 
     @Test

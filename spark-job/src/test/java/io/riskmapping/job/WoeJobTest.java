@@ -112,7 +112,7 @@ class WoeJobTest {
     @Test
     void woeOutputIsTheArtifactsWoeAndValidationReproducesIt() throws Exception {
         WoeTableMap tables = WoeTableMapCodec.fromJson(Files.readAllBytes(woeOut.resolve("model_artifacts/woe_table_map.json")), "woe");
-        assertEquals(List.of("_manifest.json", "hyperparameters.json", "iv_summary.json", "report.html", "run_summary.json", "train_profile.json", "woe_table_map.json"), JobHarness.names(woeOut.resolve("model_artifacts")));
+        assertEquals(List.of("_manifest.json", "hyperparameters.json", "iv_summary.json", "report.html", "run_summary.json", "train_profile.json", "woe_table_map.json", "woe_table_map.pkl"), JobHarness.names(woeOut.resolve("model_artifacts")));
         Path in = SparkTestSession.germanCredit("csv").resolve("val");
         for (String shard : JobHarness.names(in)) {
             List<String[]> src = JobHarness.readText(in.resolve(shard));
