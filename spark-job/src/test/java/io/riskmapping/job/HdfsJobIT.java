@@ -323,7 +323,7 @@ class HdfsJobIT {
     }
 
     private static JsonNode withoutTimings(JsonNode summary) {
-        ((ObjectNode) summary.get("run")).remove("totalSeconds");
+        ((ObjectNode) summary.get("run")).remove("total_seconds");
         for (String list : List.of("splits", "passes")) {
             summary.get(list).forEach(n -> ((ObjectNode) n).remove("seconds"));
         }
