@@ -18,7 +18,7 @@ import io.riskmapping.ml.feature.compat.UnverifiedLocalFileSystem;
 final class PassSettings {
 
     /** Spark's rule that copies a projection into every child of a union. */
-    static final String PUSH_PROJECTION_THROUGH_UNION = "org.apache.spark.sql.catalyst.optimizer.PushProjectionThroughUnion";
+    static final String PUSH_PROJECTION_THROUGH_UNION = io.riskmapping.ml.feature.compat.SparkShims.PUSH_PROJECTION_THROUGH_UNION;
     private static final String EXCLUDED_RULES = "spark.sql.optimizer.excludedRules";
     /** Whether a generated class's name holds its code-generation stage id (Spark's default: true). */
     static final String USE_ID_IN_CLASS_NAME = "spark.sql.codegen.useIdInClassName";

@@ -30,6 +30,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public interface SparkShims {
 
+    /**
+     * The name of Catalyst's optimizer rule that pushes a projection into the branches of a union,
+     * as {@code spark.sql.optimizer.excludedRules} takes it: the same on every supported line (a
+     * line that renames it gives its own value here).
+     */
+    String PUSH_PROJECTION_THROUGH_UNION = "org.apache.spark.sql.catalyst.optimizer.PushProjectionThroughUnion";
+
     /** The shims of the Spark line this build is for. */
     static SparkShims get() {
         return LineShims.INSTANCE;
