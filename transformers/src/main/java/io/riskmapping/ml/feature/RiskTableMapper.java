@@ -23,10 +23,12 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
+import io.riskmapping.artifacts.MulticlassRiskTables;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.core.ContinuousTargets;
 import io.riskmapping.ml.feature.core.FitCounts;
+import io.riskmapping.ml.feature.core.MulticlassTargets;
 import io.riskmapping.ml.feature.core.OutOfFold;
 import io.riskmapping.ml.feature.core.RiskTableAggregation;
 import io.riskmapping.ml.feature.core.Smoothing;
@@ -75,6 +77,19 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * {@code numFolds >= 2} is refused; the model's {@link RiskTableMapperModel#statistics()} is null
  * (the tables hold the result). IV and WOE are not defined for a continuous label.
  *
+ * <h2>Multiclass labels</h2>
+ * With {@code targetType = "multiclass"} the label holds classes (text, numbers or booleans; null,
+ * NaN and blank text are unlabelled). Each class {@code c} is encoded one-vs-rest: its tables are
+ * those of the binary fit above with "label is {@code c}" as the event, over the labelled rows (all
+ * the params apply per class). Each mapped input column gives one double column per class,
+ * {@code <output>_<class>}, classes in the order of {@code classes} (default: sorted by value when
+ * all are numbers, else as text); in place (output = input) they take the input column's place and
+ * the input column is dropped. The model's {@link RiskTableMapperModel#multiclassTables()} holds one
+ * table map per class, {@link RiskTableMapperModel#classStatistics()} each class's counts. One
+ * aggregation of (column, category, class) counts; at most {@code MulticlassTargets.MAX_CLASSES}
+ * classes. Set {@code classes} when a later {@code Pipeline} stage reads the class columns, so
+ * that {@link #transformSchema} can name them before the fit.
+ *
  * <h2>Cost</h2>
  * One scan of the data and one aggregation for all columns together; the driver receives at
  * most {@code maxUniqueThreshold} rows per column.
@@ -91,7 +106,8 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for a missing or unsupported column (from
  * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it; continuous: a label that is
- * not a finite number, naming it), no labelled row, {@code numFolds >= 2} with a continuous label,
+ * not a finite number, naming it; multiclass: fewer than two classes, more than 1000, or a class
+ * outside {@code classes}, naming it), no labelled row, {@code numFolds >= 2} with a continuous label,
  * {@code smoothing} set while {@code smoothingMode} is not {@code "count"}, or an unknown
  * {@code smoothingMode} / {@code handleMissing} value (when set).
  */
@@ -120,6 +136,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     @Override public StringArrayParam outputCols() { return p.outputCols; }
     @Override public Param<String> labelCol() { return p.labelCol; }
     @Override public Param<String> targetType() { return p.targetType; }
+    @Override public StringArrayParam classes() { return p.classes; }
     @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
     @Override public Param<String> smoothingMode() { return p.smoothingMode; }
     @Override public DoubleParam smoothing() { return p.smoothing; }
@@ -137,6 +154,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
     public RiskTableMapper setOutputCols(String... value) { set(p.outputCols, value); return this; }
     public RiskTableMapper setLabelCol(String value) { set(p.labelCol, value); return this; }
     public RiskTableMapper setTargetType(String value) { set(p.targetType, value); return this; }
+    public RiskTableMapper setClasses(String... value) { set(p.classes, value); return this; }
     public RiskTableMapper setSmoothFactor(double value) { set(p.smoothFactor, value); return this; }
     public RiskTableMapper setSmoothingMode(String value) { set(p.smoothingMode, value); return this; }
     public RiskTableMapper setSmoothing(double value) { set(p.smoothing, value); return this; }
@@ -169,6 +187,9 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
             copyValues(model, ParamMap.empty());
             return model.setParent(this);
         }
+        if (MULTICLASS_TARGET.equals(getTargetType())) {
+            return fitMulticlass(dataset);
+        }
         FitCounts counts = CountSources.count(dataset, getInputCols(), getLabelCol(), getParseNumericStrings(),
                 getMaxUniqueThreshold(), RiskTableAggregation.HighCardinality.fromLabel(getHighCardinality()), getSmoothFactor());
         FitStatistics stats = statistics(counts);
@@ -180,6 +201,32 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
                 : null;
         RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds, dataset);
         copyValues(model, ParamMap.empty());
+        return model.setParent(this);
+    }
+
+    /** The one-vs-rest fit of a multiclass label: one binary fit per class, from one aggregation. */
+    private RiskTableMapperModel fitMulticlass(Dataset<?> dataset) {
+        MulticlassTargets.Fit fit = MulticlassTargets.aggregate(dataset, getInputCols(), getLabelCol(),
+                getClasses() == null ? null : List.of(getClasses()), getParseNumericStrings(), getMaxUniqueThreshold(),
+                RiskTableAggregation.HighCardinality.fromLabel(getHighCardinality()), getSmoothFactor());
+        Smoothing.Spec smoothing = smoothingSpec();
+        List<FitStatistics> stats = new ArrayList<>();
+        List<RiskTableMap> maps = new ArrayList<>();
+        Set<String> grouped = Set.of();
+        for (FitCounts counts : fit.perClass()) {
+            FitStatistics s = statistics(counts);
+            grouped = grouped(s); // the same columns for every class: they share the keys and the fit rows
+            stats.add(s);
+            maps.add(OutOfFold.otherAsDefault(tables(s, smoothing, CATEGORY_MISSING.equals(getHandleMissing())), grouped));
+        }
+        MulticlassRiskTables tables = new MulticlassRiskTables(fit.classes(), maps);
+        List<MulticlassRiskTables> folds = getNumFolds() >= 2
+                ? OutOfFold.fitMulticlass(dataset, tables, fit.perClass(), getLabelCol(), getFoldCol(), getNumFolds(), getSeed(),
+                        smoothing, grouped)
+                : null;
+        RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, stats, folds, dataset);
+        copyValues(model, ParamMap.empty());
+        model.set(model.classes(), fit.classes().toArray(new String[0]));
         return model.setParent(this);
     }
 

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
+import io.riskmapping.artifacts.MulticlassRiskTables;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.core.KeyColumns;
@@ -73,15 +75,23 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     /**
      * Newest version of the saved {@code data/} layout; readers refuse newer ones. A row is saved
-     * as version 2 when its table has a null bin (column {@code null_bin}), else as version 1.
+     * as version 3 when it holds one class's table of a multiclass model (column
+     * {@code target_class}), else as version 2 when its table has a null bin (column
+     * {@code null_bin}), else as version 1.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     private final String uid;
     private final RiskTableMapperParams.Defs p;
+    /** The tables of a binary or continuous label; null for a multiclass one. */
     private final RiskTableMap tables;
     private final FitStatistics statistics;
     private final List<RiskTableMap> foldTables;
+    /** The tables of a multiclass label, one map per class; null otherwise. */
+    private final MulticlassRiskTables classTables;
+    /** What the fit counted per class (multiclass), or null. */
+    private final List<FitStatistics> classStatistics;
+    private final List<MulticlassRiskTables> classFoldTables;
     /** The data the model was fitted on, when it has fold tables: {@link #transform} encodes it out of fold. Not saved. */
     private final transient Dataset<?> fittedOn;
 
@@ -112,15 +122,52 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         this.uid = uid;
         this.fittedOn = foldTables == null ? null : fittedOn;
         this.p = new RiskTableMapperParams.Defs(this);
-        this.tables = tables;
+        this.tables = java.util.Objects.requireNonNull(tables, "tables");
         this.statistics = statistics;
         this.foldTables = foldTables == null ? null : List.copyOf(foldTables);
+        this.classTables = null;
+        this.classStatistics = null;
+        this.classFoldTables = null;
+    }
+
+    /**
+     * A model of a multiclass label ({@code targetType "multiclass"}): one output column per class
+     * and mapped input column.
+     *
+     * @param statistics what the fit counted per class (in {@code tables}' class order), or null
+     * @param foldTables out-of-fold tables, one per fold, or null
+     * @param fittedOn   the data fitted on, when there are fold tables
+     */
+    RiskTableMapperModel(String uid, MulticlassRiskTables tables, List<FitStatistics> statistics,
+            List<MulticlassRiskTables> foldTables, Dataset<?> fittedOn) {
+        this.uid = uid;
+        this.p = new RiskTableMapperParams.Defs(this);
+        this.tables = null;
+        this.statistics = null;
+        this.foldTables = null;
+        this.classTables = java.util.Objects.requireNonNull(tables, "tables");
+        this.classStatistics = statistics == null ? null : List.copyOf(statistics);
+        this.classFoldTables = foldTables == null ? null : List.copyOf(foldTables);
+        this.fittedOn = foldTables == null ? null : fittedOn;
+        set(p.targetType, MULTICLASS_TARGET);
+        set(p.classes, tables.classes().toArray(new String[0]));
     }
 
     /** A model that applies {@code tables} (e.g. read from {@code risk_table_map.json}) to the columns named by their {@code varName}s, in place. */
     public static RiskTableMapperModel fromRiskTables(RiskTableMap tables) {
         RiskTableMapperModel m = new RiskTableMapperModel(Identifiable.randomUID("riskTableMapper"), tables, null);
         m.set(m.p.inputCols, tables.tables().keySet().toArray(new String[0]));
+        return m;
+    }
+
+    /**
+     * A model that applies multiclass {@code tables} (e.g. read from a multiclass
+     * {@code risk_table_map.json}) to the columns named by their fields, in place: each field is
+     * replaced by its class columns {@code <field>_<class>}.
+     */
+    public static RiskTableMapperModel fromMulticlassTables(MulticlassRiskTables tables) {
+        RiskTableMapperModel m = new RiskTableMapperModel(Identifiable.randomUID("riskTableMapper"), tables, null, null, null);
+        m.set(m.p.inputCols, tables.fields().toArray(new String[0]));
         return m;
     }
 
@@ -133,6 +180,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     @Override public StringArrayParam outputCols() { return p.outputCols; }
     @Override public Param<String> labelCol() { return p.labelCol; }
     @Override public Param<String> targetType() { return p.targetType; }
+    @Override public StringArrayParam classes() { return p.classes; }
     @Override public DoubleParam smoothFactor() { return p.smoothFactor; }
     @Override public Param<String> smoothingMode() { return p.smoothingMode; }
     @Override public DoubleParam smoothing() { return p.smoothing; }
@@ -151,12 +199,45 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     public RiskTableMapperModel setOutputCols(String... value) { set(p.outputCols, value); return this; }
     public RiskTableMapperModel setHandleInvalid(String value) { set(p.handleInvalid, value); return this; }
 
-    /** The tables of the mapped columns, keyed by input column name (the {@code risk_table_map} artifact's content). */
+    /**
+     * The tables of the mapped columns, keyed by input column name (the {@code risk_table_map} artifact's content).
+     *
+     * @throws IllegalStateException for a multiclass model: see {@link #multiclassTables()}
+     */
     public RiskTableMap riskTables() {
+        if (tables == null) {
+            throw new IllegalStateException(uid + ": a multiclass model has one table map per class: see multiclassTables()");
+        }
         return tables;
     }
 
-    /** What the fit pass counted, or null when the model was built from artifacts. */
+    /** Whether the model encodes a multiclass label (one output column per class). */
+    public boolean isMulticlass() {
+        return classTables != null;
+    }
+
+    /**
+     * The one-vs-rest tables of a multiclass model, one map per class (the multiclass
+     * {@code risk_table_map} artifact's content).
+     *
+     * @throws IllegalStateException for a binary or continuous model: see {@link #riskTables()}
+     */
+    public MulticlassRiskTables multiclassTables() {
+        if (classTables == null) {
+            throw new IllegalStateException(uid + ": not a multiclass model: see riskTables()");
+        }
+        return classTables;
+    }
+
+    /**
+     * What the fit of each class counted (a multiclass model, in class order; the binary fit of
+     * that class as the event), or null when built from artifacts or not multiclass.
+     */
+    public List<FitStatistics> classStatistics() {
+        return classStatistics;
+    }
+
+    /** What the fit pass counted, or null when the model was built from artifacts (or its label is continuous or multiclass). */
     public FitStatistics statistics() {
         return statistics;
     }
@@ -166,7 +247,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
      * session): then {@link #transform} of the fit's own data is out of fold too.
      */
     public boolean hasOutOfFoldTables() {
-        return foldTables != null;
+        return foldTables != null || classFoldTables != null;
     }
 
     /**
@@ -175,6 +256,9 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
      * paths ({@code io.riskmapping.ml.feature.exec.TransformPaths}), not a public API.
      */
     public TableMapping tableMapping() {
+        if (tables == null) {
+            throw new IllegalStateException(uid + ": a multiclass model has no single-column table mapping");
+        }
         return new TableMapping(getInputCols(), getOutputCols(), tables, ERROR_INVALID.equals(getHandleInvalid()), broadcasts(),
                 this::transformSchema);
     }
@@ -182,7 +266,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     private Set<String> skippedColumns() {
         Set<String> skipped = new HashSet<>();
         for (String c : getInputCols()) {
-            if (tables.get(c) == null) {
+            if (tables != null ? tables.get(c) == null : !classTables.fields().contains(c)) {
                 skipped.add(c);
             }
         }
@@ -208,13 +292,13 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         if (isFittedOn(dataset)) {
             return transformOutOfFold(dataset);
         }
-        return apply(dataset, null);
+        return classTables != null ? applyMulticlass(dataset, null) : apply(dataset, null);
     }
 
     /** Whether {@code dataset} is the data this model was fitted on with fold tables (its analyzed plan the same). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private boolean isFittedOn(Dataset<?> dataset) {
-        if (foldTables == null || fittedOn == null) {
+        if (!hasOutOfFoldTables() || fittedOn == null) {
             return false;
         }
         if (dataset == fittedOn) {
@@ -230,10 +314,56 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
      * @throws IllegalStateException when the model was not fitted with {@code numFolds >= 2}
      */
     public Dataset<Row> transformOutOfFold(Dataset<?> train) {
-        if (foldTables == null) {
+        if (!hasOutOfFoldTables()) {
             throw new IllegalStateException(uid + ": no out-of-fold tables; fit with numFolds >= 2");
         }
-        return apply(train, OutOfFold.fold(train.toDF(), getFoldCol(), getNumFolds(), getSeed()));
+        Column fold = OutOfFold.fold(train.toDF(), getFoldCol(), getNumFolds(), getSeed());
+        return classTables != null ? applyMulticlass(train, fold) : apply(train, fold);
+    }
+
+    /**
+     * Maps a multiclass model's columns: per mapped input column, one column {@code <output>_<class>}
+     * per class; in place (output = input) the class columns take the input column's place.
+     */
+    private Dataset<Row> applyMulticlass(Dataset<?> dataset, Column fold) {
+        transformSchema(dataset.schema());
+        String[] in = getInputCols();
+        String[] out = getOutputCols();
+        boolean error = ERROR_INVALID.equals(getHandleInvalid());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        Map<String, List<Column>> inPlace = new HashMap<>();
+        Map<String, Column> appended = new LinkedHashMap<>();
+        for (int i = 0; i < in.length; i++) {
+            if (!classTables.fields().contains(in[i])) {
+                continue;
+            }
+            Column c = KeyColumns.quoted(in[i]);
+            DataType type = dataset.schema().apply(in[i]).dataType();
+            List<Column> perClass = new ArrayList<>();
+            for (String cls : classTables.classes()) {
+                String name = MulticlassRiskTables.outputName(out[i], cls);
+                String column = in[i];
+                Column mapped = fold == null ? mapping(c, type, classTables.get(column, cls), error, jsc)
+                        : byFold(fold, classFoldTables.size(), j -> mapping(c, type, classFoldTables.get(j).get(column, cls), error, jsc));
+                if (out[i].equals(in[i])) {
+                    perClass.add(mapped.as(name));
+                } else {
+                    appended.put(name, mapped);
+                }
+            }
+            if (out[i].equals(in[i])) {
+                inPlace.put(in[i], perClass);
+            }
+        }
+        List<Column> select = new ArrayList<>();
+        for (String name : dataset.columns()) {
+            if (inPlace.containsKey(name)) {
+                select.addAll(inPlace.get(name));
+            } else if (!appended.containsKey(name)) {
+                select.add(KeyColumns.quoted(name));
+            }
+        }
+        return dataset.toDF().select(select.toArray(new Column[0])).withColumns(appended);
     }
 
     private Dataset<Row> apply(Dataset<?> dataset, Column fold) {
@@ -250,19 +380,21 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
             }
             Column c = KeyColumns.quoted(in[i]);
             DataType type = dataset.schema().apply(in[i]).dataType();
-            Column mapped;
-            if (fold == null) {
-                mapped = mapping(c, type, t, error, jsc);
-            } else {
-                mapped = null;
-                for (int j = 0; j < foldTables.size(); j++) {
-                    Column mj = mapping(c, type, foldTables.get(j).get(in[i]), error, jsc);
-                    mapped = mapped == null ? when(fold.equalTo(j), mj) : mapped.when(fold.equalTo(j), mj);
-                }
-            }
+            String column = in[i];
+            Column mapped = fold == null ? mapping(c, type, t, error, jsc)
+                    : byFold(fold, foldTables.size(), j -> mapping(c, type, foldTables.get(j).get(column), error, jsc));
             columns.put(out[i], mapped.as(out[i]));
         }
         return dataset.toDF().withColumns(columns);
+    }
+
+    /** {@code CASE fold WHEN 0 THEN mapped(0) WHEN 1 THEN mapped(1) ... END}: each row with its fold's tables. */
+    private static Column byFold(Column fold, int folds, java.util.function.IntFunction<Column> mapped) {
+        Column out = when(fold.equalTo(0), mapped.apply(0));
+        for (int j = 1; j < folds; j++) {
+            out = out.when(fold.equalTo(j), mapped.apply(j));
+        }
+        return out;
     }
 
     /**
@@ -305,13 +437,16 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
 
     @Override
     public RiskTableMapperModel copy(ParamMap extra) {
-        RiskTableMapperModel copied = new RiskTableMapperModel(uid, tables, statistics, foldTables, fittedOn);
+        RiskTableMapperModel copied = classTables != null
+                ? new RiskTableMapperModel(uid, classTables, classStatistics, classFoldTables, fittedOn)
+                : new RiskTableMapperModel(uid, tables, statistics, foldTables, fittedOn);
         return copyValues(copied, extra).setParent(parent());
     }
 
     @Override
     public String toString() {
-        return "RiskTableMapperModel: uid=" + uid + ", mapped=" + List.copyOf(tables.tables().keySet())
+        return "RiskTableMapperModel: uid=" + uid + ", mapped="
+                + (tables != null ? List.copyOf(tables.tables().keySet()) : classTables.fields() + " x classes " + classTables.classes())
                 + (statistics == null ? "" : ", skipped=" + skippedColumns());
     }
 
@@ -351,8 +486,28 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
         @Override
         public RiskTableMapperModel load(String path) {
             StageMetadata metadata = StageMetadata.load(path, sparkSession(), RiskTableMapperModel.class.getName());
-            PersistedTables.Loaded loaded = PersistedTables.parse(ModelData.read(sparkSession(), path, FORMAT_VERSION));
-            RiskTableMapperModel model = new RiskTableMapperModel(metadata.uid(), loaded.tables(), loaded.statistics());
+            List<Row> rows = ModelData.read(sparkSession(), path, FORMAT_VERSION);
+            // rows of a multiclass model carry their class (format version 3), grouped by class in class order
+            Map<String, List<Row>> byClass = new LinkedHashMap<>();
+            for (Row r : rows) {
+                boolean hasClass = r.schema().getFieldIndex("target_class").isDefined() && !r.isNullAt(r.fieldIndex("target_class"));
+                byClass.computeIfAbsent(hasClass ? r.getString(r.fieldIndex("target_class")) : null, c -> new ArrayList<>()).add(r);
+            }
+            RiskTableMapperModel model;
+            if (byClass.containsKey(null)) {
+                PersistedTables.Loaded loaded = PersistedTables.parse(rows);
+                model = new RiskTableMapperModel(metadata.uid(), loaded.tables(), loaded.statistics());
+            } else {
+                List<RiskTableMap> maps = new ArrayList<>();
+                List<FitStatistics> stats = new ArrayList<>();
+                for (List<Row> classRows : byClass.values()) {
+                    PersistedTables.Loaded loaded = PersistedTables.parse(classRows);
+                    maps.add(loaded.tables());
+                    stats.add(loaded.statistics());
+                }
+                model = new RiskTableMapperModel(metadata.uid(), new MulticlassRiskTables(new ArrayList<>(byClass.keySet()), maps),
+                        stats.contains(null) ? null : stats, null, null);
+            }
             metadata.setParams(model);
             return model;
         }
@@ -380,23 +535,37 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                 .add("fit_rows", DataTypes.LongType, true)
                 .add("events", DataTypes.LongType, true)
                 .add("smooth_samples", DataTypes.LongType, true)
-                .add("null_bin", DataTypes.DoubleType, true);
+                .add("null_bin", DataTypes.DoubleType, true)
+                .add("target_class", DataTypes.StringType, true);
 
         record Loaded(RiskTableMap tables, FitStatistics statistics) {
         }
 
         static List<Row> rows(RiskTableMapperModel m) {
+            if (m.classTables == null) {
+                return rows(m.tables, m.statistics, null, 0);
+            }
             List<Row> rows = new ArrayList<>();
-            FitStatistics s = m.statistics;
+            List<String> classes = m.classTables.classes();
+            for (int k = 0; k < classes.size(); k++) {
+                rows.addAll(rows(m.classTables.forClass(classes.get(k)), m.classStatistics == null ? null : m.classStatistics.get(k),
+                        classes.get(k), rows.size()));
+            }
+            return rows;
+        }
+
+        /** The rows of one table map (of one class, {@code cls}, or of a binary/continuous model: null), ordinals from {@code first}. */
+        private static List<Row> rows(RiskTableMap tables, FitStatistics s, String cls, int first) {
+            List<Row> rows = new ArrayList<>();
             List<String> columns = new ArrayList<>();
             if (s != null) {
                 s.fields().forEach(f -> columns.add(f.column()));
             } else {
-                columns.addAll(m.tables.tables().keySet());
+                columns.addAll(tables.tables().keySet());
             }
             for (int i = 0; i < columns.size(); i++) {
                 String c = columns.get(i);
-                RiskTable t = m.tables.get(c);
+                RiskTable t = tables.get(c);
                 FieldStatistics f = s == null ? null : s.fields().get(i);
                 boolean numeric = (t != null ? t.mode() : f.mode()) == RiskTable.Mode.NUMERIC;
                 List<String> cats = new ArrayList<>();
@@ -419,7 +588,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                         }
                     }
                 }
-                rows.add(RowFactory.create(t != null && t.nullBin() != null ? FORMAT_VERSION : 1, i, c, (numeric ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL).label(),
+                rows.add(RowFactory.create(cls != null ? 3 : t != null && t.nullBin() != null ? 2 : 1, first + i, c, (numeric ? RiskTable.Mode.NUMERIC : RiskTable.Mode.CATEGORICAL).label(),
                         t == null ? null : t.defaultBin(),
                         t == null || numeric ? null : cats.toArray(new String[0]),
                         t == null || !numeric ? null : nums.toArray(new Double[0]),
@@ -431,7 +600,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
                         f == null || f.nullCounts() == null ? null : f.nullCounts()[1],
                         s == null ? null : s.trainRows(), s == null ? null : s.fitRows(), s == null ? null : s.events(),
                         s == null ? null : s.smoothSamples(),
-                        t == null ? null : t.nullBin()));
+                        t == null ? null : t.nullBin(), cls));
             }
             return rows;
         }

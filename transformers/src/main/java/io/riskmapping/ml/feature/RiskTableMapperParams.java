@@ -1,7 +1,9 @@
 package io.riskmapping.ml.feature;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.spark.ml.param.BooleanParam;
@@ -60,6 +62,11 @@ public interface RiskTableMapperParams extends Params {
     String BINARY_TARGET = "binary";
     /** {@code targetType} value: the label is a finite number (null: unlabelled); a category's value is its smoothed mean. */
     String CONTINUOUS_TARGET = "continuous";
+    /**
+     * {@code targetType} value: the label holds classes (any values; null, NaN and blank text are
+     * unlabelled), encoded one-vs-rest: one output column {@code <output>_<class>} per class.
+     */
+    String MULTICLASS_TARGET = "multiclass";
 
     /** Columns to encode: string columns (categorical) or numeric columns (numeric mode). */
     StringArrayParam inputCols();
@@ -75,9 +82,20 @@ public interface RiskTableMapperParams extends Params {
      * (default): 0, 1 (event), -1 or null (unlabelled), a category's value is its smoothed event
      * rate; {@code "continuous"}: finite numbers (numeric columns, or text holding numbers; null or
      * blank text is unlabelled), a category's value is the smoothed mean of its labels, the prior
-     * the mean of all fit rows. Any other value is refused by the param.
+     * the mean of all fit rows; {@code "multiclass"}: any values (text or numbers, null, NaN and blank
+     * text unlabelled), each class encoded one-vs-rest as the event of a binary fit, giving one
+     * output column {@code <output>_<class>} per class. Any other value is refused by the param.
      */
     Param<String> targetType();
+
+    /**
+     * {@code targetType "multiclass"}: the label's classes, in output order (text as the label
+     * column holds them, numbers as Spark casts them to text: {@code "2"}, {@code "2.5"}). Unset
+     * (the default): the classes the fit finds, sorted numerically when all are numbers, else as
+     * text. Set it when a later {@code Pipeline} stage reads the class columns: the estimator's
+     * {@code transformSchema} can then name them before the fit.
+     */
+    StringArrayParam classes();
 
     /** Fraction of fit rows used as the integer pseudo-count {@code m = floor(N * smoothFactor)}; &ge; 0. Default 0.01. */
     DoubleParam smoothFactor();
@@ -173,6 +191,10 @@ public interface RiskTableMapperParams extends Params {
 
     default String getLabelCol() {
         return getOrDefault(labelCol());
+    }
+
+    default String[] getClasses() {
+        return isDefined(classes()) ? $(classes()) : null;
     }
 
     default String getTargetType() {
@@ -289,17 +311,32 @@ public interface RiskTableMapperParams extends Params {
                     throw new IllegalArgumentException(uid() + ": numFolds " + getNumFolds()
                             + " (out-of-fold encoding) is available for targetType 'binary' only");
                 }
+            } else if (MULTICLASS_TARGET.equals(getTargetType())) {
+                if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
+                    throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
+                            + "; targetType 'multiclass' expects text, numeric or boolean classes");
+                }
             } else if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
                 throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
                         + "; expected numeric, boolean or string values 0, 1, -1 or null");
             }
         }
         StructType result = schema;
+        boolean multiclass = MULTICLASS_TARGET.equals(getTargetType());
         for (int i = 0; i < in.length; i++) {
             if (skipped.contains(in[i])) {
                 continue;
             }
-            result = SchemaChecks.putOutput(result, out[i], in);
+            if (!multiclass) {
+                result = SchemaChecks.putOutput(result, out[i], in);
+            } else if (getClasses() != null) {
+                // one column per class; before a fit without the classes param they are not known yet
+                List<String> classColumns = new ArrayList<>();
+                for (String cls : getClasses()) {
+                    classColumns.add(io.riskmapping.artifacts.MulticlassRiskTables.outputName(out[i], cls));
+                }
+                result = SchemaChecks.putOutputs(result, in[i], out[i], classColumns, in);
+            }
         }
         return result;
     }
@@ -313,6 +350,7 @@ public interface RiskTableMapperParams extends Params {
         final StringArrayParam outputCols;
         final Param<String> labelCol;
         final Param<String> targetType;
+        final StringArrayParam classes;
         final DoubleParam smoothFactor;
         final Param<String> smoothingMode;
         final DoubleParam smoothing;
@@ -331,8 +369,10 @@ public interface RiskTableMapperParams extends Params {
             outputCols = new StringArrayParam(owner, "outputCols", "output columns (double); default: replace the input columns");
             labelCol = new Param<>(owner, "labelCol", "label column: 0, 1 (event), -1 or null (unlabelled)");
             targetType = new Param<>(owner, "targetType",
-                    "the label: 'binary' (0, 1, -1 or null) or 'continuous' (finite numbers, null unlabelled)",
-                    ParamValidators.inArray(new String[] {BINARY_TARGET, CONTINUOUS_TARGET}));
+                    "the label: 'binary' (0, 1, -1 or null), 'continuous' (finite numbers, null unlabelled) or 'multiclass' (classes, one-vs-rest)",
+                    ParamValidators.inArray(new String[] {BINARY_TARGET, CONTINUOUS_TARGET, MULTICLASS_TARGET}));
+            classes = new StringArrayParam(owner, "classes",
+                    "targetType 'multiclass': the label's classes in output order (default: those the fit finds, sorted)");
             smoothFactor = new DoubleParam(owner, "smoothFactor",
                     "fraction of fit rows used as the integer pseudo-count m = floor(N * smoothFactor) (>= 0)", ParamValidators.gtEq(0.0));
             smoothingMode = new Param<>(owner, "smoothingMode",

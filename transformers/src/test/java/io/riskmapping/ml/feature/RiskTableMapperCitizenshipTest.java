@@ -62,7 +62,8 @@ class RiskTableMapperCitizenshipTest {
             m.smoothingMode(), m.smoothing(), m.handleMissing(), m.targetType()}) {
             assertTrue(m.hasDefault(p) && !m.isSet(p), p.name());
         }
-        assertEquals(16, m.params().length, "every param is found by Spark's reflection");
+        assertNull(m.getClasses(), "classes: learned by the fit unless set");
+        assertEquals(17, m.params().length, "every param is found by Spark's reflection");
         assertTrue(m.explainParams().contains("smoothFactor: fraction of fit rows"), m.explainParams());
     }
 

@@ -3,6 +3,7 @@ package io.riskmapping.ml.feature.core;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
+import io.riskmapping.artifacts.MulticlassRiskTables;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 
@@ -65,10 +67,73 @@ public final class OutOfFold {
         return pmod(xxhash64(cols.toArray(new Column[0])), lit((long) k)).cast(DataTypes.IntegerType);
     }
 
+    /**
+     * The labelled rows of one (fold, column, key) group: {@code f = -1} for the whole fold,
+     * {@code ks}/{@code kd} the text/numeric key (both null for nulls).
+     */
+    record FoldCount(int fold, int f, String ks, Double kd, long n0, long n1) {
+    }
+
     /** One table map per fold (index = fold), for the columns of {@code full}. */
     public static List<RiskTableMap> fit(Dataset<?> data, RiskTableMap full, FitCounts stats, String labelCol, String foldCol,
             int k, long seed, Smoothing.Spec smoothing, Set<String> grouped) {
         Dataset<Row> df = data.toDF();
+        List<FoldCount> counts = new ArrayList<>();
+        for (Row r : keyed(df, full, foldCol, k, seed, KeyColumns.labelClass(df, labelCol)).filter(col("y").isin(0, 1))
+                .groupBy("fold", "f", "ks", "kd")
+                .agg(count_if(col("y").equalTo(0)).as("n0"), count_if(col("y").equalTo(1)).as("n1"))
+                .collectAsList()) {
+            counts.add(new FoldCount(r.getInt(0), r.getInt(1), r.isNullAt(2) ? null : r.getString(2), r.isNullAt(3) ? null : r.getDouble(3),
+                    r.getLong(4), r.getLong(5)));
+        }
+        return tables(counts, full, stats, k, smoothing, grouped);
+    }
+
+    /**
+     * One {@link MulticlassRiskTables} per fold (index = fold), one-vs-rest: class c's fold tables
+     * are those of the binary fit of the indicator "label is c" ({@link #fit} of that indicator),
+     * from one aggregation keyed by fold and class.
+     *
+     * @param perClass the full fit's counts, one per class of {@code full}
+     */
+    public static List<MulticlassRiskTables> fitMulticlass(Dataset<?> data, MulticlassRiskTables full, List<FitCounts> perClass,
+            String labelCol, String foldCol, int k, long seed, Smoothing.Spec smoothing, Set<String> grouped) {
+        Dataset<Row> df = data.toDF();
+        RiskTableMap shape = full.forClass(full.classes().get(0));
+        // (fold, f, ks, kd) -> rows per class
+        Map<List<Object>, Map<String, Long>> groups = new LinkedHashMap<>();
+        for (Row r : keyed(df, shape, foldCol, k, seed, MulticlassTargets.labelClass(df, labelCol)).filter(col("y").isNotNull())
+                .groupBy("fold", "f", "ks", "kd", "y").agg(count(lit(1)))
+                .collectAsList()) {
+            List<Object> key = java.util.Arrays.asList(r.getInt(0), r.getInt(1), r.isNullAt(2) ? null : r.getString(2),
+                    r.isNullAt(3) ? null : r.getDouble(3));
+            groups.computeIfAbsent(key, x -> new HashMap<>()).put(r.getString(4), r.getLong(5));
+        }
+        List<List<RiskTableMap>> byClass = new ArrayList<>();
+        for (int c = 0; c < full.classes().size(); c++) {
+            String cls = full.classes().get(c);
+            List<FoldCount> counts = new ArrayList<>(groups.size());
+            groups.forEach((key, byY) -> {
+                long all = byY.values().stream().mapToLong(Long::longValue).sum();
+                long events = byY.getOrDefault(cls, 0L);
+                counts.add(new FoldCount((Integer) key.get(0), (Integer) key.get(1), (String) key.get(2), (Double) key.get(3),
+                        all - events, events));
+            });
+            byClass.add(tables(counts, full.forClass(cls), perClass.get(c), k, smoothing, grouped));
+        }
+        List<MulticlassRiskTables> out = new ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+            List<RiskTableMap> maps = new ArrayList<>();
+            for (List<RiskTableMap> folds : byClass) {
+                maps.add(folds.get(j));
+            }
+            out.add(new MulticlassRiskTables(full.classes(), maps));
+        }
+        return out;
+    }
+
+    /** Each row's fold, its label {@code y} and, inlined, one (f, ks, kd) row per column of {@code full} and one f = -1 row. */
+    private static Dataset<Row> keyed(Dataset<Row> df, RiskTableMap full, String foldCol, int k, long seed, Column y) {
         List<RiskTable> tables = full.list();
         List<Column> structs = new ArrayList<>();
         structs.add(struct(lit(-1).as("f"), lit(null).cast(DataTypes.StringType).as("ks"), lit(null).cast(DataTypes.DoubleType).as("kd")));
@@ -80,13 +145,13 @@ public final class OutOfFold {
             structs.add(struct(lit(i).as("f"), (numeric ? lit(null).cast(DataTypes.StringType) : key).as("ks"),
                     (numeric ? key : lit(null).cast(DataTypes.DoubleType)).as("kd")));
         }
-        Column y = KeyColumns.labelClass(df, labelCol);
-        List<Row> rows = df.select(fold(df, foldCol, k, seed).as("fold"), y.as("y"), inline(array(structs.toArray(new Column[0]))))
-                .filter(col("y").isin(0, 1))
-                .groupBy("fold", "f", "ks", "kd")
-                .agg(count_if(col("y").equalTo(0)).as("n0"), count_if(col("y").equalTo(1)).as("n1"))
-                .collectAsList();
+        return df.select(fold(df, foldCol, k, seed).as("fold"), y.as("y"), inline(array(structs.toArray(new Column[0]))));
+    }
 
+    /** The fold tables of {@code full}'s columns from the per-fold counts. */
+    private static List<RiskTableMap> tables(List<FoldCount> rows, RiskTableMap full, FitCounts stats, int k, Smoothing.Spec smoothing,
+            Set<String> grouped) {
+        List<RiskTable> tables = full.list();
         Map<String, FitCounts.Field> fieldStats = new HashMap<>();
         for (FitCounts.Field fs : stats.fields()) {
             fieldStats.put(fs.column(), fs);
@@ -102,16 +167,16 @@ public final class OutOfFold {
             }
             inFold.add(perField);
         }
-        for (Row r : rows) {
-            int j = r.getInt(0);
-            int f = r.getInt(1);
-            long n0 = r.getLong(4);
-            long n1 = r.getLong(5);
+        for (FoldCount r : rows) {
+            int j = r.fold();
+            int f = r.f();
+            long n0 = r.n0();
+            long n1 = r.n1();
             if (f < 0) {
                 foldRows[j] += n0 + n1;
                 foldEvents[j] += n1;
             } else {
-                Object key = !r.isNullAt(3) ? (Object) r.getDouble(3) : r.isNullAt(2) ? null : r.getString(2);
+                Object key = r.kd() != null ? (Object) r.kd() : r.ks();
                 if (key != null) {
                     if (grouped.contains(tables.get(f).varName()) && !fieldStats.get(tables.get(f).varName()).counts().containsKey(key)) {
                         key = RiskTableAggregation.OTHER; // a category the full fit merged into __other__

@@ -36,6 +36,39 @@ public final class SchemaChecks {
                 org.apache.spark.sql.types.Metadata.empty()));
     }
 
+    /**
+     * The schema with the double columns {@code names}: in place ({@code out} equals {@code in}) at
+     * the input column's place, which they replace; else appended.
+     *
+     * @throws IllegalArgumentException naming the column when one exists and is not an input
+     */
+    public static StructType putOutputs(StructType schema, String in, String out, java.util.List<String> names, String[] inputs) {
+        java.util.List<StructField> fields = new java.util.ArrayList<>();
+        for (String n : names) {
+            if (java.util.Arrays.asList(schema.fieldNames()).contains(n) && !java.util.Arrays.asList(inputs).contains(n)) {
+                throw new IllegalArgumentException("output column '" + n + "' already exists");
+            }
+            fields.add(new StructField(n, org.apache.spark.sql.types.DataTypes.DoubleType, true,
+                    org.apache.spark.sql.types.Metadata.empty()));
+        }
+        if (!out.equals(in)) {
+            StructType result = schema;
+            for (StructField f : fields) {
+                result = put(result, f);
+            }
+            return result;
+        }
+        java.util.List<StructField> result = new java.util.ArrayList<>();
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(in)) {
+                result.addAll(fields);
+            } else if (!names.contains(f.name())) {
+                result.add(f);
+            }
+        }
+        return new StructType(result.toArray(new StructField[0]));
+    }
+
     /** The schema with {@code field} replacing the column of the same name where it is, or appended. */
     public static StructType put(StructType schema, StructField field) {
         for (int i = 0; i < schema.fields().length; i++) {
