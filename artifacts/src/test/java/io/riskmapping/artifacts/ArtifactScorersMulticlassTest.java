@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.riskmapping.artifacts.RiskTable.Mode;
 
 /**
@@ -177,5 +180,48 @@ class ArtifactScorersMulticlassTest {
         Files.writeString(json, Files.readString(json).replace("\"tv\" : 0.75", "\"tv\" : \"high\""));
         ArtifactFormatException e = assertThrows(ArtifactFormatException.class, () -> ArtifactScorers.load(dir));
         assertEquals(json + ": field 'purpose', class 'good': bin 'tv' must be a number", e.getMessage());
+    }
+
+    // --------------------------------------------------------- Python consumer
+
+    /** The folder of {@code python/risk_table_artifacts.py}: {@code python/} of the repository above the working folder. */
+    private static Path pythonFolder() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve("python/risk_table_artifacts.py"))) {
+                return d.resolve("python");
+            }
+        }
+        throw new AssertionError("python/risk_table_artifacts.py not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** python/risk_table_artifacts.py maps CSV-like records (text, '' for null) as {@link ArtifactScorers#score} does. */
+    @Test
+    void thePythonConsumerMapsRecordsAsTheJavaScorer(@TempDir Path dir) throws IOException {
+        Python.assumeAvailable();
+        SCORERS.save(dir);
+        List<Map<String, Object>> records = List.of(
+                record("id", "7", "purpose", "tv", "n", "", "class", "good"),
+                record("purpose", "", "n", "1.0", "class", "bad"),
+                record("purpose", "boat", "n", "abc", "class", ""),
+                record("class", "x", "n", "  ", "purpose", "car"));
+        ObjectMapper json = new ObjectMapper();
+        String script = """
+                import json, sys
+                sys.path.insert(0, sys.argv[1])
+                import risk_table_artifacts
+                for prefer_pickle in (False, True):
+                    a = risk_table_artifacts.load(sys.argv[2], prefer_pickle=prefer_pickle)
+                    for record in json.loads(sys.argv[3]):
+                        print(json.dumps(list(a.transform_record(record).items())))
+                """;
+        String[] lines = Python.runText(script, pythonFolder().toString(), dir.toString(), json.writeValueAsString(records))
+                .split("\n");
+        assertEquals(2 * records.size(), lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            List<List<Object>> expected = new ArrayList<>();
+            SCORERS.score(records.get(i % records.size())).forEach((k, v) -> expected.add(List.of(k, v)));
+            JsonNode python = json.readTree(lines[i]);
+            assertEquals(json.valueToTree(expected), python, "record " + (i % records.size()) + (i < records.size() ? " (JSON)" : " (pickle)"));
+        }
     }
 }
