@@ -16,6 +16,8 @@ every other column unchanged. The steps are the job's, in the job's order:
    impute value, as text (``"34"``, ``"21.323333333333334"``);
 2. numeric binning (``numeric_bins``): a binned field becomes its bin index;
 3. the encoding: risk tables (``risk_table_map``) or weight of evidence (``woe_table_map``).
+   The risk tables of a multiclass label (``"target_type": "multiclass"``) replace a field
+   ``f`` by one float per class, the columns ``f_<class>`` in class order, at ``f``'s place.
 
 Command line: ``python3 risk_table_artifacts.py [--pickle] ARTIFACTS_DIR INPUT.csv OUTPUT.csv``
 maps a CSV file (``.tsv`` and ``.gz`` too) as the job maps a shard; ``--self-test`` runs the
@@ -171,6 +173,21 @@ class _Table:
         return self.unseen_value if v is None else v
 
 
+class _ClassTables:
+    """A multiclass field's risk tables: one ``_Table`` per class, in class order."""
+
+    __slots__ = ("field", "classes", "tables")
+
+    def __init__(self, field, classes, tables):
+        self.field = field
+        self.classes = list(classes)
+        self.tables = list(tables)
+
+    def lookup(self, value):
+        """The risk of ``value`` for each class, in class order (a list of float)."""
+        return [t.lookup(value) for t in self.tables]
+
+
 class Artifacts:
     """The artifacts of one training run, ready to map records (see ``load``).
 
@@ -178,14 +195,16 @@ class Artifacts:
       impute    field -> impute value (float); empty without ``impute_dict``
       bins      field -> inner bin edges, ascending (list of float); empty without binning
       encoding  ``"risk_table"``, ``"woe"``, or None when there are no tables
-      tables    field -> the field's risk or WOE table
+      tables    field -> the field's risk or WOE table (multiclass: its tables per class)
+      classes   the classes of multiclass risk tables, in output order; None otherwise
     """
 
-    def __init__(self, impute, bins, encoding, tables):
+    def __init__(self, impute, bins, encoding, tables, classes=None):
         self.impute = dict(impute)
         self.bins = {f: [float(e) for e in edges] for f, edges in bins.items()}
         self.encoding = encoding
         self.tables = dict(tables)
+        self.classes = None if classes is None else list(classes)
         for f, edges in self.bins.items():
             if any(not math.isfinite(e) for e in edges) or any(a >= b for a, b in zip(edges, edges[1:])):
                 raise ValueError("field '%s': bin edges must be finite and increasing: %r" % (f, edges))
@@ -207,7 +226,8 @@ class Artifacts:
     def transform_value(self, field, value):
         """One field's value through the chain; ``value`` is text (``''`` or None for null).
 
-        Returns a float for a binned or encoded field, the impute value's text for an imputed
+        Returns a float for a binned or encoded field (a list of floats, one per class in class
+        order, for a field with multiclass risk tables), the impute value's text for an imputed
         null of a field that is neither, else ``value`` unchanged.
         """
         x = None if value == "" else value
@@ -227,15 +247,21 @@ class Artifacts:
         """The row the batch job writes for ``record`` (column -> text, ``''`` for null).
 
         Returns a new dict with the record's columns in its order: binned and encoded fields as
-        floats, other columns unchanged. Raises ValueError naming the fields the artifacts need
-        that the record lacks (the job stops on such a split too).
+        floats, other columns unchanged; a column ``c`` with multiclass risk tables is replaced,
+        at its place, by the columns ``c_<class>`` (``output_columns``), in class order. Raises
+        ValueError naming the fields the artifacts need that the record lacks (the job stops on
+        such a split too).
         """
         out = {}
         seen = 0
         for column, value in record.items():
             field = _field(column)
             if field in self._fields:
-                out[column] = self.transform_value(field, value)
+                mapped = self.transform_value(field, value)
+                if isinstance(self.tables.get(field), _ClassTables):
+                    out.update(zip(self.output_columns([column]), mapped))
+                else:
+                    out[column] = mapped
                 seen += 1
             else:
                 out[column] = value
@@ -247,18 +273,63 @@ class Artifacts:
         return out
 
 
+    def output_columns(self, columns):
+        """The columns ``transform_record`` gives for a record of ``columns``: each column whose
+        field has multiclass risk tables replaced by ``column + "_" + cls`` for each class, in
+        class order; every other column as it is."""
+        out = []
+        for column in columns:
+            t = self.tables.get(_field(column))
+            if isinstance(t, _ClassTables):
+                out.extend("%s_%s" % (column, cls) for cls in t.classes)
+            else:
+                out.append(column)
+        return out
+
+
+def _risk_table(field, t, mode):
+    """One risk table ``t`` (``default_bin``, ``bins``, maybe ``null_bin``) of ``mode``."""
+    # a null category: "null_bin" in the JSON (format_version 2 and 3), the key None in the pickle
+    bins = dict(t["bins"])
+    null_bin = bins.pop(None) if None in bins else t.get("null_bin")
+    null_value = t["default_bin"] if null_bin is None else null_bin
+    return _Table(field, mode, bins, null_value, t["default_bin"])
+
+
 def _risk_tables(tables, source):
     out = {}
     for field, t in tables.items():
         try:
-            # a null category: "null_bin" in the JSON (format_version 2), the key None in the pickle
-            bins = dict(t["bins"])
-            null_bin = bins.pop(None) if None in bins else t.get("null_bin")
-            null_value = t["default_bin"] if null_bin is None else null_bin
-            out[field] = _Table(field, t["mode"], bins, null_value, t["default_bin"])
+            out[field] = _risk_table(field, t, t["mode"])
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError("%s: field '%s': %s" % (source, field, e)) from e
     return out
+
+
+def _is_multiclass(fields):
+    """Whether a pickled ``risk_table_map`` holds multiclass tables (a field says so)."""
+    return isinstance(fields, dict) and any(
+        isinstance(t, dict) and t.get("target_type") == "multiclass" for t in fields.values())
+
+
+def _multiclass_tables(tables, classes, source):
+    """field -> ``_ClassTables`` and the classes, from the entries of a multiclass ``risk_table_map``
+    (``classes``: the JSON's top-level list, or None for a pickle: the first field's)."""
+    out = {}
+    for field, t in tables.items():
+        try:
+            if t.get("target_type") != "multiclass":
+                raise ValueError('target_type must be "multiclass"')
+            if classes is None:
+                classes = list(t["classes"])
+            if list(t["classes"]) != list(classes) or sorted(t["class_tables"]) != sorted(classes):
+                raise ValueError("classes %r and class_tables %r differ from the file's classes %r"
+                                 % (t["classes"], list(t["class_tables"]), classes))
+            out[field] = _ClassTables(field, classes,
+                                      [_risk_table(field, t["class_tables"][c], t["mode"]) for c in classes])
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ValueError("%s: field '%s': %s" % (source, field, e)) from e
+    return out, classes
 
 
 def _woe_tables(tables, source, event_class):
@@ -293,8 +364,8 @@ def _pickled_bins(fields, source):
 def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     """Reads the artifacts folder of a training run (the job's ``model_artifacts/``).
 
-    Reads, as the job's validation runs do: ``risk_table_map.json`` (else ``.pkl``), or, without
-    risk tables, ``woe_table_map.json`` (else ``.pkl``); ``impute_dict.json`` (else ``.pkl``);
+    Reads, as the job's validation runs do: ``risk_table_map.json`` (else ``.pkl``; binary or
+    multiclass tables), or, without risk tables, ``woe_table_map.json`` (else ``.pkl``); ``impute_dict.json`` (else ``.pkl``);
     ``numeric_bins.json`` (else ``.pkl``). ``prefer_pickle`` reads the ``.pkl`` of a pair instead
     of its JSON.
     Pickles are read as plain data only (one naming a class or function is refused).
@@ -316,13 +387,25 @@ def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
             return None, p
         return (j, None) if j else (None, p)
 
-    encoding, tables = None, {}
+    encoding, tables, classes = None, {}, None
     j, p = pair("risk_table_map")
     if j:
-        tables = _risk_tables(_read_json(j, "risk_table_map", 2).get("risk_tables", {}), j)
+        doc = _read_json(j, "risk_table_map", 3)
+        if doc.get("target_type") == "multiclass":
+            if not isinstance(doc.get("classes"), list):
+                raise ValueError('%s: "classes" must be a list' % j)
+            tables, classes = _multiclass_tables(doc.get("risk_tables", {}), doc["classes"], j)
+        elif doc["format_version"] > 2:
+            raise ValueError('%s: format_version %d without "target_type": "multiclass"' % (j, doc["format_version"]))
+        else:
+            tables = _risk_tables(doc.get("risk_tables", {}), j)
         encoding = "risk_table"
     elif p:
-        tables = _risk_tables(_read_pickle(p), p)
+        fields = _read_pickle(p)
+        if _is_multiclass(fields):
+            tables, classes = _multiclass_tables(fields, None, p)
+        else:
+            tables = _risk_tables(fields, p)
         encoding = "risk_table"
     else:
         j, p = pair("woe_table_map")
@@ -351,7 +434,7 @@ def load(artifacts_dir, prefer_pickle=False, event_class=EVENT_CLASS):
     if encoding is None and not impute and not bins:
         raise FileNotFoundError("%s: no artifacts to apply (risk_table_map, woe_table_map, impute_dict or "
                                 "numeric_bins)" % d)
-    return Artifacts(impute, bins, encoding, tables)
+    return Artifacts(impute, bins, encoding, tables, classes)
 
 
 # ----------------------------------------------------------------------------- command line
@@ -364,13 +447,13 @@ def _open_text(path, mode):
 
 def map_file(artifacts, input_path, output_path):
     """Maps a CSV (or TSV, ``.gz`` too) file with a header row; floats written as Java writes
-    them. Returns the number of rows."""
+    them; the header as ``output_columns`` gives it. Returns the number of rows."""
     delimiter = "\t" if ".tsv" in os.path.basename(input_path) else ","
     n = 0
     with _open_text(input_path, "r") as src, _open_text(output_path, "w") as dst:
         reader = csv.DictReader(src, delimiter=delimiter)
         writer = csv.writer(dst, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(reader.fieldnames or [])
+        writer.writerow(artifacts.output_columns(reader.fieldnames or []))
         for record in reader:
             row = artifacts.transform_record(record)
             writer.writerow([java_double(v) if isinstance(v, float) else v for v in row.values()])
@@ -457,7 +540,62 @@ def _self_test():
             raise AssertionError("a pickle naming a function must be refused")
         except pickle.UnpicklingError:
             pass
+    _self_test_multiclass()
     print("risk_table_artifacts: self-test passed")
+
+
+def _self_test_multiclass():
+    """Multiclass risk tables from the JSON and from the pickle: one column per class, in place."""
+    def entry(field, mode, per_class):
+        return {"varName": field, "type": "categorical", "mode": mode, "target_type": "multiclass",
+                "classes": ["bad", "good"], "class_tables": per_class}
+    pickled = {
+        "purpose": entry("purpose", "categorical", {
+            "bad": {"default_bin": 0.25, "bins": {"car": 0.5, "tv": 0.125}},
+            "good": {"default_bin": 0.75, "bins": {"car": 0.5, "tv": 0.875, None: 0.625}}}),
+        "n": entry("n", "numeric", {
+            "bad": {"default_bin": 0.25, "bins": {1: 0.375, 2: 0.0625}},
+            "good": {"default_bin": 0.75, "bins": {1: 0.625, 2: 0.9375}}})}
+    as_json = {"format": "risk_table_map", "format_version": 3, "target_type": "multiclass",
+               "classes": ["bad", "good"], "risk_tables": {
+                   "purpose": entry("purpose", "categorical", {
+                       "bad": {"default_bin": 0.25, "bins": {"car": 0.5, "tv": 0.125}},
+                       "good": {"default_bin": 0.75, "null_bin": 0.625, "bins": {"car": 0.5, "tv": 0.875}}}),
+                   "n": entry("n", "numeric", {
+                       "bad": {"default_bin": 0.25, "bins": {"1": 0.375, "2": 0.0625}},
+                       "good": {"default_bin": 0.75, "bins": {"1": 0.625, "2": 0.9375}}})}}
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "risk_table_map.pkl"), "wb") as f:
+            pickle.dump(pickled, f, protocol=2)
+        with open(os.path.join(d, "risk_table_map.json"), "w") as f:
+            json.dump(as_json, f)
+        with open(os.path.join(d, "impute_dict.json"), "w") as f:
+            json.dump({"format": "impute_dict", "format_version": 1, "impute_values": {"n": 2.0}}, f)
+        for a in (load(d), load(d, prefer_pickle=True)):
+            assert a.encoding == "risk_table" and a.classes == ["bad", "good"]
+            # tv: its risk per class; a blank n is imputed 2; "" purpose: default (bad), null bin (good)
+            out = a.transform_record({"id": "7", "purpose": "tv", "n": "", "class": "good"})
+            assert list(out) == ["id", "purpose_bad", "purpose_good", "n_bad", "n_good", "class"], out
+            assert out == {"id": "7", "purpose_bad": 0.125, "purpose_good": 0.875, "n_bad": 0.0625, "n_good": 0.9375,
+                           "class": "good"}, out
+            assert a.transform_record({"purpose": "", "n": "1.0"}) \
+                == {"purpose_bad": 0.25, "purpose_good": 0.625, "n_bad": 0.375, "n_good": 0.625}
+            assert a.transform_value("purpose", "boat") == [0.25, 0.75]
+            assert a.output_columns(["id", "purpose", "n"]) == ["id", "purpose_bad", "purpose_good", "n_bad", "n_good"]
+        src, dst = os.path.join(d, "in.csv"), os.path.join(d, "out.csv")
+        with open(src, "w") as f:
+            f.write("purpose,n,class\ncar,2,bad\n")
+        assert map_file(load(d), src, dst) == 1
+        with open(dst) as f:
+            assert f.read() == "purpose_bad,purpose_good,n_bad,n_good,class\n0.5,0.5,0.0625,0.9375,bad\n"
+        as_json["format_version"] = 4
+        with open(os.path.join(d, "risk_table_map.json"), "w") as f:
+            json.dump(as_json, f)
+        try:
+            load(d)
+            raise AssertionError("a newer format_version must be refused")
+        except ValueError as e:
+            assert "format_version 4 is newer" in str(e), e
 
 
 def main(argv):

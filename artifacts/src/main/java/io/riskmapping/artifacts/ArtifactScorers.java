@@ -21,7 +21,8 @@ import java.util.Objects;
  * <p>Files (see {@code docs/artifacts.md} and {@code docs/scorers.md}):
  * <ul>
  *   <li>{@code risk_table_map.json}, else {@code risk_table_map.pkl} ({@link RiskTableMapCodec}):
- *       one {@link RiskScorer} per field;</li>
+ *       one {@link RiskScorer} per field; or, when the file holds the tables of a multiclass label
+ *       ({@link MulticlassRiskTablesCodec}), one {@link RiskScorer} per field and class;</li>
  *   <li>{@code impute_dict.json}, else {@code impute_dict.pkl} ({@link ImputeDictCodec}): one
  *       {@link ImputeScorer} per column;</li>
  *   <li>{@code numeric_bins.json} ({@link NumericBinsCodec}): the bin edges of the binned fields
@@ -38,6 +39,12 @@ import java.util.Objects;
  * has a WOE table, by its weight of evidence ({@link WoeScorer#score(Object)}), a {@link Double}.
  * The result is bit-identical to what the batch job (imputer, binner, then risk table mapper or
  * WOE encoder) writes for the same input value.
+ *
+ * <p>Multiclass risk tables ({@link #multiclassTables()}): a mapped field {@code f} is imputed
+ * and binned as above, then replaced by one entry per class, in class order,
+ * {@link MulticlassRiskTables#outputName(String, String) f_<class>} &rarr; the risk of that
+ * class's table (a {@link Double}), at {@code f}'s place in the output; {@code f} itself is not a
+ * key of the result.
  */
 public final class ArtifactScorers implements Serializable {
 
@@ -48,30 +55,48 @@ public final class ArtifactScorers implements Serializable {
      * risk lookup: the impute value as a Double, or as text ({@link NumericKeys#format(double)}) in
      * front of a categorical-mode table, as the batch imputer writes it into a text column.
      */
-    private record Step(String field, ImputeScorer impute, Object imputed, double[] edges, RiskScorer risk, WoeScorer woe)
-            implements Serializable {
+    private record Step(String field, ImputeScorer impute, Object imputed, double[] edges, RiskScorer risk, WoeScorer woe,
+            String[] classNames, RiskScorer[] classRisks) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         static Step of(String field, ImputeScorer impute, double[] edges, RiskScorer risk, WoeScorer woe) {
+            return of(field, impute, edges, risk, woe, null, null);
+        }
+
+        /** A multiclass field's step: {@code classRisks[i]} gives the entry {@code classNames[i]}. */
+        static Step of(String field, ImputeScorer impute, double[] edges, RiskScorer risk, WoeScorer woe,
+                String[] classNames, RiskScorer[] classRisks) {
             Object imputed = null;
             if (impute != null) {
-                RiskTable.Mode mode = risk != null ? risk.table().mode() : woe != null ? woe.table().mode() : null;
+                RiskScorer table = risk != null ? risk : classRisks != null ? classRisks[0] : null;
+                RiskTable.Mode mode = table != null ? table.table().mode() : woe != null ? woe.table().mode() : null;
                 imputed = edges == null && mode == RiskTable.Mode.CATEGORICAL
                         ? NumericKeys.format(impute.value()) : impute.impute(null);
             }
-            return new Step(field, impute, imputed, edges, risk, woe);
+            return new Step(field, impute, imputed, edges, risk, woe, classNames, classRisks);
         }
 
-        Object apply(Object v) {
+        /** The value after imputation and binning: what the table looks up. */
+        private Object prepare(Object v) {
             Object x = impute != null && ImputeScorer.isMissing(v) ? imputed : v;
-            if (edges != null) {
-                x = NumericBins.bin(edges, x);
+            return edges != null ? NumericBins.bin(edges, x) : x;
+        }
+
+        /** Puts the field's output for {@code v} into {@code out}: one entry, or one per class. */
+        void put(Map<String, Object> out, Object v) {
+            Object x = prepare(v);
+            if (classRisks != null) {
+                for (int i = 0; i < classRisks.length; i++) {
+                    out.put(classNames[i], classRisks[i].score(x));
+                }
+            } else {
+                out.put(field, risk != null ? (Object) risk.score(x) : woe != null ? (Object) woe.score(x) : x);
             }
-            return risk != null ? (Object) risk.score(x) : woe != null ? (Object) woe.score(x) : x;
         }
     }
 
     private final RiskTableMap tables;
+    private final MulticlassRiskTables multiclass;
     private final ImputeDict impute;
     private final NumericBins bins;
     private final WoeTableMap woeTables;
@@ -83,8 +108,10 @@ public final class ArtifactScorers implements Serializable {
     /** Every field with a step, in {@link #score} append order: risk tables, WOE tables, binned-only, then impute-only columns. */
     private final Step[] steps;
 
-    private ArtifactScorers(RiskTableMap tables, ImputeDict impute, NumericBins bins, WoeTableMap woeTables) {
+    private ArtifactScorers(RiskTableMap tables, MulticlassRiskTables multiclass, ImputeDict impute, NumericBins bins,
+            WoeTableMap woeTables) {
         this.tables = Objects.requireNonNull(tables, "tables (use new RiskTableMap(List.of()) for none)");
+        this.multiclass = multiclass;
         this.impute = impute;
         this.bins = bins;
         this.woeTables = woeTables;
@@ -106,6 +133,18 @@ public final class ArtifactScorers implements Serializable {
         this.woeScorers = Collections.unmodifiableMap(woe);
         LinkedHashMap<String, Step> ordered = new LinkedHashMap<>();
         risk.forEach((f, r) -> ordered.put(f, Step.of(f, imp.get(f), edges.get(f), r, woe.get(f))));
+        if (multiclass != null) {
+            List<String> classes = multiclass.classes();
+            for (String f : multiclass.fields()) {
+                String[] names = new String[classes.size()];
+                RiskScorer[] perClass = new RiskScorer[classes.size()];
+                for (int i = 0; i < names.length; i++) {
+                    names[i] = MulticlassRiskTables.outputName(f, classes.get(i));
+                    perClass[i] = new RiskScorer(multiclass.get(f, classes.get(i)));
+                }
+                ordered.putIfAbsent(f, Step.of(f, imp.get(f), edges.get(f), null, null, names, perClass));
+            }
+        }
         woe.forEach((f, w) -> ordered.putIfAbsent(f, Step.of(f, imp.get(f), edges.get(f), null, w)));
         edges.forEach((f, e) -> ordered.putIfAbsent(f, Step.of(f, imp.get(f), e, null, null)));
         imp.forEach((f, i) -> ordered.putIfAbsent(f, Step.of(f, i, null, null, null)));
@@ -121,7 +160,20 @@ public final class ArtifactScorers implements Serializable {
      * @throws NullPointerException if {@code tables} is null
      */
     public static ArtifactScorers of(RiskTableMap tables, ImputeDict impute) {
-        return new ArtifactScorers(tables, impute, null, null);
+        return new ArtifactScorers(tables, null, impute, null, null);
+    }
+
+    /**
+     * Scorers for the risk tables of a multiclass label and, when not null, {@code impute}: each
+     * mapped field gives one output per class ({@link #score}). {@link #riskTables()} and
+     * {@link #riskScorers()} are then empty.
+     *
+     * @param tables the multiclass risk tables
+     * @param impute the impute dict, or {@code null} for none
+     * @throws NullPointerException if {@code tables} is null
+     */
+    public static ArtifactScorers of(MulticlassRiskTables tables, ImputeDict impute) {
+        return new ArtifactScorers(new RiskTableMap(List.of()), Objects.requireNonNull(tables, "tables"), impute, null, null);
     }
 
     /**
@@ -135,12 +187,13 @@ public final class ArtifactScorers implements Serializable {
      * @throws NullPointerException if {@code tables} is null
      */
     public static ArtifactScorers of(RiskTableMap tables, ImputeDict impute, NumericBins bins, WoeTableMap woeTables) {
-        return new ArtifactScorers(tables, impute, bins, woeTables);
+        return new ArtifactScorers(tables, null, impute, bins, woeTables);
     }
 
     /**
      * Reads an artifacts folder: {@code risk_table_map.json} when present, else
-     * {@code risk_table_map.pkl}; {@code impute_dict.json} when present, else
+     * {@code risk_table_map.pkl} (binary tables, or a multiclass label's:
+     * {@link #multiclassTables()}); {@code impute_dict.json} when present, else
      * {@code impute_dict.pkl}; {@code numeric_bins.json} and {@code woe_table_map.json} when
      * present. Each artifact may be absent (no risk tables: an empty {@link #riskTables()}; no
      * impute dict, bins or WOE tables: {@link #imputeDict()}, {@link #numericBins()} or
@@ -164,10 +217,21 @@ public final class ArtifactScorers implements Serializable {
         Path imputeJson = dir.resolve(ImputeDictCodec.JSON_FILE);
         Path imputePickle = dir.resolve(ImputeDictCodec.PICKLE_FILE);
         RiskTableMap tables = null;
+        MulticlassRiskTables multiclass = null;
         if (Files.exists(riskJson)) {
-            tables = RiskTableMapCodec.fromJson(read(riskJson), riskJson.toString());
+            byte[] bytes = read(riskJson);
+            if (MulticlassRiskTablesCodec.isMulticlassJson(bytes)) {
+                multiclass = MulticlassRiskTablesCodec.fromJson(bytes, riskJson.toString());
+            } else {
+                tables = RiskTableMapCodec.fromJson(bytes, riskJson.toString());
+            }
         } else if (Files.exists(riskPickle)) {
-            tables = RiskTableMapCodec.fromPickle(read(riskPickle), riskPickle.toString());
+            byte[] bytes = read(riskPickle);
+            if (MulticlassRiskTablesCodec.isMulticlassPickle(bytes)) {
+                multiclass = MulticlassRiskTablesCodec.fromPickle(bytes, riskPickle.toString());
+            } else {
+                tables = RiskTableMapCodec.fromPickle(bytes, riskPickle.toString());
+            }
         }
         ImputeDict impute = null;
         if (Files.exists(imputeJson)) {
@@ -179,13 +243,13 @@ public final class ArtifactScorers implements Serializable {
         NumericBins bins = Files.exists(binsJson) ? NumericBinsCodec.fromJson(read(binsJson), binsJson.toString()) : null;
         Path woeJson = dir.resolve(WoeTableMapCodec.JSON_FILE);
         WoeTableMap woe = Files.exists(woeJson) ? WoeTableMapCodec.fromJson(read(woeJson), woeJson.toString()) : null;
-        if (tables == null && impute == null && bins == null && woe == null) {
+        if (tables == null && multiclass == null && impute == null && bins == null && woe == null) {
             throw new ArtifactFormatException(dir + ": no scoring artifacts in this folder (expected "
                     + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + ", "
                     + WoeTableMapCodec.JSON_FILE + ", " + NumericBinsCodec.JSON_FILE + ", "
                     + ImputeDictCodec.JSON_FILE + " or " + ImputeDictCodec.PICKLE_FILE + ")");
         }
-        return new ArtifactScorers(tables == null ? new RiskTableMap(List.of()) : tables, impute, bins, woe);
+        return new ArtifactScorers(tables == null ? new RiskTableMap(List.of()) : tables, multiclass, impute, bins, woe);
     }
 
     private static byte[] read(Path file) {
@@ -198,10 +262,11 @@ public final class ArtifactScorers implements Serializable {
 
     /**
      * Writes into {@code dir} (created if needed) {@code risk_table_map.json} and
-     * {@code risk_table_map.pkl} (unless there are WOE tables and no risk tables), and, when this
-     * object has them, {@code woe_table_map.json}, {@code numeric_bins.json}, {@code impute_dict.json}
-     * and {@code impute_dict.pkl}, with the same codecs as the batch job, so the bytes are those the
-     * job writes for the same artifacts. Each file is written to a temporary file and moved into
+     * {@code risk_table_map.pkl} (the multiclass tables when this object has them, else the binary
+     * ones, unless there are WOE tables and no risk tables), and, when this object has them,
+     * {@code woe_table_map.json} and {@code .pkl}, {@code numeric_bins.json} and {@code .pkl},
+     * {@code impute_dict.json} and {@code .pkl}, with the same codecs as the batch job, so the
+     * bytes are those the job writes for the same artifacts. Each file is written to a temporary file and moved into
      * place. Existing files of those names are replaced; every other file is left as it is (so are
      * files of an artifact this object lacks: {@link #load} would then read them).
      *
@@ -214,15 +279,20 @@ public final class ArtifactScorers implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot create the folder (" + e + ")", e);
         }
-        if (woeTables == null || tables.size() > 0) {
+        if (multiclass != null) {
+            write(dir.resolve(RiskTableMapCodec.JSON_FILE), MulticlassRiskTablesCodec.toJson(multiclass));
+            write(dir.resolve(RiskTableMapCodec.PICKLE_FILE), MulticlassRiskTablesCodec.toPickle(multiclass));
+        } else if (woeTables == null || tables.size() > 0) {
             write(dir.resolve(RiskTableMapCodec.JSON_FILE), RiskTableMapCodec.toJson(tables));
             write(dir.resolve(RiskTableMapCodec.PICKLE_FILE), RiskTableMapCodec.toPickle(tables));
         }
         if (woeTables != null) {
             write(dir.resolve(WoeTableMapCodec.JSON_FILE), WoeTableMapCodec.toJson(woeTables));
+            write(dir.resolve(WoeTableMapCodec.PICKLE_FILE), WoeTableMapCodec.toPickle(woeTables));
         }
         if (bins != null) {
             write(dir.resolve(NumericBinsCodec.JSON_FILE), NumericBinsCodec.toJson(bins));
+            write(dir.resolve(NumericBinsCodec.PICKLE_FILE), NumericBinsCodec.toPickle(bins));
         }
         if (impute != null) {
             write(dir.resolve(ImputeDictCodec.JSON_FILE), ImputeDictCodec.toJson(impute));
@@ -249,9 +319,14 @@ public final class ArtifactScorers implements Serializable {
         }
     }
 
-    /** The risk tables (empty when there are none). */
+    /** The risk tables (empty when there are none, and when the tables are {@link #multiclassTables()}). */
     public RiskTableMap riskTables() {
         return tables;
+    }
+
+    /** The risk tables of a multiclass label, or {@code null} when the risk tables are binary (or absent). */
+    public MulticlassRiskTables multiclassTables() {
+        return multiclass;
     }
 
     /** The impute dict, or {@code null} when there is none. */
@@ -324,9 +399,13 @@ public final class ArtifactScorers implements Serializable {
      *       into a text column); then a binned field gets its bin index, a {@link Double}
      *       ({@link NumericBins#bin}); then a field with a risk table gets its risk, one with a WOE
      *       table its WOE, a {@link Double} ({@link RiskScorer#score}, {@link WoeScorer#score});
-     *       any other field keeps its value (the same object);</li>
+     *       a field with multiclass risk tables is replaced, at its place, by one entry per class
+     *       in class order, {@code field_<class>} ({@link MulticlassRiskTables#outputName}) &rarr;
+     *       the risk of that class's table, a {@link Double} (the key {@code field} itself is not
+     *       in the result); any other field keeps its value (the same object);</li>
      *   <li>then every field the scorers know that is not a key of the record, treated as null
-     *       through the same chain, appended in {@link #riskTables()} order, then WOE table
+     *       through the same chain, appended in {@link #riskTables()} order (or
+     *       {@link #multiclassTables()} field order), then WOE table
      *       order, then binned fields without a table in {@link #numericBins()} order, then
      *       columns with only an impute value in {@link #imputeDict()} order. A risk field
      *       without an impute value thus gets its {@code default_bin} (or its null bin, or the
@@ -346,35 +425,37 @@ public final class ArtifactScorers implements Serializable {
             if (step == null) {
                 out.put(e.getKey(), e.getValue());
             } else {
-                out.put(e.getKey(), step.apply(e.getValue()));
+                step.put(out, e.getValue());
                 known++;
             }
         }
         if (known < steps.length) {
             for (Step step : steps) {
                 if (!record.containsKey(step.field())) {
-                    out.put(step.field(), step.apply(null));
+                    step.put(out, null);
                 }
             }
         }
         return out;
     }
 
-    /** Equal when the risk tables, impute dicts, bins and WOE tables are equal (both absent counts as equal). */
+    /** Equal when the risk tables (binary and multiclass), impute dicts, bins and WOE tables are equal (both absent counts as equal). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArtifactScorers s && tables.equals(s.tables) && Objects.equals(impute, s.impute)
-                && Objects.equals(bins, s.bins) && Objects.equals(woeTables, s.woeTables);
+        return o instanceof ArtifactScorers s && tables.equals(s.tables) && Objects.equals(multiclass, s.multiclass)
+                && Objects.equals(impute, s.impute) && Objects.equals(bins, s.bins) && Objects.equals(woeTables, s.woeTables);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tables, impute, bins, woeTables);
+        return Objects.hash(tables, multiclass, impute, bins, woeTables);
     }
 
     @Override
     public String toString() {
-        return "ArtifactScorers(" + tables.size() + " risk tables " + riskScorers.keySet() + ", "
+        return "ArtifactScorers(" + (multiclass == null ? tables.size() + " risk tables " + riskScorers.keySet()
+                        : multiclass.fields().size() + " multiclass risk tables " + multiclass.fields() + " of classes " + multiclass.classes())
+                + ", "
                 + (impute == null ? "no impute dict" : impute.size() + " impute values " + imputeScorers.keySet())
                 + (bins == null ? "" : ", " + bins.size() + " binned fields " + bins.fields())
                 + (woeTables == null ? "" : ", " + woeScorers.size() + " WOE tables " + woeScorers.keySet()) + ")";

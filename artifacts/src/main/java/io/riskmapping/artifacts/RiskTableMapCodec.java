@@ -47,7 +47,7 @@ public final class RiskTableMapCodec {
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** The reader's parsers: no canonical table (or interning) of names, which here are mostly unique categories. */
-    private static final JsonFactory READER = JsonFactory.builder()
+    static final JsonFactory READER = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build().setCodec(new ObjectMapper());
@@ -63,19 +63,45 @@ public final class RiskTableMapCodec {
     }
 
     /** What a writer of a file writes, as bytes. */
-    private static byte[] inMemory(RiskTableMap map, Writer writer) {
+    static <T> byte[] inMemory(T value, Writer<T> writer) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
-            writer.write(map, out);
+            writer.write(value, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    /** {@link #writeJson} or {@link #writePickle}. */
-    private interface Writer {
-        void write(RiskTableMap map, java.io.OutputStream out) throws IOException;
+    /** A writer of a file, such as {@link #writeJson} or {@link #writePickle}. */
+    interface Writer<T> {
+        void write(T value, java.io.OutputStream out) throws IOException;
+    }
+
+    /** A generator of the JSON files' layout (the mapper's indentation) that does not close {@code out}. */
+    static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+        return JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).createGenerator(out);
+    }
+
+    /** A field entry's first keys: {@code varName}, {@code type}, {@code mode}. */
+    static void writeHead(JsonGenerator g, RiskTable t) throws IOException {
+        g.writeStringField("varName", t.varName());
+        g.writeStringField("type", "categorical");
+        g.writeStringField("mode", t.mode().label());
+    }
+
+    /** A table's values: {@code default_bin}, {@code null_bin} when it has one, and the {@code bins} object. */
+    static void writeBins(JsonGenerator g, RiskTable t) throws IOException {
+        g.writeNumberField("default_bin", t.defaultBin());
+        if (t.nullBin() != null) {
+            g.writeNumberField("null_bin", t.nullBin());
+        }
+        g.writeObjectFieldStart("bins");
+        for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
+            String key = t.mode() == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) e.getKey()) : (String) e.getKey();
+            g.writeNumberField(key, e.getValue());
+        }
+        g.writeEndObject();
     }
 
     /**
@@ -87,26 +113,15 @@ public final class RiskTableMapCodec {
      * @throws IOException from {@code out}
      */
     public static void writeJson(RiskTableMap map, java.io.OutputStream out) throws IOException {
-        try (JsonGenerator g = JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).createGenerator(out)) {
+        try (JsonGenerator g = generator(out)) {
             g.writeStartObject();
             g.writeStringField("format", "risk_table_map");
             g.writeNumberField("format_version", map.formatVersion());
             g.writeObjectFieldStart("risk_tables");
             for (RiskTable t : map.list()) {
                 g.writeObjectFieldStart(t.varName());
-                g.writeStringField("varName", t.varName());
-                g.writeStringField("type", "categorical");
-                g.writeStringField("mode", t.mode().label());
-                g.writeNumberField("default_bin", t.defaultBin());
-                if (t.nullBin() != null) {
-                    g.writeNumberField("null_bin", t.nullBin());
-                }
-                g.writeObjectFieldStart("bins");
-                for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
-                    String key = t.mode() == RiskTable.Mode.NUMERIC ? NumericKeys.format((Double) e.getKey()) : (String) e.getKey();
-                    g.writeNumberField(key, e.getValue());
-                }
-                g.writeEndObject();
+                writeHead(g, t);
+                writeBins(g, t);
                 g.writeEndObject();
             }
             g.writeEndObject();
@@ -129,32 +144,11 @@ public final class RiskTableMapCodec {
      *         wrong structure, or a newer format version
      */
     public static RiskTableMap fromJson(byte[] bytes, String source) {
-        Document doc;
-        try (JsonParser p = READER.createParser(bytes)) {
-            doc = Document.read(p);
-        } catch (IOException e) {
-            throw new ArtifactFormatException(source + ": not valid JSON (" + firstLine(e.getMessage()) + ")", e);
+        Document doc = Document.parse(bytes, source);
+        if (doc.isMulticlass()) {
+            throw holdsMulticlass(source);
         }
-        if (!doc.object) {
-            throw new ArtifactFormatException(source + ": expected a JSON object");
-        }
-        if (doc.format == null || !"risk_table_map".equals(doc.format.asText(null))) {
-            throw new ArtifactFormatException(source + ": \"format\" must be \"risk_table_map\"");
-        }
-        JsonNode version = doc.version;
-        if (version == null || !version.canConvertToInt() || !version.isIntegralNumber()) {
-            throw new ArtifactFormatException(source + ": \"format_version\" must be an integer");
-        }
-        if (version.intValue() < 1) {
-            throw new ArtifactFormatException(source + ": format_version " + version.intValue() + " is not a version (1 or more)");
-        }
-        if (version.intValue() > RiskTableMap.FORMAT_VERSION) {
-            throw new ArtifactFormatException(source + ": format_version " + version.intValue()
-                    + " is newer than this version reads (" + RiskTableMap.FORMAT_VERSION + "); upgrade risk-table-mapping");
-        }
-        if (doc.tables == null) {
-            throw new ArtifactFormatException(source + ": \"risk_tables\" must be an object");
-        }
+        doc.requireVersionAtMost(RiskTableMap.FORMAT_VERSION, source);
         List<RiskTable> out = new ArrayList<>();
         for (Table t : doc.tables) {
             String where = source + ": field '" + t.key + "'";
@@ -162,33 +156,73 @@ public final class RiskTableMapCodec {
                 throw new ArtifactFormatException(where + " must be an object");
             }
             RiskTable.Mode mode = parseMode(t.mode == null ? null : t.mode.asText(null), where);
-            JsonNode def = t.defaultBin;
-            if (def == null || !def.isNumber()) {
-                throw new ArtifactFormatException(where + ": default_bin must be a number");
-            }
-            if (t.bins == null) {
-                throw new ArtifactFormatException(where + ": bins must be an object");
-            }
-            if (t.notANumber != null) {
-                throw new ArtifactFormatException(where + ": bin '" + t.notANumber + "' must be a number");
-            }
-            if (t.nullBin != null && !t.nullBin.isNumber()) {
-                throw new ArtifactFormatException(where + ": null_bin must be a number");
-            }
-            out.add(table(varNameOf(t.varName, t.key, where), mode, def.doubleValue(), t.bins,
-                    t.nullBin == null ? null : t.nullBin.doubleValue(), where));
+            out.add(t.toRiskTable(mode, where, () -> varNameOf(t.varName, t.key, where)));
         }
         return new RiskTableMap(out);
     }
 
+    /**
+     * What the binary readers say of a multiclass file (a {@code risk_table_map} with
+     * {@code "target_type": "multiclass"}, format version 3).
+     */
+    static ArtifactFormatException holdsMulticlass(String source) {
+        return new ArtifactFormatException(source + ": holds multiclass risk tables (target_type \"multiclass\", format_version "
+                + MulticlassRiskTablesCodec.FORMAT_VERSION + "); read it with MulticlassRiskTablesCodec or ArtifactScorers.load");
+    }
+
     /** The document as read, before its checks: the small values as trees, each table's bins as a map. */
-    private static final class Document {
+    static final class Document {
         boolean object;
         JsonNode format;
         JsonNode version;
+        /** The top level's target_type and classes (multiclass files), or null. */
+        JsonNode targetType;
+        JsonNode classes;
         /** null when "risk_tables" is missing or not an object. */
         List<Table> tables;
 
+        /**
+         * Parses a risk_table_map file and checks what every version has: an object of format
+         * risk_table_map with an integer format_version of 1 or more.
+         */
+        static Document parse(byte[] bytes, String source) {
+            Document doc;
+            try (JsonParser p = READER.createParser(bytes)) {
+                doc = Document.read(p);
+            } catch (IOException e) {
+                throw new ArtifactFormatException(source + ": not valid JSON (" + firstLine(e.getMessage()) + ")", e);
+            }
+            if (!doc.object) {
+                throw new ArtifactFormatException(source + ": expected a JSON object");
+            }
+            if (doc.format == null || !"risk_table_map".equals(doc.format.asText(null))) {
+                throw new ArtifactFormatException(source + ": \"format\" must be \"risk_table_map\"");
+            }
+            JsonNode version = doc.version;
+            if (version == null || !version.canConvertToInt() || !version.isIntegralNumber()) {
+                throw new ArtifactFormatException(source + ": \"format_version\" must be an integer");
+            }
+            if (version.intValue() < 1) {
+                throw new ArtifactFormatException(source + ": format_version " + version.intValue() + " is not a version (1 or more)");
+            }
+            return doc;
+        }
+
+        /** Whether the top level says {@code "target_type": "multiclass"}. */
+        boolean isMulticlass() {
+            return targetType != null && "multiclass".equals(targetType.asText(null));
+        }
+
+        /** Refuses a version newer than {@code newest}, then a document without a "risk_tables" object. */
+        void requireVersionAtMost(int newest, String source) {
+            if (version.intValue() > newest) {
+                throw new ArtifactFormatException(source + ": format_version " + version.intValue()
+                        + " is newer than this version reads (" + newest + "); upgrade risk-table-mapping");
+            }
+            if (tables == null) {
+                throw new ArtifactFormatException(source + ": \"risk_tables\" must be an object");
+            }
+        }
         static Document read(JsonParser p) throws IOException {
             Document d = new Document();
             JsonToken first = p.nextToken();
@@ -207,6 +241,8 @@ public final class RiskTableMapCodec {
                 switch (name) {
                     case "format" -> d.format = p.readValueAsTree();
                     case "format_version" -> d.version = p.readValueAsTree();
+                    case "target_type" -> d.targetType = p.readValueAsTree();
+                    case "classes" -> d.classes = p.readValueAsTree();
                     case "risk_tables" -> {
                         if (value == JsonToken.START_OBJECT) {
                             d.tables = readTables(p);
@@ -241,6 +277,15 @@ public final class RiskTableMapCodec {
                         case "default_bin" -> t.defaultBin = p.readValueAsTree();
                         case "null_bin" -> t.nullBin = p.readValueAsTree();
                         case "varName" -> t.varName = p.readValueAsTree();
+                        case "target_type" -> t.targetType = p.readValueAsTree();
+                        case "classes" -> t.classes = p.readValueAsTree();
+                        case "class_tables" -> {
+                            if (value == JsonToken.START_OBJECT) {
+                                t.classTables = readTables(p);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
                         case "bins" -> {
                             if (value == JsonToken.START_OBJECT) {
                                 t.bins = readBins(p, t);
@@ -298,8 +343,8 @@ public final class RiskTableMapCodec {
         }
     }
 
-    /** One table as read. */
-    private static final class Table {
+    /** One table as read: a field entry, or (multiclass) one class's table of a field. */
+    static final class Table {
         final String key;
         boolean object;
         JsonNode mode;
@@ -311,13 +356,38 @@ public final class RiskTableMapCodec {
         Map<Object, Double> bins;
         /** The first bin whose value is not a number, if any. */
         String notANumber;
+        /** A multiclass field entry's target_type and classes, or null. */
+        JsonNode targetType;
+        JsonNode classes;
+        /** A multiclass field entry's class tables, in the file's order; null when "class_tables" is missing or not an object. */
+        List<Table> classTables;
 
         Table(String key) {
             this.key = key;
         }
+
+        /**
+         * Its values as a table of {@code mode}, after checking them (default_bin, bins, null_bin);
+         * {@code name} gives the table's field name once they are checked.
+         */
+        RiskTable toRiskTable(RiskTable.Mode mode, String where, java.util.function.Supplier<String> name) {
+            if (defaultBin == null || !defaultBin.isNumber()) {
+                throw new ArtifactFormatException(where + ": default_bin must be a number");
+            }
+            if (bins == null) {
+                throw new ArtifactFormatException(where + ": bins must be an object");
+            }
+            if (notANumber != null) {
+                throw new ArtifactFormatException(where + ": bin '" + notANumber + "' must be a number");
+            }
+            if (nullBin != null && !nullBin.isNumber()) {
+                throw new ArtifactFormatException(where + ": null_bin must be a number");
+            }
+            return table(name.get(), mode, defaultBin.doubleValue(), bins, nullBin == null ? null : nullBin.doubleValue(), where);
+        }
     }
 
-    private static String varNameOf(JsonNode v, String key, String where) {
+    static String varNameOf(JsonNode v, String key, String where) {
         if (v != null && !v.isTextual()) {
             throw new ArtifactFormatException(where + ": varName must be a string");
         }
@@ -343,29 +413,48 @@ public final class RiskTableMapCodec {
     public static void writePickle(RiskTableMap map, java.io.OutputStream out) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         for (RiskTable t : map.list()) {
-            Map<String, Object> n = new LinkedHashMap<>();
-            n.put("varName", t.varName());
-            n.put("type", "categorical");
-            n.put("mode", t.mode().label());
-            n.put("default_bin", t.defaultBin());
-            // the table's own map (its order is the file's) unless integral numeric keys are written as ints
-            Map<?, ?> bins = t.bins();
-            if (t.hasIntegralKeys()) {
-                Map<Object, Object> ints = new LinkedHashMap<>();
-                for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
-                    ints.put(e.getKey() instanceof Double d ? (Object) (long) d.doubleValue() : e.getKey(), e.getValue());
-                }
-                bins = ints;
-            }
-            if (t.nullBin() != null) {
-                // the null category: Python's None key, after the sorted keys
-                Map<Object, Object> withNull = new LinkedHashMap<>(bins);
-                withNull.put(null, t.nullBin());
-                bins = withNull;
-            }
-            n.put("bins", bins);
+            Map<String, Object> n = pickledHead(t);
+            pickledBins(t, n);
             root.put(t.varName(), n);
         }
+        dumpPickle(root, out);
+    }
+
+    /** A pickled field entry's first keys: {@code varName}, {@code type}, {@code mode} (a new, modifiable map). */
+    static Map<String, Object> pickledHead(RiskTable t) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("varName", t.varName());
+        n.put("type", "categorical");
+        n.put("mode", t.mode().label());
+        return n;
+    }
+
+    /**
+     * Puts a table's values into {@code n}: {@code default_bin} and {@code bins} (int keys when
+     * every numeric key is an integer; the null bin under the key {@code None}, after the sorted keys).
+     */
+    static void pickledBins(RiskTable t, Map<String, Object> n) {
+        n.put("default_bin", t.defaultBin());
+        // the table's own map (its order is the file's) unless integral numeric keys are written as ints
+        Map<?, ?> bins = t.bins();
+        if (t.hasIntegralKeys()) {
+            Map<Object, Object> ints = new LinkedHashMap<>();
+            for (Map.Entry<Object, Double> e : t.bins().entrySet()) {
+                ints.put(e.getKey() instanceof Double d ? (Object) (long) d.doubleValue() : e.getKey(), e.getValue());
+            }
+            bins = ints;
+        }
+        if (t.nullBin() != null) {
+            // the null category: Python's None key, after the sorted keys
+            Map<Object, Object> withNull = new LinkedHashMap<>(bins);
+            withNull.put(null, t.nullBin());
+            bins = withNull;
+        }
+        n.put("bins", bins);
+    }
+
+    /** Pickles plain data: protocol 2, no memo (deterministic). */
+    static void dumpPickle(Object root, java.io.OutputStream out) throws IOException {
         new Pickler(false).dump(root, out);
     }
 
@@ -376,6 +465,25 @@ public final class RiskTableMapCodec {
      * @throws ArtifactFormatException if it is not a pickle, is refused as unsafe, or has the wrong structure
      */
     public static RiskTableMap fromPickle(byte[] bytes, String source) {
+        Map<?, ?> fields = unpickleFields(bytes, source);
+        if (isMulticlass(fields)) {
+            throw holdsMulticlass(source);
+        }
+        List<RiskTable> out = new ArrayList<>();
+        for (Map.Entry<?, ?> e : fields.entrySet()) {
+            String where = source + ": field '" + e.getKey() + "'";
+            Map<?, ?> t = fieldEntry(e, source);
+            String field = (String) e.getKey();
+            Object mode = t.get("mode");
+            PickledValues values = PickledValues.of(t, where);
+            requireVarName(t, field, where);
+            out.add(values.table(field, parseMode(mode instanceof String s ? s : null, where), where));
+        }
+        return new RiskTableMap(out);
+    }
+
+    /** Unpickles a risk_table_map pickle with {@link SafeUnpickler}: its root dict of fields. */
+    static Map<?, ?> unpickleFields(byte[] bytes, String source) {
         Object root;
         try {
             root = new SafeUnpickler().loads(bytes);
@@ -385,16 +493,42 @@ public final class RiskTableMapCodec {
         if (!(root instanceof Map<?, ?> fields)) {
             throw new ArtifactFormatException(source + ": expected a dict of fields, got " + typeName(root));
         }
-        List<RiskTable> out = new ArrayList<>();
-        for (Map.Entry<?, ?> e : fields.entrySet()) {
-            if (!(e.getKey() instanceof String field)) {
-                throw new ArtifactFormatException(source + ": field name " + e.getKey() + " is not a string");
+        return fields;
+    }
+
+    /** Whether some field entry of an unpickled root says {@code "target_type": "multiclass"}. */
+    static boolean isMulticlass(Map<?, ?> fields) {
+        for (Object v : fields.values()) {
+            if (v instanceof Map<?, ?> t && "multiclass".equals(t.get("target_type"))) {
+                return true;
             }
-            String where = source + ": field '" + field + "'";
-            if (!(e.getValue() instanceof Map<?, ?> t)) {
-                throw new ArtifactFormatException(where + " must be a dict");
-            }
-            Object mode = t.get("mode");
+        }
+        return false;
+    }
+
+    /** A field entry of an unpickled root: a dict under a str key. */
+    static Map<?, ?> fieldEntry(Map.Entry<?, ?> e, String source) {
+        if (!(e.getKey() instanceof String field)) {
+            throw new ArtifactFormatException(source + ": field name " + e.getKey() + " is not a string");
+        }
+        if (!(e.getValue() instanceof Map<?, ?> t)) {
+            throw new ArtifactFormatException(source + ": field '" + field + "' must be a dict");
+        }
+        return t;
+    }
+
+    /** Refuses a pickled field entry whose varName is not its key. */
+    static void requireVarName(Map<?, ?> t, String field, String where) {
+        Object varName = t.get("varName");
+        if (varName != null && !field.equals(varName)) {
+            throw new ArtifactFormatException(where + ": varName '" + varName + "' differs from its key");
+        }
+    }
+
+    /** A pickled table's values (default_bin, and bins with the null bin under None), checked. */
+    record PickledValues(double defaultBin, Map<Object, Double> bins, Double nullBin) {
+
+        static PickledValues of(Map<?, ?> t, String where) {
             Object def = t.get("default_bin");
             if (!(def instanceof Number)) {
                 throw new ArtifactFormatException(where + ": default_bin must be a number");
@@ -415,13 +549,12 @@ public final class RiskTableMapCodec {
                 Object key = be.getKey() instanceof BigInteger bi ? bi.doubleValue() : be.getKey();
                 b.put(key, v.doubleValue());
             }
-            Object varName = t.get("varName");
-            if (varName != null && !field.equals(varName)) {
-                throw new ArtifactFormatException(where + ": varName '" + varName + "' differs from its key");
-            }
-            out.add(table(field, parseMode(mode instanceof String s ? s : null, where), ((Number) def).doubleValue(), b, nullBin, where));
+            return new PickledValues(((Number) def).doubleValue(), b, nullBin);
         }
-        return new RiskTableMap(out);
+
+        RiskTable table(String field, RiskTable.Mode mode, String where) {
+            return RiskTableMapCodec.table(field, mode, defaultBin, bins, nullBin, where);
+        }
     }
 
     // --------------------------------------------------------------- helpers
@@ -434,7 +567,7 @@ public final class RiskTableMapCodec {
         }
     }
 
-    private static RiskTable.Mode parseMode(String mode, String where) {
+    static RiskTable.Mode parseMode(String mode, String where) {
         if (mode == null) {
             throw new ArtifactFormatException(where + ": mode must be \"categorical\" or \"numeric\"");
         }
@@ -445,7 +578,7 @@ public final class RiskTableMapCodec {
         }
     }
 
-    private static String typeName(Object o) {
+    static String typeName(Object o) {
         return o == null ? "None" : o.getClass().getSimpleName();
     }
 

@@ -109,7 +109,7 @@ class ArtifactScorersTest {
 
     @Test
     void refusesNullTables() {
-        assertThrows(NullPointerException.class, () -> ArtifactScorers.of(null, IMPUTE));
+        assertThrows(NullPointerException.class, () -> ArtifactScorers.of((RiskTableMap) null, IMPUTE));
     }
 
     // ---------------------------------------------------------------- score

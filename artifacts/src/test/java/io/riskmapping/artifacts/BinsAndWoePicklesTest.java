@@ -17,14 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code numeric_bins.pkl} and {@code woe_table_map.pkl}: plain data, the JSON's content, identical bytes for equal input. */
 class BinsAndWoePicklesTest {
 
-    private static NumericBins bins() {
+    static NumericBins bins() {
         Map<String, double[]> edges = new LinkedHashMap<>();
         edges.put("duration", new double[] {12.0, 24.5});
         edges.put("a.b", new double[] {});
         return new NumericBins("quantile", edges);
     }
 
-    private static WoeTableMap woe() {
+    static WoeTableMap woe() {
         Map<String, Double> w = new LinkedHashMap<>();
         w.put("car", 0.5);
         w.put("tv", -0.25);
