@@ -33,7 +33,9 @@ import net.razorvine.pickle.Pickler;
  *       {@code "default_bin"} (format version 2). Doubles are written so they read back
  *       bit-identical.</li>
  * </ul>
- * Readers throw {@link ArtifactFormatException} naming the source and the bad part.
+ * Readers throw {@link ArtifactFormatException} naming the source and the bad part. The files of
+ * a multiclass label ({@link MulticlassRiskTablesCodec}) have the same names; these readers
+ * refuse them with a message that says so.
  */
 public final class RiskTableMapCodec {
 
@@ -141,7 +143,8 @@ public final class RiskTableMapCodec {
      *
      * @param source the file's name, used in error messages
      * @throws ArtifactFormatException if it is not JSON (a duplicate key, trailing content), has the
-     *         wrong structure, or a newer format version
+     *         wrong structure, or a newer format version, or holds multiclass tables
+     *         ({@code "target_type": "multiclass"}: read it with {@link MulticlassRiskTablesCodec})
      */
     public static RiskTableMap fromJson(byte[] bytes, String source) {
         Document doc = Document.parse(bytes, source);
@@ -462,7 +465,8 @@ public final class RiskTableMapCodec {
      * Reads the pickle with {@link SafeUnpickler} (plain data only).
      *
      * @param source the file's name, used in error messages
-     * @throws ArtifactFormatException if it is not a pickle, is refused as unsafe, or has the wrong structure
+     * @throws ArtifactFormatException if it is not a pickle, is refused as unsafe, has the wrong
+     *         structure, or holds multiclass tables (read it with {@link MulticlassRiskTablesCodec})
      */
     public static RiskTableMap fromPickle(byte[] bytes, String source) {
         Map<?, ?> fields = unpickleFields(bytes, source);
