@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code handle_missing}</td><td>string</td><td>"default"</td><td>"default" or "category"</td><td></td></tr>
  *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
  *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
- *   <tr><td>{@code target_type}</td><td>string</td><td>"binary"</td><td>"binary" (labels 0, 1; -1 or null unlabelled) or "continuous" (finite numbers; null unlabelled)</td><td></td></tr>
+ *   <tr><td>{@code target_type}</td><td>string</td><td>"binary"</td><td>"binary" (labels 0, 1; -1 or null unlabelled), "continuous" (finite numbers; null unlabelled) or "multiclass" (classes, one column per class; null or blank unlabelled)</td><td></td></tr>
  *   <tr><td>{@code high_cardinality}</td><td>string</td><td>"skip"</td><td>"skip", "group" or "error"</td><td></td></tr>
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
  *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
@@ -74,6 +74,7 @@ public final class Hyperparameters {
     /** {@value #TARGET_TYPE} values. */
     public static final String BINARY = "binary";
     public static final String CONTINUOUS = "continuous";
+    public static final String MULTICLASS = "multiclass";
     /** {@value #HIGH_CARDINALITY} values. */
     public static final String SKIP = "skip";
     public static final String GROUP = "group";
@@ -215,6 +216,10 @@ public final class Hyperparameters {
                 || !SKIP.equals(highCardinality()))) {
             throw new IllegalArgumentException(source + ": " + TARGET_TYPE + " \"continuous\" takes the risk_table encoding without "
                     + NUMERIC_BINNING + ", " + NUM_FOLDS + " or " + HIGH_CARDINALITY + " (WOE, binning and IV need a binary label)");
+        }
+        if (MULTICLASS.equals(targetType()) && (WOE.equals(encoding()) || numericBinning() != null)) {
+            throw new IllegalArgumentException(source + ": " + TARGET_TYPE + " \"multiclass\" takes the risk_table encoding without "
+                    + NUMERIC_BINNING + " (one-vs-rest risk tables; WOE and binning need a binary label)");
         }
         if (WOE.equals(encoding()) && !SKIP.equals(highCardinality())) {
             throw new IllegalArgumentException(source + ": " + HIGH_CARDINALITY
@@ -418,9 +423,12 @@ public final class Hyperparameters {
         return choice(node, HIGH_CARDINALITY, HIGH_CARDINALITY, SKIP, SKIP, GROUP, ERROR);
     }
 
-    /** The label: "binary" (0, 1; -1 or null unlabelled; the default) or "continuous" (a finite number; null unlabelled). */
+    /**
+     * The label: "binary" (0, 1; -1 or null unlabelled; the default), "continuous" (a finite number;
+     * null unlabelled) or "multiclass" (classes, encoded one-vs-rest; null or blank unlabelled).
+     */
     public String targetType() {
-        return choice(node, TARGET_TYPE, TARGET_TYPE, BINARY, BINARY, CONTINUOUS);
+        return choice(node, TARGET_TYPE, TARGET_TYPE, BINARY, BINARY, CONTINUOUS, MULTICLASS);
     }
 
     public int countThreshold() {

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.Path;
 import io.riskmapping.artifacts.Hyperparameters;
 import io.riskmapping.artifacts.ImputeDict;
 import io.riskmapping.artifacts.ImputeDictCodec;
+import io.riskmapping.artifacts.MulticlassRiskTablesCodec;
 import io.riskmapping.artifacts.NumericBins;
 import io.riskmapping.artifacts.NumericBinsCodec;
 import io.riskmapping.artifacts.RiskTableMap;
@@ -148,6 +149,28 @@ final class ArtifactStore {
             return RiskTableMapCodec.fromPickle(read(pkl), pkl.toString());
         }
         throw JobException.notFound("no " + RiskTableMapCodec.JSON_FILE + " or " + RiskTableMapCodec.PICKLE_FILE + " in " + dir);
+    }
+
+    /**
+     * The risk tables of an artifacts folder as {@link #loadRiskTables} reads them, or, when the file
+     * holds the tables of a multiclass label, a {@link MulticlassRiskTables}.
+     *
+     * @throws JobException (not found) when the folder has neither file
+     */
+    Object loadAnyRiskTables(Path dir) {
+        Path json = new Path(dir, RiskTableMapCodec.JSON_FILE);
+        if (exists(json)) {
+            byte[] bytes = read(json);
+            return MulticlassRiskTablesCodec.isMulticlassJson(bytes) ? MulticlassRiskTablesCodec.fromJson(bytes, json.toString())
+                    : RiskTableMapCodec.fromJson(bytes, json.toString());
+        }
+        Path pkl = new Path(dir, RiskTableMapCodec.PICKLE_FILE);
+        if (exists(pkl)) {
+            byte[] bytes = read(pkl);
+            return MulticlassRiskTablesCodec.isMulticlassPickle(bytes) ? MulticlassRiskTablesCodec.fromPickle(bytes, pkl.toString())
+                    : RiskTableMapCodec.fromPickle(bytes, pkl.toString());
+        }
+        return loadRiskTables(dir);
     }
 
     /** File of the numeric fields' bin edges, written when numeric_binning is set. */

@@ -95,7 +95,7 @@ final class ArtifactWriter {
         List<String> written = new ArrayList<>(model.encoding().writeArtifacts(store, dir));
         store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
         written.add(Hyperparameters.FILE);
-        if (!Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
+        if (Hyperparameters.BINARY.equals(hp.targetType())) {
             // IV and the train profile's label balance need a binary label
             store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
             store.write(new Path(dir, TrainProfile.FILE), model.train().toJson(ColumnNames::field));

@@ -154,6 +154,9 @@ final class ModelFit {
         if (Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
             return continuous(model, cols, imputer, binner, sparkJobs, t0);
         }
+        if (Hyperparameters.MULTICLASS.equals(hp.targetType())) {
+            return multiclass(model, cols, imputer, binner, outOfFold, sparkJobs, t0);
+        }
         checkLabelClasses(hp.labelName(), model.statistics().events(), model.statistics().fitRows() - model.statistics().events());
         summary.fit = model.statistics();
         summary.smoothing = switch (hp.smoothingMode()) {
@@ -207,6 +210,30 @@ final class ModelFit {
         progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; continuous label, mean %.6f",
                 summary.fitSeconds, sparkJobs, mapped, cols.length - mapped, mean);
         return new JobModel(new FieldEncoding.Risk(model), imputer, binner, false, null, TrainProfile.unknown());
+    }
+
+    /**
+     * The end of a fit of a multiclass label: each field is replaced by one column per class, the
+     * class's one-vs-rest risk. IV and WOE are per class and not written (no {@code iv_summary.json}),
+     * nor is a train profile (no PSI in later runs' reports).
+     */
+    private JobModel multiclass(RiskTableMapperModel model, String[] cols, MissingValueImputerModel imputer, NumericBinnerModel binner,
+            boolean outOfFold, int sparkJobs, long t0) {
+        summary.fitSeconds = Progress.secondsSince(t0);
+        List<String> classes = model.multiclassTables().classes();
+        FitStatistics first = model.classStatistics().get(0);
+        summary.smoothing = "multiclass label, " + classes.size() + " classes";
+        long skipped = 0;
+        for (FieldStatistics f : first.fields()) {
+            if (!f.mapped()) {
+                skipped++;
+                progress.line("warning: field '%s' skipped (left unchanged): %s", ColumnNames.field(f.column()), f.skipReason());
+            }
+        }
+        progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; multiclass label, %,d fitted rows, "
+                + "%d classes (%s): each field becomes one column per class, <field>_<class>", summary.fitSeconds, sparkJobs,
+                cols.length - skipped, skipped, first.fitRows(), classes.size(), String.join(", ", classes));
+        return new JobModel(new FieldEncoding.Multiclass(model), imputer, binner, outOfFold, null, TrainProfile.unknown());
     }
 
     /** Weight-of-evidence fit: binary label only (event = 1); no out-of-fold encoding. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.Path;
 
 import io.riskmapping.artifacts.ImputeDict;
+import io.riskmapping.artifacts.MulticlassRiskTables;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.artifacts.WoeTable;
@@ -47,7 +48,7 @@ final class ModelLoad {
     static ModelLoad start(ArtifactStore store, Path artifactsIn, JobSummary summary, Progress progress) {
         CompletableFuture<Object> load;
         if (store.hasRiskTables(artifactsIn) || !store.exists(new Path(artifactsIn, WoeTableMapCodec.JSON_FILE))) {
-            load = CompletableFuture.supplyAsync(() -> store.loadRiskTables(artifactsIn));
+            load = CompletableFuture.supplyAsync(() -> store.loadAnyRiskTables(artifactsIn));
         } else {
             load = CompletableFuture.supplyAsync(() -> store.loadWoeTables(artifactsIn));
         }
@@ -79,6 +80,18 @@ final class ModelLoad {
             }
             encoding = new FieldEncoding.Risk(RiskTableMapperModel.fromRiskTables(new RiskTableMap(physical)));
             summary.tablesLoaded = physical.size();
+        } else if (tables instanceof MulticlassRiskTables loaded) {
+            List<RiskTableMap> perClass = new ArrayList<>();
+            for (RiskTableMap m : loaded.byClass().values()) {
+                List<RiskTable> physical = new ArrayList<>();
+                for (RiskTable t : m.list()) {
+                    physical.add(t.withVarName(names.require(t.varName(), split, "field")));
+                }
+                perClass.add(new RiskTableMap(physical));
+            }
+            encoding = new FieldEncoding.Multiclass(RiskTableMapperModel.fromMulticlassTables(
+                    new MulticlassRiskTables(loaded.classes(), perClass)));
+            summary.tablesLoaded = loaded.fields().size();
         } else {
             WoeTableMap loadedWoe = (WoeTableMap) tables;
             List<WoeTable> physical = new ArrayList<>();
@@ -104,7 +117,8 @@ final class ModelLoad {
             imputer = MissingValueImputerModel.fromImputeDict(new ImputeDict(byColumn));
             summary.imputed.putAll(impute.values());
         }
-        progress.line("loaded %d %s tables%s from %s", summary.tablesLoaded, tables instanceof RiskTableMap ? "risk" : "WOE",
+        progress.line("loaded %d %s tables%s from %s", summary.tablesLoaded, tables instanceof RiskTableMap ? "risk"
+                : tables instanceof MulticlassRiskTables m ? "multiclass risk (" + m.classes().size() + " classes)" : "WOE",
                 impute == null ? "" : " and " + impute.size() + " impute values", artifactsIn);
         TrainProfile train = trainProfile(names);
         if (!train.known()) {

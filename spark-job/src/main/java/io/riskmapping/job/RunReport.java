@@ -36,7 +36,7 @@ final class RunReport {
         FieldEncoding encoding = model.encoding();
         Hyperparameters hp = options.hyperparameters();
         String version = RiskTableMappingJob.class.getPackage().getImplementationVersion();
-        boolean risk = encoding instanceof FieldEncoding.Risk;
+        boolean risk = encoding instanceof FieldEncoding.Risk || encoding instanceof FieldEncoding.Multiclass;
         Integer threshold = hp != null && risk ? hp.countThreshold() : null;
         FitReport.Run run = new FitReport.Run(options.jobType().label(), version == null ? "development" : version, summary.input,
                 summary.output, summary.artifacts, risk ? "risk_table" : "woe", risk ? "risk" : "WOE", threshold, seconds);

@@ -100,7 +100,9 @@ class PythonConsumerTest {
     /** A training run on the input with these hyperparameters (JSON object body); returns its output folder. */
     static Path train(String name, String hyperparameters) {
         Path hp = tmp.resolve(name + ".json");
-        JobHarness.write(hp, "{\"cat_field_list\": [" + CAT_FIELDS + "], \"label_name\": \"class\", " + hyperparameters + "}");
+        // hyperparameters that name their own fields and label replace the defaults
+        String defaults = hyperparameters.contains("\"label_name\"") ? "" : "\"cat_field_list\": [" + CAT_FIELDS + "], \"label_name\": \"class\", ";
+        JobHarness.write(hp, "{" + defaults + hyperparameters + "}");
         Path out = tmp.resolve(name);
         JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir",
                 out.toString(), "--hyperparameters", hp.toString(), "--no-report");
@@ -202,6 +204,16 @@ class PythonConsumerTest {
         assertTrue(residence.stream().noneMatch(String::isEmpty), "blank residence_since imputed: " + residence);
         // every column of every val row again from the pickles: risk tables, quantile bins, impute values
         assertEquals(residence, pythonMatchesTheJob(out, "residence_since", "--pickle"));
+    }
+
+    /** A multiclass label (housing): each field becomes one column per class, from the JSON and from the pickle. */
+    @Test
+    void multiclassTablesFromJsonAndFromThePickle() throws Exception {
+        Path out = train("multiclass", "\"cat_field_list\": [\"checking_status\", \"purpose\", \"savings_status\", \"num_dependents\"], "
+                + "\"label_name\": \"housing\", \"target_type\": \"multiclass\", \"handle_missing\": \"category\"");
+        List<String> fromJson = pythonMatchesTheJob(out, "purpose_own");
+        assertEquals(fromJson, pythonMatchesTheJob(out, "purpose_own", "--pickle"));
+        assertTrue(fromJson.stream().distinct().count() > 3, fromJson.toString());
     }
 
     @Test

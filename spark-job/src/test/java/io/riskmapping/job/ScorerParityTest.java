@@ -176,8 +176,14 @@ class ScorerParityTest {
 
     /** Runs the training job on the blanked input with {@code extra} hyperparameters; returns the output folder. */
     private static Path train(String name, String extra) {
+        return train(name, FIELDS, "class", extra);
+    }
+
+    /** Runs the training job on the blanked input, mapping {@code fields} for {@code label}; returns the output folder. */
+    private static Path train(String name, List<String> fields, String label, String extra) {
         Path hp = tmp.resolve("hp-" + name + ".json");
-        JobHarness.write(hp, "{\"cat_field_list\": [\"" + String.join("\", \"", FIELDS) + "\"], \"label_name\": \"class\", " + extra + "}");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"" + String.join("\", \"", fields) + "\"], \"label_name\": \"" + label + "\", "
+                + extra + "}");
         Path out = tmp.resolve("out-" + name);
         JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", out.toString(),
                 "--hyperparameters", hp.toString());
@@ -258,13 +264,7 @@ class ScorerParityTest {
     @Test
     void aContinuousTargetIsScoredAsTheBatchJobMapsIt() {
         List<String> fields = List.of("checking_status", "purpose", "savings_status", "housing", "num_dependents");
-        Path hp = tmp.resolve("hp-continuous.json");
-        JobHarness.write(hp, "{\"cat_field_list\": [\"" + String.join("\", \"", fields) + "\"], \"label_name\": \"credit_amount\","
-                + " \"target_type\": \"continuous\", \"smoothing_mode\": \"count\", \"smoothing\": 10}");
-        Path out = tmp.resolve("out-continuous");
-        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", input.toString(), "--output-dir", out.toString(),
-                "--hyperparameters", hp.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        Path out = train("continuous", fields, "credit_amount", "\"target_type\": \"continuous\", \"smoothing_mode\": \"count\", \"smoothing\": 10");
         // the prior is the mean of credit_amount over the 600 train rows, summed here from the input
         double sum = 0;
         int n = 0;
@@ -281,6 +281,45 @@ class ScorerParityTest {
         assertEquals(sum / n, scorers.riskTables().get("housing").defaultBin(), 1e-9 * sum / n);
         int defaults = assertValScoredAloneEqualsTheBatch(out, fields, List.of());
         assertTrue(defaults > 10, "nulls and unseen values reached the default bin: " + defaults);
+    }
+
+    /**
+     * A multiclass label ({@code housing}: for free, own, rent), nulls as a category: each field's
+     * class columns, scored one record at a time, equal the batch job's bit for bit.
+     */
+    @Test
+    void aMulticlassTargetIsScoredAsTheBatchJobMapsIt() {
+        List<String> fields = List.of("checking_status", "purpose", "savings_status", "num_dependents");
+        Path out = train("multiclass", fields, "housing", "\"target_type\": \"multiclass\", \"handle_missing\": \"category\", "
+                + "\"smoothing_mode\": \"auto\"");
+        ArtifactScorers scorers = ArtifactScorers.load(out.resolve("model_artifacts"));
+        assertEquals(List.of("for free", "own", "rent"), scorers.multiclassTables().classes());
+        int classValues = 0;
+        for (String shard : JobHarness.names(input.resolve("val"))) {
+            List<String[]> in = JobHarness.readText(input.resolve("val").resolve(shard));
+            List<String[]> mapped = JobHarness.readText(out.resolve("val").resolve(shard));
+            String[] header = in.get(0);
+            List<String> outHeader = Arrays.asList(mapped.get(0));
+            for (int i = 1; i < in.size(); i++) {
+                Map<String, Object> record = new LinkedHashMap<>();
+                for (int c = 0; c < header.length; c++) {
+                    record.put(header[c], in.get(i)[c]);
+                }
+                Map<String, Object> scored = scorers.score(record);
+                assertEquals(outHeader, List.copyOf(scored.keySet()), "the scorer's keys are the batch output's columns, in order");
+                for (int c = 0; c < outHeader.size(); c++) {
+                    String where = shard + " row " + i + " " + outHeader.get(c);
+                    if (scored.get(outHeader.get(c)) instanceof Double online) {
+                        double batch = Double.parseDouble(mapped.get(i)[c]);
+                        assertEquals(Double.doubleToRawLongBits(batch), Double.doubleToRawLongBits(online), where);
+                        classValues++;
+                    } else {
+                        assertEquals(mapped.get(i)[c], scored.get(outHeader.get(c)), where);
+                    }
+                }
+            }
+        }
+        assertEquals(200 * fields.size() * 3, classValues);
     }
 
     @Test
