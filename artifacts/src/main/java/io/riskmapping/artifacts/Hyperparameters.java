@@ -31,18 +31,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <tr><td>{@code handle_missing}</td><td>string</td><td>"default"</td><td>"default" or "category"</td><td></td></tr>
  *   <tr><td>{@code count_threshold}</td><td>integer</td><td>5</td><td>&ge; 0</td><td>{@code COUNT_THRESHOLD}</td></tr>
  *   <tr><td>{@code max_unique_threshold}</td><td>integer</td><td>100</td><td>&ge; 1</td><td>{@code MAX_UNIQUE_THRESHOLD}</td></tr>
- *   <tr><td>{@code target_type}</td><td>string</td><td>"binary"</td><td>"binary" (labels 0, 1; -1 or null unlabelled), "continuous" (finite numbers; null unlabelled) or "multiclass" (classes, one column per class; null or blank unlabelled)</td><td></td></tr>
+ *   <tr><td>{@code target_type}</td><td>string</td><td>"binary"</td><td>"binary" (labels 0, 1; -1 or null unlabelled), "continuous" (finite numbers; null unlabelled; risk tables only, without numeric_binning or high_cardinality other than "skip") or "multiclass" (classes, one column per class; null or blank unlabelled; risk tables only, without numeric_binning)</td><td></td></tr>
  *   <tr><td>{@code high_cardinality}</td><td>string</td><td>"skip"</td><td>"skip", "group" or "error"</td><td></td></tr>
  *   <tr><td>{@code numeric_imputation}</td><td>object field &rarr; "mean" | "median" | "mode"</td><td>{}</td><td>known strategies</td><td></td></tr>
- *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold</td><td></td></tr>
+ *   <tr><td>{@code num_folds}</td><td>integer</td><td>0 (off)</td><td>&ge; 0; &ge; 2 encodes train out of fold (binary or continuous label; not with encoding "woe")</td><td></td></tr>
  *   <tr><td>{@code fold_seed}</td><td>integer</td><td>0</td><td>any</td><td></td></tr>
  *   <tr><td>{@code numeric_binning}</td><td>object: fields, method, num_bins, monotonic</td><td>none</td><td>see {@link #numericBinning()}</td><td></td></tr>
  *   <tr><td>{@code encoding}</td><td>string</td><td>"risk_table"</td><td>"risk_table" or "woe"</td><td></td></tr>
  * </table>
  * Invalid values throw {@link IllegalArgumentException} with a message naming the key (or the
  * environment variable) and the value; so do {@code smoothing} without {@code smoothing_mode}
- * "count", "count" without {@code smoothing}, and a non-default {@code smoothing_mode} or
- * {@code handle_missing} with {@code encoding} "woe".
+ * "count", "count" without {@code smoothing}, a non-default {@code smoothing_mode} or
+ * {@code handle_missing} with {@code encoding} "woe", and {@code target_type} "continuous" with
+ * {@code encoding} "woe", {@code numeric_binning} or a {@code high_cardinality} other than "skip".
  *
  * <p>A key this class does not know (a typo such as {@code smoothing_factor}, or a key another
  * step of the pipeline reads) is not used: {@link #unknownKeys()} lists it, with
@@ -212,10 +213,10 @@ public final class Hyperparameters {
             throw new IllegalArgumentException(source + ": " + SMOOTHING_MODE + " and " + HANDLE_MISSING
                     + " apply to encoding \"risk_table\"; encoding \"woe\" has its own null bin and no smoothing");
         }
-        if (CONTINUOUS.equals(targetType()) && (WOE.equals(encoding()) || numericBinning() != null || numFolds() >= 2
+        if (CONTINUOUS.equals(targetType()) && (WOE.equals(encoding()) || numericBinning() != null
                 || !SKIP.equals(highCardinality()))) {
             throw new IllegalArgumentException(source + ": " + TARGET_TYPE + " \"continuous\" takes the risk_table encoding without "
-                    + NUMERIC_BINNING + ", " + NUM_FOLDS + " or " + HIGH_CARDINALITY + " (WOE, binning and IV need a binary label)");
+                    + NUMERIC_BINNING + " or " + HIGH_CARDINALITY + " (WOE, binning and IV need a binary label)");
         }
         if (MULTICLASS.equals(targetType()) && (WOE.equals(encoding()) || numericBinning() != null)) {
             throw new IllegalArgumentException(source + ": " + TARGET_TYPE + " \"multiclass\" takes the risk_table encoding without "

@@ -152,7 +152,7 @@ final class ModelFit {
         sc.clearJobGroup();
         int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
         if (Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
-            return continuous(model, cols, imputer, binner, sparkJobs, t0);
+            return continuous(model, cols, imputer, binner, outOfFold, sparkJobs, t0);
         }
         if (Hyperparameters.MULTICLASS.equals(hp.targetType())) {
             return multiclass(model, cols, imputer, binner, outOfFold, sparkJobs, t0);
@@ -194,10 +194,10 @@ final class ModelFit {
     /**
      * The end of a fit of a continuous label: each category's value is its smoothed mean. IV and
      * WOE are not defined there: no IV ranking (no {@code iv_summary.json}), no train profile (no
-     * PSI in later runs' reports).
+     * PSI in later runs' reports). With {@code outOfFold} the train split is encoded out of fold.
      */
     private JobModel continuous(RiskTableMapperModel model, String[] cols, MissingValueImputerModel imputer, NumericBinnerModel binner,
-            int sparkJobs, long t0) {
+            boolean outOfFold, int sparkJobs, long t0) {
         summary.fitSeconds = Progress.secondsSince(t0);
         summary.smoothing = "continuous label";
         long mapped = model.riskTables().tables().size();
@@ -209,7 +209,7 @@ final class ModelFit {
         double mean = model.riskTables().list().isEmpty() ? Double.NaN : model.riskTables().list().get(0).defaultBin();
         progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; continuous label, mean %.6f",
                 summary.fitSeconds, sparkJobs, mapped, cols.length - mapped, mean);
-        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, false, null, TrainProfile.unknown());
+        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, outOfFold, null, TrainProfile.unknown());
     }
 
     /**

@@ -74,8 +74,10 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * {@code lambda = n*v / (n*v + v_c)} with the population variances {@code v} of all labels and
  * {@code v_c} of the category's ({@code p} when both are 0). Numeric input columns are fitted in
  * numeric mode, other columns as text ({@code parseNumericStrings} applies to binary labels only);
- * {@code numFolds >= 2} is refused; the model's {@link RiskTableMapperModel#statistics()} is null
- * (the tables hold the result). IV and WOE are not defined for a continuous label.
+ * {@code numFolds >= 2} works as below, fold j's tables from the labelled rows outside fold j
+ * (their mean as prior, their count as {@code N}, their variance as {@code v}); the model's
+ * {@link RiskTableMapperModel#statistics()} is null (the tables hold the result). IV and WOE are
+ * not defined for a continuous label.
  *
  * <h2>Multiclass labels</h2>
  * With {@code targetType = "multiclass"} the label holds classes (text, numbers or booleans; null,
@@ -91,8 +93,9 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * that {@link #transformSchema} can name them before the fit.
  *
  * <h2>Cost</h2>
- * One scan of the data and one aggregation for all columns together; the driver receives at
- * most {@code maxUniqueThreshold} rows per column.
+ * One scan of the data and one aggregation for all columns together. The driver receives one
+ * row per distinct value of every column (per class too, for a multiclass label): its memory
+ * grows with the categories, not with the rows (docs/performance.md).
  *
  * <h2>Out-of-fold encoding</h2>
  * With {@code numFolds >= 2}, fit also learns per-fold tables so that
@@ -107,8 +110,8 @@ import io.riskmapping.ml.feature.exec.CountSources;
  * {@link IllegalArgumentException} for a missing or unsupported column (from
  * {@link #transformSchema}), a label value outside {0, 1, -1, null} (naming it; continuous: a label that is
  * not a finite number, naming it; multiclass: fewer than two classes, more than 1000, or a class
- * outside {@code classes}, naming it), no labelled row, {@code numFolds >= 2} with a continuous label,
- * {@code smoothing} set while {@code smoothingMode} is not {@code "count"}, or an unknown
+ * outside {@code classes}, naming it), no labelled row, a fold holding every labelled row
+ * ({@code numFolds >= 2}, naming the fold), {@code smoothing} set while {@code smoothingMode} is not {@code "count"}, or an unknown
  * {@code smoothingMode} / {@code handleMissing} value (when set).
  */
 public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements RiskTableMapperParams, MLWritable {
@@ -182,8 +185,11 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
                         + "' applies to targetType 'binary'; with 'continuous' a column of maxUniqueThreshold or more categories is skipped");
             }
             ContinuousTargets.Fit fit = ContinuousTargets.aggregate(dataset, getInputCols(), getLabelCol(), getMaxUniqueThreshold());
-            RiskTableMap tables = ContinuousTargets.tables(fit, smoothingSpec(), CATEGORY_MISSING.equals(getHandleMissing()));
-            RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, null);
+            boolean nullCategory = CATEGORY_MISSING.equals(getHandleMissing());
+            RiskTableMap tables = ContinuousTargets.tables(fit, smoothingSpec(), nullCategory);
+            List<RiskTableMap> folds = getNumFolds() >= 2 ? ContinuousTargets.outOfFold(dataset, fit, getLabelCol(), getFoldCol(),
+                    getNumFolds(), getSeed(), smoothingSpec(), nullCategory) : null;
+            RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, null, folds, dataset);
             copyValues(model, ParamMap.empty());
             return model.setParent(this);
         }

@@ -307,10 +307,6 @@ public interface RiskTableMapperParams extends Params {
                     throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
                             + "; targetType 'continuous' expects numbers (or text holding numbers)");
                 }
-                if (getNumFolds() >= 2) {
-                    throw new IllegalArgumentException(uid() + ": numFolds " + getNumFolds()
-                            + " (out-of-fold encoding) is available for targetType 'binary' only");
-                }
             } else if (MULTICLASS_TARGET.equals(getTargetType())) {
                 if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
                     throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()

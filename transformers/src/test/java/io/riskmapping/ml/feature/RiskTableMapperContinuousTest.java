@@ -96,9 +96,4 @@ class RiskTableMapperContinuousTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mapper().fit(inf));
         assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
     }
-
-    @Test
-    void outOfFoldIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> mapper().setNumFolds(3).fit(data()));
-    }
 }
