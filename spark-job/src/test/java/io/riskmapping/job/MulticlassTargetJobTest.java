@@ -139,6 +139,26 @@ class MulticlassTargetJobTest {
     }
 
     @Test
+    void numFoldsEncodesTrainOutOfFoldAndValWithTheFullTables() throws IOException {
+        Path folds = tmp.resolve("folds.json");
+        JobHarness.write(folds, Files.readString(hp).replace("}", ", \"num_folds\": 3}"));
+        Path out = tmp.resolve("folds");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit("csv").toString(),
+                "--output-dir", out.toString(), "--hyperparameters", folds.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(Files.readString(trained.resolve("val/part-00000.csv")), Files.readString(out.resolve("val/part-00000.csv")),
+                "val: the full tables");
+        List<String[]> full = JobHarness.readText(trained.resolve("train/part-00000.csv"));
+        List<String[]> oof = JobHarness.readText(out.resolve("train/part-00000.csv"));
+        int c = List.of(full.get(0)).indexOf("checking_status_own");
+        int differ = 0;
+        for (int i = 1; i < full.size(); i++) {
+            differ += full.get(i)[c].equals(oof.get(i)[c]) ? 0 : 1;
+        }
+        assertTrue(differ > (full.size() - 1) / 2, "train rows encoded without their fold: " + differ + " of " + (full.size() - 1));
+    }
+
+    @Test
     void multiclassWithWoeIsRefused() {
         Path woe = tmp.resolve("woe.json");
         JobHarness.write(woe, "{\"cat_field_list\": [\"purpose\"], \"label_name\": \"housing\", \"target_type\": \"multiclass\", "
