@@ -23,7 +23,7 @@ import io.riskmapping.testing.SparkTestSession;
  * {@code "target_type": "multiclass"} in the job: German Credit with {@code housing} (for free,
  * own, rent) as the label. Each mapped field's column is replaced, where it was, by one column per
  * class; the values are checked against one-vs-rest smoothed rates computed here from the train
- * CSV files; a validation run from the artifacts and a Parquet run write the same values.
+ * CSV files; a validation run from the artifacts, a TSV and a Parquet run write the same values.
  */
 class MulticlassTargetJobTest {
 
@@ -135,6 +135,20 @@ class MulticlassTargetJobTest {
         assertEquals(csv.size() - 1, rows.size());
         for (int i = 0; i < rows.size(); i++) {
             assertEquals(Double.parseDouble(csv.get(i + 1)[c]), rows.get(i).getDouble(c), 0.0, "row " + i);
+        }
+    }
+
+    @Test
+    void tsvShardsGetTheSameClassColumns() {
+        Path out = tmp.resolve("tsv");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit("tsv").toString(),
+                "--output-dir", out.toString(), "--hyperparameters", hp.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String[]> csv = JobHarness.readText(trained.resolve("val/part-00002.csv"));
+        List<String[]> tsv = JobHarness.readText(out.resolve("val/part-00002.tsv"));
+        assertEquals(csv.size(), tsv.size());
+        for (int i = 0; i < csv.size(); i++) {
+            assertEquals(List.of(csv.get(i)), List.of(tsv.get(i)), "row " + i);
         }
     }
 
