@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 import io.riskmapping.artifacts.Hyperparameters;
+import io.riskmapping.artifacts.RiskTableMap;
 import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.FitStatistics;
 import io.riskmapping.ml.feature.InformationValues;
@@ -25,6 +26,8 @@ import io.riskmapping.ml.feature.RiskTableMapper;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
 import io.riskmapping.ml.feature.WoeEncoder;
 import io.riskmapping.ml.feature.WoeEncoderModel;
+import io.riskmapping.ml.feature.core.ContinuousTargets;
+import io.riskmapping.ml.feature.core.Smoothing;
 
 /**
  * A training run's fit, on train read as one scan of all its shards (the fit needs no shard
@@ -129,7 +132,7 @@ final class ModelFit {
         }
         if (Hyperparameters.WOE.equals(hp.encoding())) {
             FieldEncoding woe = fitWoe(train, cols, label, hp, split);
-            return new JobModel(woe, imputer, binner, false, null, TrainProfile.of(woe, summary.woe.events(), summary.woe.nonEvents()));
+            return new JobModel(woe, imputer, binner, false, null, TrainProfile.of(woe, summary.woe.events(), summary.woe.nonEvents(), label));
         }
         boolean outOfFold = hp.numFolds() >= 2;
         summary.folds = outOfFold ? hp.numFolds() : 0;
@@ -139,7 +142,7 @@ final class ModelFit {
         SparkContext sc = train.sparkSession().sparkContext();
         String group = "risk-table-mapping-fit-" + UUID.randomUUID();
         sc.setJobGroup(group, "risk table fit: one aggregation over " + split.name(), false);
-        RiskTableMapperModel model = FieldEncoding.riskTableMapper(hp)
+        RiskTableMapper mapper = FieldEncoding.riskTableMapper(hp)
                 .setInputCols(cols)
                 .setLabelCol(label)
                 .setSmoothFactor(hp.smoothFactor())
@@ -147,12 +150,13 @@ final class ModelFit {
                 .setMaxUniqueThreshold(hp.maxUniqueThreshold())
                 .setParseNumericStrings(split.format().isText())
                 .setNumFolds(hp.numFolds())
-                .setSeed(hp.foldSeed())
-                .fit(train);
+                .setSeed(hp.foldSeed());
+        boolean continuous = Hyperparameters.CONTINUOUS.equals(hp.targetType());
+        RiskTableMapperModel model = continuous ? continuousFit(mapper, train) : mapper.fit(train);
         sc.clearJobGroup();
         int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
-        if (Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
-            return continuous(model, cols, imputer, binner, sparkJobs, t0);
+        if (continuous) {
+            return continuous(model, cols, label, imputer, binner, sparkJobs, t0);
         }
         checkLabelClasses(hp.labelName(), model.statistics().events(), model.statistics().fitRows() - model.statistics().events());
         summary.fit = model.statistics();
@@ -185,16 +189,36 @@ final class ModelFit {
         FitStatistics stats = model.statistics();
         CompletableFuture<List<InformationValues.Row>> ivRanking = driver.supply(() -> logical(InformationValues.of(stats, IV_CONFIDENCE)));
         FieldEncoding risk = new FieldEncoding.Risk(model);
-        return new JobModel(risk, imputer, binner, outOfFold, ivRanking, TrainProfile.of(risk, stats.events(), stats.fitRows() - stats.events()));
+        return new JobModel(risk, imputer, binner, outOfFold, ivRanking,
+                TrainProfile.of(risk, stats.events(), stats.fitRows() - stats.events(), label));
+    }
+
+    /**
+     * The fit of a continuous label as {@link RiskTableMapper#fit} makes it (the same schema checks,
+     * its one aggregation, the same tables and params), keeping the aggregation's label sums per
+     * category in the summary ({@code summary.continuous}) for the report and the train profile: the
+     * stage's model keeps none.
+     */
+    private RiskTableMapperModel continuousFit(RiskTableMapper mapper, Dataset<Row> train) {
+        mapper.transformSchema(train.schema());
+        ContinuousTargets.Fit sums = ContinuousTargets.aggregate(train, mapper.getInputCols(), mapper.getLabelCol(),
+                mapper.getMaxUniqueThreshold());
+        Smoothing.Spec smoothing = new Smoothing.Spec(Smoothing.Mode.fromLabel(mapper.getSmoothingMode()), mapper.getSmoothFactor(),
+                mapper.getSmoothing(), mapper.getCountThreshold());
+        RiskTableMap tables = ContinuousTargets.tables(sums, smoothing, RiskTableMapper.CATEGORY_MISSING.equals(mapper.getHandleMissing()));
+        summary.continuous = sums;
+        // the model with the stage's uid takes every param of the stage (params are matched by owner uid and name)
+        return new RiskTableMapperModel(mapper.uid(), tables, null).copy(mapper.extractParamMap());
     }
 
     /**
      * The end of a fit of a continuous label: each category's value is its smoothed mean. IV and
-     * WOE are not defined there: no IV ranking (no {@code iv_summary.json}), no train profile (no
-     * PSI in later runs' reports).
+     * WOE are not defined there: no IV ranking (no {@code iv_summary.json}); the train profile
+     * holds each field's labelled rows per category and the label's count, mean and standard
+     * deviation (for the drift and label balance of later runs).
      */
-    private JobModel continuous(RiskTableMapperModel model, String[] cols, MissingValueImputerModel imputer, NumericBinnerModel binner,
-            int sparkJobs, long t0) {
+    private JobModel continuous(RiskTableMapperModel model, String[] cols, String label, MissingValueImputerModel imputer,
+            NumericBinnerModel binner, int sparkJobs, long t0) {
         summary.fitSeconds = Progress.secondsSince(t0);
         summary.smoothing = "continuous label";
         long mapped = model.riskTables().tables().size();
@@ -206,7 +230,7 @@ final class ModelFit {
         double mean = model.riskTables().list().isEmpty() ? Double.NaN : model.riskTables().list().get(0).defaultBin();
         progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; continuous label, mean %.6f",
                 summary.fitSeconds, sparkJobs, mapped, cols.length - mapped, mean);
-        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, false, null, TrainProfile.unknown());
+        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, false, null, TrainProfile.ofContinuous(summary.continuous, label));
     }
 
     /** Weight-of-evidence fit: binary label only (event = 1); no out-of-fold encoding. */
