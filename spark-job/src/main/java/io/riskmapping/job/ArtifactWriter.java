@@ -96,10 +96,13 @@ final class ArtifactWriter {
         store.write(new Path(dir, Hyperparameters.FILE), hp.toJson());
         written.add(Hyperparameters.FILE);
         if (Hyperparameters.BINARY.equals(hp.targetType())) {
-            // IV and the train profile's label balance need a binary label
+            // IV needs a binary label
             store.write(new Path(dir, IV_SUMMARY_FILE), ivSummaryJson(summary.ivRanking));
+            written.add(IV_SUMMARY_FILE);
+        }
+        if (model.train().known()) {
             store.write(new Path(dir, TrainProfile.FILE), model.train().toJson(ColumnNames::field));
-            written.addAll(List.of(IV_SUMMARY_FILE, TrainProfile.FILE));
+            written.add(TrainProfile.FILE);
         }
         if (model.binner() != null) {
             Map<String, double[]> edges = new LinkedHashMap<>();

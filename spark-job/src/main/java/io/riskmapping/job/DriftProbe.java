@@ -2,6 +2,7 @@ package io.riskmapping.job;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.udf;
 
@@ -15,6 +16,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -24,6 +27,7 @@ import org.apache.spark.util.AccumulatorV2;
 
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.job.report.Drift;
+import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
 import io.riskmapping.ml.feature.core.DriftBuckets;
 import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
@@ -42,6 +46,10 @@ import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
  * mapped from Parquet column batches ({@link ColumnarMapping}), {@link #buckets} gives that mapping
  * the same buckets per field instead, and it counts into the same accumulator (each dictionary
  * id's bucket decided once per row group).
+ *
+ * <p>With train's label column recorded ({@link TrainProfile#label()}) and present in the split,
+ * the same write pass counts the split's labels ({@link #attachLabels}, {@link #attachLabelLines}):
+ * a function of the label column adds each row to a {@link LabelCounts} accumulator.
  *
  * <p>Why buckets: a {@code count_if(key = category)} per top category (384 aggregates for 12
  * fields) made the pass with the report much slower than without (docs/performance.md, "Measured design choices").
@@ -65,6 +73,10 @@ final class DriftProbe {
     private final Map<String, List<Object>> top = new LinkedHashMap<>();
     private final BucketCounts counts;
     private Column keep;
+    /** The label's column in the split, or null (no label recorded in train's profile, or no such column in the split). */
+    private final String label;
+    /** The split's rows by label, when {@link #label} is set. */
+    private final LabelCounts labels;
 
     /** @param train what train held (the fit's counts, or the artifacts' {@link TrainProfile#FILE}) */
     DriftProbe(FieldEncoding encoding, TrainProfile train, Dataset<Row> data, String split) {
@@ -72,6 +84,12 @@ final class DriftProbe {
         this.train = train;
         this.counts = new BucketCounts(encoding.columns().length);
         data.sparkSession().sparkContext().register(counts, "drift-" + split);
+        TrainProfile.Label l = train.label();
+        this.label = l != null && l.column() != null && List.of(data.columns()).contains(l.column()) ? l.column() : null;
+        this.labels = label == null ? null : new LabelCounts(l.continuous());
+        if (labels != null) {
+            data.sparkSession().sparkContext().register(labels, "labels-" + split);
+        }
         int i = 0;
         for (String c : encoding.columns()) {
             DataType type = data.schema().apply(c).dataType();
@@ -170,6 +188,230 @@ final class DriftProbe {
     /** The data with the counting attached (every row kept). */
     Dataset<Row> attach(Dataset<Row> data) {
         return keep == null ? data : data.filter(keep);
+    }
+
+    /**
+     * {@code data} (the split's rows, mapped or not: its label column as read) with the counting of
+     * its labels attached, every row kept: a function of the label column adds each row to a
+     * {@link LabelCounts} accumulator, as {@link #attach} does for the fields. {@code data} itself
+     * when no label is counted.
+     */
+    Dataset<Row> attachLabels(Dataset<Row> data) {
+        if (label == null) {
+            return data;
+        }
+        Column text = data.col("`" + label.replace("`", "``") + "`").cast(DataTypes.StringType);
+        return data.filter(udf(new CountLabel(labels), DataTypes.BooleanType).asNondeterministic().apply(text));
+    }
+
+    /**
+     * The mapped CSV/TSV lines of the record path ({@code CsvMapping}: one {@code value} column,
+     * each row some whole records joined by {@code \n}, a partition's first row starting with the
+     * header) with the counting of their labels attached, every row kept: each record's field at
+     * the label's index is read from the line's bytes ({@link CountLabelLines}), the header (the
+     * first record of a partition, told by {@code monotonically_increasing_id}'s row number within
+     * the partition) left out. {@code lines} itself when no label is counted.
+     *
+     * @param columns   the split's columns, in file order (the lines' fields)
+     * @param separator the field separator (one ASCII character)
+     */
+    Dataset<Row> attachLabelLines(Dataset<Row> lines, String[] columns, String separator) {
+        if (label == null) {
+            return lines;
+        }
+        int index = List.of(columns).indexOf(label);
+        Column first = monotonically_increasing_id().bitwiseAND(lit(ROW_NUMBER_MASK)).equalTo(lit(0L));
+        return lines.filter(udf(new CountLabelLines(labels, index, (byte) separator.charAt(0)), DataTypes.BooleanType).asNondeterministic()
+                .apply(lines.col("value").cast(DataTypes.BinaryType), first));
+    }
+
+    /** {@code monotonically_increasing_id}'s lower 33 bits: the row's number within its partition. */
+    private static final long ROW_NUMBER_MASK = (1L << 33) - 1;
+
+    /** The split's label balance, after the write (null when no label was counted). */
+    FitReport.LabelBalance labels() {
+        return labels == null ? null : labels.value();
+    }
+
+    /** Adds a row's label (its text) to the counts; always true. */
+    static final class CountLabel implements UDF1<String, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final LabelCounts counts;
+
+        CountLabel(LabelCounts counts) {
+            this.counts = counts;
+        }
+
+        @Override
+        public Boolean call(String label) {
+            counts.add(label);
+            return Boolean.TRUE;
+        }
+    }
+
+    /**
+     * Adds the labels of some CSV/TSV records (UTF-8 bytes, records separated by {@code \n} outside
+     * quotes, fields by the separator outside quotes, {@code "} quoting with {@code ""} for a quote,
+     * as the job writes CSV) to the counts, the first record left out when it is a header; always
+     * true. A record with fewer fields than the label's index counts as unlabelled.
+     */
+    static final class CountLabelLines implements UDF2<byte[], Boolean, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final LabelCounts counts;
+        private final int index;
+        private final byte separator;
+
+        CountLabelLines(LabelCounts counts, int index, byte separator) {
+            this.counts = counts;
+            this.index = index;
+            this.separator = separator;
+        }
+
+        @Override
+        public Boolean call(byte[] text, Boolean headerFirst) {
+            int n = text.length;
+            if (n == 0) {
+                return Boolean.TRUE;
+            }
+            boolean skip = headerFirst;
+            boolean quoted = false;
+            int field = 0;
+            int start = index == 0 ? 0 : -1;
+            int end = -1;
+            for (int i = 0; i <= n; i++) {
+                byte b = i < n ? text[i] : (byte) '\n';
+                if (quoted) {
+                    quoted = b != '"';
+                    if (i < n) {
+                        continue;
+                    }
+                }
+                if (b == '"') {
+                    quoted = true;
+                } else if (b == separator || b == '\n') {
+                    if (field == index) {
+                        end = i;
+                    }
+                    field++;
+                    if (field == index) {
+                        start = i + 1;
+                    }
+                    if (b == '\n') {
+                        if (!skip) {
+                            counts.add(end < 0 ? null : field(text, start, end));
+                        }
+                        skip = false;
+                        field = 0;
+                        start = index == 0 ? i + 1 : -1;
+                        end = -1;
+                    }
+                }
+            }
+            return Boolean.TRUE;
+        }
+
+        /** The field's text, its quotes removed. */
+        private static String field(byte[] text, int start, int end) {
+            String s = new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+            return s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"'
+                    ? s.substring(1, s.length() - 1).replace("\"\"", "\"") : s;
+        }
+    }
+
+    /**
+     * A split's rows by label, added up over a write's successful tasks. A binary label: a number
+     * equal to 1 is an event, 0 a non-event, anything else (-1, null, blank, other text) unlabelled.
+     * A continuous label: a finite number is labelled (its count, sum and sum of squares added up),
+     * anything else (null, blank, text that is not a number) unlabelled.
+     */
+    static final class LabelCounts extends AccumulatorV2<String, FitReport.LabelBalance> {
+        private static final long serialVersionUID = 1L;
+        private final boolean continuous;
+        private long events;
+        private long nonEvents;
+        private long labelled;
+        private long unlabelled;
+        private double sum;
+        private double sumSquares;
+
+        LabelCounts(boolean continuous) {
+            this.continuous = continuous;
+        }
+
+        @Override
+        public void add(String text) {
+            double v = number(text);
+            if (continuous) {
+                if (Double.isFinite(v)) {
+                    labelled++;
+                    sum += v;
+                    sumSquares += v * v;
+                } else {
+                    unlabelled++;
+                }
+            } else if (v == 1.0) {
+                events++;
+            } else if (v == 0.0) {
+                nonEvents++;
+            } else {
+                unlabelled++;
+            }
+        }
+
+        /** The text as a number (trimmed), or NaN when it is none. */
+        private static double number(String text) {
+            if (text == null) {
+                return Double.NaN;
+            }
+            if (text.length() == 1) { // the usual 0 and 1 without parsing
+                char c = text.charAt(0);
+                return c >= '0' && c <= '9' ? c - '0' : Double.NaN;
+            }
+            try {
+                return Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+
+        @Override
+        public boolean isZero() {
+            return events == 0 && nonEvents == 0 && labelled == 0 && unlabelled == 0 && sum == 0 && sumSquares == 0;
+        }
+
+        @Override
+        public LabelCounts copy() {
+            LabelCounts c = new LabelCounts(continuous);
+            c.merge(this);
+            return c;
+        }
+
+        @Override
+        public void reset() {
+            events = 0;
+            nonEvents = 0;
+            labelled = 0;
+            unlabelled = 0;
+            sum = 0;
+            sumSquares = 0;
+        }
+
+        @Override
+        public void merge(AccumulatorV2<String, FitReport.LabelBalance> other) {
+            LabelCounts o = (LabelCounts) other;
+            events += o.events;
+            nonEvents += o.nonEvents;
+            labelled += o.labelled;
+            unlabelled += o.unlabelled;
+            sum += o.sum;
+            sumSquares += o.sumSquares;
+        }
+
+        @Override
+        public FitReport.LabelBalance value() {
+            return continuous ? FitReport.LabelBalance.continuous(labelled, unlabelled, sum, sumSquares)
+                    : new FitReport.LabelBalance(events, nonEvents, unlabelled);
+        }
     }
 
     /** Adds a row to its bucket of one field; always true. Holds the field's top categories and the accumulator. */

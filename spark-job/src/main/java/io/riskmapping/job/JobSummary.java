@@ -22,6 +22,10 @@ final class JobSummary {
     List<String> artifactFiles = new ArrayList<>();
     String labelColumn;
     FitStatistics fit;
+    /** A fit of a continuous label: its label sums per field and category, or null. */
+    io.riskmapping.ml.feature.core.ContinuousTargets.Fit continuous;
+    /** Each split's label balance as counted in its pass (splits but train; none without a label column), by split name. */
+    final java.util.Map<String, io.riskmapping.job.report.FitReport.LabelBalance> splitLabels = new java.util.LinkedHashMap<>();
     /** How the fit smoothed, as the summary prints it: "smooth samples m" (fraction), "smoothing m = s" (count) or "smoothing auto". */
     String smoothing;
     List<String> fieldNames = new ArrayList<>();
@@ -62,6 +66,12 @@ final class JobSummary {
                         f.mapped() ? f.counts().size() : f.distinct(), f.nullRows(),
                         f.mapped() ? "" : "skipped: " + f.skipReason()).stripTrailing());
             }
+        } else if (continuous != null) {
+            io.riskmapping.ml.feature.core.ContinuousTargets.Sums t = continuous.total();
+            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d labelled (continuous, mean %.6f, std %.6f), %,d unlabelled%n",
+                    labelColumn, continuous.trainRows(), t.n(), t.mean(), Math.sqrt(t.variance()), continuous.trainRows() - t.n());
+            long mapped = continuous.fields().stream().filter(f -> f.skipReason() == null).count();
+            out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, continuous.fields().size() - mapped);
         } else if (woe != null) {
             long n = woe.events() + woe.nonEvents();
             out.printf(Locale.ROOT, "  label      %s: %,d fitted rows (%,d events, prior %.6f)%n", labelColumn, n, woe.events(), (double) woe.events() / n);
@@ -96,7 +106,7 @@ final class JobSummary {
             out.printf(Locale.ROOT, "    %-11s %,10d rows  %4d shards  %-8s %6.1f s%n", s.name(), s.rows(), s.shards(), s.format(), s.seconds());
         }
         StringBuilder passes = new StringBuilder();
-        if (fit != null || woe != null) {
+        if (fit != null || woe != null || continuous != null) {
             passes.append(String.format(Locale.ROOT, "fit %.1f s", fitSeconds));
         }
         for (SplitResult s : splits) {

@@ -129,7 +129,7 @@ final class ModelFit {
         }
         if (Hyperparameters.WOE.equals(hp.encoding())) {
             FieldEncoding woe = fitWoe(train, cols, label, hp, split);
-            return new JobModel(woe, imputer, binner, false, null, TrainProfile.of(woe, summary.woe.events(), summary.woe.nonEvents()));
+            return new JobModel(woe, imputer, binner, false, null, TrainProfile.of(woe, summary.woe.events(), summary.woe.nonEvents(), label));
         }
         boolean outOfFold = hp.numFolds() >= 2;
         summary.folds = outOfFold ? hp.numFolds() : 0;
@@ -139,7 +139,7 @@ final class ModelFit {
         SparkContext sc = train.sparkSession().sparkContext();
         String group = "risk-table-mapping-fit-" + UUID.randomUUID();
         sc.setJobGroup(group, "risk table fit: one aggregation over " + split.name(), false);
-        RiskTableMapperModel model = FieldEncoding.riskTableMapper(hp)
+        RiskTableMapper mapper = FieldEncoding.riskTableMapper(hp)
                 .setInputCols(cols)
                 .setLabelCol(label)
                 .setSmoothFactor(hp.smoothFactor())
@@ -147,12 +147,14 @@ final class ModelFit {
                 .setMaxUniqueThreshold(hp.maxUniqueThreshold())
                 .setParseNumericStrings(split.format().isText())
                 .setNumFolds(hp.numFolds())
-                .setSeed(hp.foldSeed())
-                .fit(train);
+                .setSeed(hp.foldSeed());
+        boolean continuous = Hyperparameters.CONTINUOUS.equals(hp.targetType());
+        RiskTableMapperModel model = mapper.fit(train);
+        summary.continuous = model.continuousStatistics();
         sc.clearJobGroup();
         int sparkJobs = sc.statusTracker().getJobIdsForGroup(group).length;
-        if (Hyperparameters.CONTINUOUS.equals(hp.targetType())) {
-            return continuous(model, cols, imputer, binner, outOfFold, sparkJobs, t0);
+        if (continuous) {
+            return continuous(model, cols, label, imputer, binner, outOfFold, sparkJobs, t0);
         }
         if (Hyperparameters.MULTICLASS.equals(hp.targetType())) {
             return multiclass(model, cols, imputer, binner, outOfFold, sparkJobs, t0);
@@ -188,16 +190,19 @@ final class ModelFit {
         FitStatistics stats = model.statistics();
         CompletableFuture<List<InformationValues.Row>> ivRanking = driver.supply(() -> logical(InformationValues.of(stats, IV_CONFIDENCE)));
         FieldEncoding risk = new FieldEncoding.Risk(model);
-        return new JobModel(risk, imputer, binner, outOfFold, ivRanking, TrainProfile.of(risk, stats.events(), stats.fitRows() - stats.events()));
+        return new JobModel(risk, imputer, binner, outOfFold, ivRanking,
+                TrainProfile.of(risk, stats.events(), stats.fitRows() - stats.events(), label));
     }
 
     /**
      * The end of a fit of a continuous label: each category's value is its smoothed mean. IV and
-     * WOE are not defined there: no IV ranking (no {@code iv_summary.json}), no train profile (no
-     * PSI in later runs' reports). With {@code outOfFold} the train split is encoded out of fold.
+     * WOE are not defined there: no IV ranking (no {@code iv_summary.json}); the train profile
+     * holds each field's labelled rows per category and the label's count, mean and standard
+     * deviation (for the drift and label balance of later runs). With {@code outOfFold} the train
+     * split is encoded out of fold.
      */
-    private JobModel continuous(RiskTableMapperModel model, String[] cols, MissingValueImputerModel imputer, NumericBinnerModel binner,
-            boolean outOfFold, int sparkJobs, long t0) {
+    private JobModel continuous(RiskTableMapperModel model, String[] cols, String label, MissingValueImputerModel imputer,
+            NumericBinnerModel binner, boolean outOfFold, int sparkJobs, long t0) {
         summary.fitSeconds = Progress.secondsSince(t0);
         summary.smoothing = "continuous label";
         long mapped = model.riskTables().tables().size();
@@ -209,7 +214,8 @@ final class ModelFit {
         double mean = model.riskTables().list().isEmpty() ? Double.NaN : model.riskTables().list().get(0).defaultBin();
         progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; continuous label, mean %.6f",
                 summary.fitSeconds, sparkJobs, mapped, cols.length - mapped, mean);
-        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, outOfFold, null, TrainProfile.unknown());
+        return new JobModel(new FieldEncoding.Risk(model), imputer, binner, outOfFold, null,
+                TrainProfile.ofContinuous(summary.continuous, label));
     }
 
     /**

@@ -15,11 +15,13 @@ import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.FieldStatistics;
 import io.riskmapping.ml.feature.WoeStatistics;
+import io.riskmapping.ml.feature.core.ContinuousTargets;
 
 /**
  * The fit report of a run (docs/report.md) from its summary, encoding and drift: the run, the
- * hyperparameters, rows per split, time per pass, the IV ranking, the skipped fields, each field's
- * categories (by train count, with their value and WOE on train) and each split's drift.
+ * hyperparameters, rows and label balance per split, time per pass, the IV ranking, the skipped
+ * fields, each field's categories (by train count, with their value and WOE on train, or for a
+ * continuous label their raw mean label) and each split's drift.
  */
 final class RunReport {
 
@@ -38,16 +40,19 @@ final class RunReport {
         String version = RiskTableMappingJob.class.getPackage().getImplementationVersion();
         boolean risk = encoding instanceof FieldEncoding.Risk || encoding instanceof FieldEncoding.Multiclass;
         Integer threshold = hp != null && risk ? hp.countThreshold() : null;
+        boolean continuous = hp != null ? Hyperparameters.CONTINUOUS.equals(hp.targetType())
+                : model.train().label() != null && model.train().label().continuous();
         FitReport.Run run = new FitReport.Run(options.jobType().label(), version == null ? "development" : version, summary.input,
-                summary.output, summary.artifacts, risk ? "risk_table" : "woe", risk ? "risk" : "WOE", threshold, seconds);
+                summary.output, summary.artifacts, risk ? "risk_table" : "woe", risk ? "risk" : "WOE", threshold, seconds,
+                continuous ? FitReport.CONTINUOUS : FitReport.BINARY);
         List<FitReport.SplitRows> splitRows = new ArrayList<>();
         List<FitReport.Pass> passes = new ArrayList<>();
-        if (summary.fit != null || summary.woe != null) {
+        if (summary.fit != null || summary.woe != null || summary.continuous != null) {
             passes.add(new FitReport.Pass("fit", summary.fitSeconds));
         }
         for (JobSummary.SplitResult r : summary.splits) {
             splitRows.add(new FitReport.SplitRows(r.name(), r.format(), r.rows(), r.shards(), r.rowsPerShard(), r.seconds(),
-                    "train".equals(r.name()) ? trainLabels(summary, r.rows()) : null));
+                    "train".equals(r.name()) ? trainLabels(summary, r.rows()) : summary.splitLabels.get(r.name())));
             passes.add(new FitReport.Pass(r.name(), r.seconds()));
         }
         List<FitReport.Iv> iv = new ArrayList<>();
@@ -55,6 +60,10 @@ final class RunReport {
         List<FitReport.Skipped> skipped = new ArrayList<>();
         if (summary.fit != null) {
             summary.fit.fields().stream().filter(f -> !f.mapped())
+                    .forEach(f -> skipped.add(new FitReport.Skipped(ColumnNames.field(f.column()), f.skipReason())));
+        }
+        if (summary.continuous != null) {
+            summary.continuous.fields().stream().filter(f -> f.skipReason() != null)
                     .forEach(f -> skipped.add(new FitReport.Skipped(ColumnNames.field(f.column()), f.skipReason())));
         }
         List<FitReport.Field> fields = new ArrayList<>();
@@ -67,17 +76,25 @@ final class RunReport {
             }
             Map<Object, Double> woe = trainWoe(summary, encoding, c);
             Map<Object, long[]> fitted = trainEvents(summary, encoding, c);
+            ContinuousTargets.Field sums = trainSums(summary, c);
             List<FitReport.Category> cats = new ArrayList<>();
             for (Object k : keys) {
                 long[] nk = fitted == null ? null : fitted.get(k);
-                Long n = counts != null ? counts.get(k) : nk != null ? Long.valueOf(nk[0]) : null;
+                ContinuousTargets.Sums ks = sums == null ? null : sums.categories().get(k);
+                Long n = counts != null ? counts.get(k) : nk != null ? Long.valueOf(nk[0]) : ks != null ? Long.valueOf(ks.n()) : null;
                 boolean below = threshold != null && n != null && n < threshold;
                 cats.add(new FitReport.Category(k instanceof Double d ? NumericKeys.format(d) : k.toString(), n,
-                        nk == null ? null : nk[1], values.get(k), woe.get(k), below));
+                        nk == null ? null : nk[1], values.get(k), woe.get(k), below, ks == null ? null : ks.mean()));
             }
             long[] nulls = fitted == null ? null : fitted.get(null);
-            fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats,
-                    nulls == null ? null : nulls[0], nulls == null ? null : nulls[1]));
+            if (sums != null) {
+                long n = sums.nulls().n();
+                fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats, n, null,
+                        n == 0 ? null : sums.nulls().mean()));
+            } else {
+                fields.add(new FitReport.Field(ColumnNames.field(c), encoding.mode(c).label(), encoding.defaultValue(c), cats,
+                        nulls == null ? null : nulls[0], nulls == null ? null : nulls[1]));
+            }
         }
         JsonNode hpJson = null;
         if (hp != null) {
@@ -121,8 +138,20 @@ final class RunReport {
         return null;
     }
 
+    /** A continuous fit's label sums of a column (null when the run did not fit a continuous label). */
+    private static ContinuousTargets.Field trainSums(JobSummary summary, String column) {
+        if (summary.continuous == null) {
+            return null;
+        }
+        return summary.continuous.fields().stream().filter(f -> f.column().equals(column)).findFirst().orElse(null);
+    }
+
     /** Train's rows by label, from the fit (null when the run did not fit). */
     private static FitReport.LabelBalance trainLabels(JobSummary summary, long trainRows) {
+        if (summary.continuous != null) {
+            ContinuousTargets.Sums t = summary.continuous.total();
+            return FitReport.LabelBalance.continuous(t.n(), summary.continuous.trainRows() - t.n(), t.sum(), t.sumSquares());
+        }
         if (summary.fit != null) {
             return new FitReport.LabelBalance(summary.fit.events(), summary.fit.fitRows() - summary.fit.events(),
                     summary.fit.unlabelledRows());

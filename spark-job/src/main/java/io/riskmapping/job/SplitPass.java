@@ -129,32 +129,41 @@ final class SplitPass {
         List<Long> rows = new ArrayList<>();
         DriftProbe probe = scanned != null || batches != null || lines != null ? directProbe : null;
         if (scanned != null) {
-            ShardWriter.write(scanned.data(), split, target, work);
+            ShardWriter.write(probe == null ? scanned.data() : probe.attachLabels(scanned.data()), split, target, work);
             for (int p = 0; p < split.shards().size(); p++) { // partition p: shard p
                 rows.add(scanned.rows(p));
             }
         } else if (lines != null) {
-            writeLines(lines, split, frames, target, work, rows);
+            writeLines(lines, split, frames, target, work, rows, probe);
         } else {
-            probe = writeRows(frames, batches, driftCounted, outOfFoldSplit, split, target, work, rows);
+            DriftProbe rowsProbe = writeRows(frames, batches, probe, driftCounted, outOfFoldSplit, split, target, work, rows);
+            probe = rowsProbe != null ? rowsProbe : probe;
         }
         long total = rows.stream().mapToLong(Long::longValue).sum();
         if (probe != null) {
             drift.add(new FitReport.SplitDrift(split.name(), probe.result(total)));
+            FitReport.LabelBalance labels = probe.labels();
+            if (labels != null) {
+                summary.splitLabels.put(split.name(), labels);
+            }
         }
         double s = Progress.secondsSince(t0);
         summary.splits.add(new JobSummary.SplitResult(split.name(), split.describeFormat(), split.shards().size(), total, rows, s));
         progress.line("transform %s: %,d rows in %d shards, %.1f s", split.name(), total, split.shards().size(), s);
     }
 
-    /** The CSV record path: the mapped lines written, each shard's rows added to {@code rows}. */
+    /**
+     * The CSV record path: the mapped lines written (their labels counted by {@code probe} when not
+     * null), each shard's rows added to {@code rows}.
+     */
     private static void writeLines(List<CsvMapping.Lines> lines, Split split, List<ShardFrame> frames, Path target, Path work,
-            List<Long> rows) {
+            List<Long> rows, DriftProbe probe) {
         Dataset<Row> all = null;
         for (CsvMapping.Lines l : lines) {
             all = all == null ? l.text() : all.union(l.text());
         }
-        ShardWriter.writeLines(all, split, target, work);
+        Dataset<Row> written = probe == null ? all : probe.attachLabelLines(all, frames.get(0).data().columns(), split.format().separator());
+        ShardWriter.writeLines(written, split, target, work);
         List<ShardWriter.TextCheck> checks = new ArrayList<>();
         for (CsvMapping.Lines l : lines) {
             for (int p = 0, n = TransformPaths.partitions(l.text()); p < n; p++) { // partition p: the p-th shard of l
@@ -169,12 +178,13 @@ final class SplitPass {
     /**
      * Spark's rows: the shards ({@code batches} when mapped from column batches already, else
      * {@code frames}) observed (rows, U+FFFD), then, when not mapped yet, imputed, binned, probed for
-     * drift and encoded; written, each shard's rows added to {@code rows}.
+     * drift and encoded; written (labels counted by the probe), each shard's rows added to {@code rows}.
      *
-     * @return the drift probe attached, or null
+     * @param batchProbe the probe counting the drift of {@code batches} (as they are mapped), or null
+     * @return the drift probe attached to the rows (when not mapped yet), or null
      */
-    private DriftProbe writeRows(List<ShardFrame> frames, List<ShardFrame> batches, boolean driftCounted, boolean outOfFoldSplit, Split split,
-            Path target, Path work, List<Long> rows) {
+    private DriftProbe writeRows(List<ShardFrame> frames, List<ShardFrame> batches, DriftProbe batchProbe, boolean driftCounted,
+            boolean outOfFoldSplit, Split split, Path target, Path work, List<Long> rows) {
         DriftProbe probe = null;
         List<ShardFrame> observed = new ArrayList<>();
         List<Observation> counters = ShardWriter.observeRows(batches != null ? batches : frames, split, observed);
@@ -189,9 +199,11 @@ final class SplitPass {
             }
             if (driftCounted) {
                 probe = new DriftProbe(model.encoding(), model.train(), data, split.name());
-                data = probe.attach(data);
+                data = probe.attachLabels(probe.attach(data));
             }
             mapped = model.encoding().apply(data, outOfFoldSplit);
+        } else if (batchProbe != null) {
+            mapped = batchProbe.attachLabels(mapped);
         }
         ShardWriter.write(mapped, split, target, work);
         ShardWriter.requireValidText(split, frames.get(0).data().columns(), ShardWriter.textChecks(split, counters),

@@ -15,21 +15,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.ml.feature.core.ContinuousTargets;
 
 /**
  * What a training run saw of train, for the drift of later runs ({@code train_profile.json},
- * docs/artifacts.md): the label balance, and per encoded field its labelled train rows per
+ * docs/artifacts.md): the label (its column, type and balance or statistics), and per encoded field its labelled train rows per
  * category and with a null. A training run makes it from its fit; a validation, testing or
  * calibration run reads it from the artifacts and compares its split with it, as the training run
  * compares val and test.
  *
  * @param known     whether train's distribution is known (false: the artifacts predate this file)
- * @param events    labelled train rows with the event (1)
- * @param nonEvents labelled train rows without it (0)
+ * @param events    labelled train rows with the event (1); 0 for a continuous label
+ * @param nonEvents labelled train rows without it (0); 0 for a continuous label
  * @param fields    per field (the files' column names) its train counts, for the fields whose
  *                  counts are known
+ * @param label     the label column and its type (and, continuous, its statistics on train); null
+ *                  when not recorded (a profile written before the key existed)
  */
-record TrainProfile(boolean known, long events, long nonEvents, Map<String, Field> fields) {
+record TrainProfile(boolean known, long events, long nonEvents, Map<String, Field> fields, Label label) {
 
     /** The file, beside the tables. */
     static final String FILE = "train_profile.json";
@@ -46,8 +49,29 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
     record Field(RiskTable.Mode mode, Map<Object, Long> categories, long nullRows) {
     }
 
+    /**
+     * The label.
+     *
+     * @param column     its column in the files (a reader's: null when the split has no such column)
+     * @param continuous whether it is a number ({@code target_type} "continuous") rather than 0/1
+     * @param count      continuous: train rows with a label (0 for a binary label)
+     * @param mean       continuous: their labels' mean (NaN for a binary label)
+     * @param std        continuous: their labels' population standard deviation (NaN for a binary label)
+     */
+    record Label(String column, boolean continuous, long count, double mean, double std) {
+        /** A binary label's column. */
+        static Label binary(String column) {
+            return new Label(column, false, 0, Double.NaN, Double.NaN);
+        }
+    }
+
     TrainProfile {
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    /** A profile of a binary label without a recorded label column. */
+    TrainProfile(boolean known, long events, long nonEvents, Map<String, Field> fields) {
+        this(known, events, nonEvents, fields, null);
     }
 
     /** No profile: the artifacts of an earlier version hold none. */
@@ -55,8 +79,12 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
         return new TrainProfile(false, 0, 0, Map.of());
     }
 
-    /** The profile of a fit: each field of {@code encoding} whose train counts the fit kept. */
-    static TrainProfile of(FieldEncoding encoding, long events, long nonEvents) {
+    /**
+     * The profile of a fit of a binary label: each field of {@code encoding} whose train counts the fit kept.
+     *
+     * @param labelColumn the label's column in the files
+     */
+    static TrainProfile of(FieldEncoding encoding, long events, long nonEvents, String labelColumn) {
         Map<String, Field> fields = new LinkedHashMap<>();
         for (String c : encoding.columns()) {
             Map<Object, Long> counts = encoding.trainCounts(c);
@@ -65,7 +93,27 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
                 fields.put(c, new Field(encoding.mode(c), counts, nulls));
             }
         }
-        return new TrainProfile(true, events, nonEvents, fields);
+        return new TrainProfile(true, events, nonEvents, fields, Label.binary(labelColumn));
+    }
+
+    /**
+     * The profile of a fit of a continuous label: per mapped field of {@code fit} its labelled train
+     * rows per category and with a null; the label's labelled rows, mean and standard deviation.
+     *
+     * @param labelColumn the label's column in the files
+     */
+    static TrainProfile ofContinuous(ContinuousTargets.Fit fit, String labelColumn) {
+        Map<String, Field> fields = new LinkedHashMap<>();
+        for (ContinuousTargets.Field f : fit.fields()) {
+            if (f.skipReason() == null) {
+                Map<Object, Long> counts = new LinkedHashMap<>();
+                f.categories().forEach((k, sums) -> counts.put(k, sums.n()));
+                fields.put(f.column(), new Field(f.mode(), counts, f.nulls().n()));
+            }
+        }
+        ContinuousTargets.Sums total = fit.total();
+        return new TrainProfile(true, 0, 0, fields,
+                new Label(labelColumn, true, total.n(), total.mean(), Math.sqrt(total.variance())));
     }
 
     /** The train counts of a column, when known. */
@@ -74,16 +122,31 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
     }
 
     /**
-     * {@code train_profile.json}: {@code {"format_version": 1, "events": K, "non_events": N - K,
-     * "fields": {field: {"mode": "categorical"|"numeric", "null_rows": n, "categories": {key: n}}}}},
-     * fields under their logical names, numeric keys as {@link NumericKeys#format} writes them.
+     * {@code train_profile.json}: {@code {"format_version": 1, "label": {"column": name,
+     * "target_type": "binary"}, "events": K, "non_events": N - K, "fields": {field: {"mode":
+     * "categorical"|"numeric", "null_rows": n, "categories": {key: n}}}}}; for a continuous label
+     * {@code "label": {"column": name, "target_type": "continuous", "count": n, "mean": m, "std": s}}
+     * and no events or non-events. Fields and the label under their logical names, numeric keys as
+     * {@link NumericKeys#format} writes them; no {@code label} when not recorded.
      */
     byte[] toJson(Function<String, String> logicalName) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("format_version", FORMAT_VERSION);
-        root.put("events", events);
-        root.put("non_events", nonEvents);
+        if (label != null) {
+            ObjectNode l = root.putObject("label");
+            l.put("column", logicalName.apply(label.column()));
+            l.put("target_type", label.continuous() ? "continuous" : "binary");
+            if (label.continuous()) {
+                l.put("count", label.count());
+                l.put("mean", label.mean());
+                l.put("std", label.std());
+            }
+        }
+        if (label == null || !label.continuous()) {
+            root.put("events", events);
+            root.put("non_events", nonEvents);
+        }
         ObjectNode out = root.putObject("fields");
         fields.forEach((column, f) -> {
             ObjectNode n = out.putObject(logicalName.apply(column));
@@ -141,6 +204,14 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
             }
             fields.put(physical.get(), new Field(mode, cats, n.path("null_rows").asLong()));
         }
-        return new TrainProfile(true, root.path("events").asLong(), root.path("non_events").asLong(), fields);
+        Label label = null;
+        JsonNode l = root.path("label");
+        if (l.isObject()) {
+            String physical = column.apply(l.path("column").asText()).orElse(null);
+            boolean continuous = "continuous".equals(l.path("target_type").asText());
+            label = continuous ? new Label(physical, true, l.path("count").asLong(), l.path("mean").asDouble(Double.NaN),
+                    l.path("std").asDouble(Double.NaN)) : Label.binary(physical);
+        }
+        return new TrainProfile(true, root.path("events").asLong(), root.path("non_events").asLong(), fields, label);
     }
 }

@@ -115,6 +115,19 @@ class ContinuousTargetJobTest {
         }
     }
 
+    /**
+     * Trains on German Credit CSV with {@code credit_amount} as a continuous label, count smoothing
+     * 10 and count threshold 1, fields checking_status and purpose, into {@code out}; its
+     * hyperparameters file is written into {@code dir}.
+     */
+    static JobHarness.Result trainGermanCredit(Path dir, Path out) {
+        Path hp = dir.resolve("continuous-hp.json");
+        JobHarness.write(hp, "{\"cat_field_list\": [\"checking_status\", \"purpose\"], \"label_name\": \"credit_amount\", "
+                + "\"target_type\": \"continuous\", \"smoothing_mode\": \"count\", \"smoothing\": 10, \"count_threshold\": 1}");
+        return JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit("csv").toString(), "--output-dir",
+                out.toString(), "--hyperparameters", hp.toString());
+    }
+
     @Test
     void eachCategoryGetsItsSmoothedMeanOfTheLabel() throws IOException {
         Path out = tmp.resolve("out");
@@ -122,7 +135,8 @@ class ContinuousTargetJobTest {
         assertTrue(r.err().contains("continuous label, mean "), r.err());
         List<String> artifacts = JobHarness.names(out.resolve("model_artifacts"));
         assertTrue(artifacts.contains("risk_table_map.json"), artifacts.toString());
-        assertFalse(artifacts.contains("iv_summary.json") || artifacts.contains("train_profile.json"), "IV needs a binary label: " + artifacts);
+        assertFalse(artifacts.contains("iv_summary.json"), "IV needs a binary label: " + artifacts);
+        assertTrue(artifacts.contains("train_profile.json"), "the counts for later runs' drift: " + artifacts);
 
         // by hand: per category n and the sum of credit_amount over train (all rows one "fold"), the mean over all train rows
         List<int[]> oneFold = new ArrayList<>();

@@ -129,7 +129,12 @@ class FitReportTest {
         assertEquals(4, labels.get("events").asLong());
         assertEquals(6, labels.get("non_events").asLong());
         assertEquals(0, labels.get("unlabelled").asLong());
-        assertFalse(summary.get("splits").get(1).has("labels"), "val's label balance is not counted");
+        // val by hand (c,y: A,1 A,0 B,1 C,0 null,1): 3 events, 2 non-events; test is train again
+        JsonNode val = summary.get("splits").get(1).get("labels");
+        assertEquals("val", summary.get("splits").get(1).get("name").asText());
+        assertEquals(List.of(3L, 2L, 0L), List.of(val.get("events").asLong(), val.get("non_events").asLong(), val.get("unlabelled").asLong()));
+        JsonNode test = summary.get("splits").get(2).get("labels");
+        assertEquals(List.of(4L, 6L, 0L), List.of(test.get("events").asLong(), test.get("non_events").asLong(), test.get("unlabelled").asLong()));
         assertFalse(cats.get(0).get("below_threshold").asBoolean());
         assertTrue(cats.get(1).get("below_threshold").asBoolean());
         assertEquals(summary.get("fields").get(0).get("default_value").doubleValue(), cats.get(1).get("value").doubleValue(), 0.0);
@@ -190,6 +195,160 @@ class FitReportTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertFalse(Files.exists(out2.resolve("model_artifacts/report.html")));
         assertFalse(Files.exists(out2.resolve("model_artifacts/run_summary.json")));
+    }
+
+    /**
+     * German Credit, binary label: each split's events, non-events and unlabelled rows in
+     * run_summary.json equal those counted here from the CSV files, whichever way the split was
+     * mapped: CSV records, Parquet column batches, or Spark's rows (WOE).
+     */
+    @Test
+    void germanCreditLabelBalanceOfEverySplitIsCounted() throws IOException {
+        Path csv = SparkTestSession.germanCredit("csv");
+        Path woe = tmp.resolve("gc-woe.json");
+        JobHarness.write(woe, "{\"cat_field_list\": [\"checking_status\", \"purpose\"], \"label_name\": \"class\", \"encoding\": \"woe\"}");
+        String[][] runs = {{"csv", JobHarness.hyperparameters().toString(), "mapped from CSV records"},
+            {"parquet", JobHarness.hyperparameters().toString(), "mapped from column batches"}, {"parquet", woe.toString(), "(parquet) ..."}};
+        for (int i = 0; i < runs.length; i++) {
+            String[] run = runs[i];
+            Path o = tmp.resolve("gc-labels-" + i);
+            JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit(run[0]).toString(),
+                    "--output-dir", o.toString(), "--hyperparameters", run[1]);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("transform val: 3 shards (" + run[0] + ")" + (run[2].startsWith("(") ? " ..." : ", " + run[2])), r.err());
+            JsonNode splits = new ObjectMapper().readTree(o.resolve("model_artifacts/run_summary.json").toFile()).get("splits");
+            assertEquals(3, splits.size());
+            for (JsonNode s : splits) {
+                long[] byHand = new long[3]; // label 1, label 0, other
+                for (String[] row : csvRows(csv.resolve(s.get("name").asText()), "class")) {
+                    byHand["1".equals(row[0]) ? 0 : "0".equals(row[0]) ? 1 : 2]++;
+                }
+                JsonNode l = s.get("labels");
+                assertEquals(List.of(byHand[0], byHand[1], byHand[2]),
+                        List.of(l.get("events").asLong(), l.get("non_events").asLong(), l.get("unlabelled").asLong()), run[0] + " " + s);
+            }
+        }
+    }
+
+    /*
+     * German Credit with credit_amount as a continuous label: the label's count, mean and population
+     * standard deviation per split, and per category of checking_status its labelled rows and mean
+     * label, all computed here from the CSV files; train_profile.json holds the label's statistics
+     * and the counts, so a validation run (Parquet) gets PSI and its label balance, and a testing
+     * split without the label column gets none.
+     */
+    @Test
+    void germanCreditContinuousLabelReport() throws IOException {
+        Path csv = SparkTestSession.germanCredit("csv");
+        Path o = tmp.resolve("gc-continuous");
+        JobHarness.Result r = ContinuousTargetJobTest.trainGermanCredit(tmp, o);
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode s = new ObjectMapper().readTree(o.resolve("model_artifacts/run_summary.json").toFile());
+        assertEquals("continuous", s.get("run").get("target_type").asText());
+        assertEquals(0, s.get("iv_ranking").size(), "no IV for a continuous label");
+        for (JsonNode split : s.get("splits")) {
+            assertContinuousLabels(csvRows(csv.resolve(split.get("name").asText()), "credit_amount"), split.get("labels"));
+        }
+        // checking_status by hand: labelled train rows and their mean credit_amount per category
+        java.util.Map<String, double[]> byCategory = new java.util.HashMap<>();
+        for (String[] row : csvRows(csv.resolve("train"), "checking_status", "credit_amount")) {
+            double[] ns = byCategory.computeIfAbsent(row[0], k -> new double[2]);
+            ns[0]++;
+            ns[1] += Double.parseDouble(row[1]);
+        }
+        JsonNode field = s.get("fields").get(0);
+        assertEquals("checking_status", field.get("field").asText());
+        assertEquals(0, field.get("null_rows").asLong());
+        assertFalse(field.has("null_mean") || field.has("null_events"), field.toString());
+        assertEquals(byCategory.size(), field.get("categories").size());
+        for (JsonNode c : field.get("categories")) {
+            double[] ns = byCategory.get(c.get("key").asText());
+            assertEquals((long) ns[0], c.get("train_rows").asLong(), c.toString());
+            assertEquals(ns[1] / ns[0], c.get("train_mean").doubleValue(), 1e-9 * ns[1] / ns[0], c.toString());
+            assertFalse(c.has("train_events") || c.has("woe"), c.toString());
+        }
+        JsonNode profile = new ObjectMapper().readTree(o.resolve("model_artifacts/" + TrainProfile.FILE).toFile());
+        JsonNode label = profile.get("label");
+        assertEquals("credit_amount", label.get("column").asText());
+        assertEquals("continuous", label.get("target_type").asText());
+        JsonNode train = s.get("splits").get(0).get("labels");
+        for (String k : List.of("count", "mean", "std")) {
+            assertEquals(train.get(k.equals("count") ? "labelled" : k).doubleValue(), label.get(k).doubleValue(), 0.0, k);
+        }
+        assertEquals((long) byCategory.get("<0")[0], profile.get("fields").get("checking_status").get("categories").get("<0").asLong());
+        String page = Files.readString(o.resolve("model_artifacts/report.html"));
+        assertTrue(page.contains("<tr><th>split</th><th>labelled</th><th>unlabelled</th><th>mean</th><th>std</th></tr>"), "continuous balance");
+        assertTrue(page.contains(String.format(java.util.Locale.ROOT, "<td class=\"key\">&lt;0</td><td class=\"num\">%d</td>"
+                + "<td class=\"num\">27.83%%</td><td class=\"num\">%.4f</td>", (long) byCategory.get("<0")[0],
+                byCategory.get("<0")[1] / byCategory.get("<0")[0])), "checking_status <0 row");
+
+        // later runs on the artifacts: validation on Parquet (the val shards), testing without the label column
+        Path in = tmp.resolve("gc-continuous-later");
+        JobHarness.copyTree(SparkTestSession.germanCredit("parquet").resolve("val"), in.resolve("validation"));
+        for (int i = 0; i < 3; i++) {
+            List<String[]> rows = JobHarness.readText(csv.resolve("test/part-0000" + i + ".csv"));
+            int y = List.of(rows.get(0)).indexOf("credit_amount");
+            StringBuilder text = new StringBuilder();
+            for (String[] row : rows) {
+                List<String> kept = new ArrayList<>(List.of(row));
+                kept.remove(y);
+                text.append(kept.stream().map(v -> v == null ? "" : v.contains(",") ? "\"" + v + "\"" : v)
+                        .collect(java.util.stream.Collectors.joining(","))).append('\n');
+            }
+            JobHarness.write(in.resolve("testing/part-0000" + i + ".csv"), text.toString());
+        }
+        for (String jobType : List.of("validation", "testing")) {
+            Path later = tmp.resolve("gc-continuous-" + jobType);
+            JobHarness.Result v = JobHarness.run("--job-type", jobType, "--input-dir", in.toString(), "--output-dir", later.toString(),
+                    "--model-artifacts-input", o.resolve("model_artifacts").toString());
+            assertEquals(0, v.exitCode(), v.toString());
+            JsonNode vs = new ObjectMapper().readTree(later.resolve("model_artifacts/run_summary-" + jobType + ".json").toFile());
+            assertEquals("continuous", vs.get("run").get("target_type").asText());
+            JsonNode split = vs.get("splits").get(0);
+            if (jobType.equals("validation")) {
+                assertContinuousLabels(csvRows(csv.resolve("val"), "credit_amount"), split.get("labels"));
+            } else {
+                assertFalse(split.has("labels"), "no label column, no label balance: " + split);
+            }
+            vs.get("drift").get(jobType).forEach(f -> assertFalse(f.get("psi").isNull(), "PSI from the profile: " + f));
+        }
+    }
+
+    /** The labelled count, mean and population standard deviation of the first value of each row, against the summary's. */
+    private static void assertContinuousLabels(List<String[]> rows, JsonNode labels) {
+        double sum = 0;
+        for (String[] row : rows) {
+            sum += Double.parseDouble(row[0]);
+        }
+        double mean = sum / rows.size();
+        double squares = 0;
+        for (String[] row : rows) {
+            squares += (Double.parseDouble(row[0]) - mean) * (Double.parseDouble(row[0]) - mean);
+        }
+        assertEquals(rows.size(), labels.get("labelled").asLong(), labels.toString());
+        assertEquals(0, labels.get("unlabelled").asLong());
+        assertEquals(mean, labels.get("mean").doubleValue(), 1e-9 * mean);
+        assertEquals(Math.sqrt(squares / rows.size()), labels.get("std").doubleValue(), 1e-9 * mean);
+        assertFalse(labels.has("events"), labels.toString());
+    }
+
+    /** The values of some columns of every row of a split's CSV shards. */
+    private static List<String[]> csvRows(Path split, String... columns) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        try (var files = Files.list(split)) {
+            for (Path f : files.sorted().toList()) {
+                List<String[]> rows = JobHarness.readText(f);
+                List<String> header = List.of(rows.get(0));
+                for (String[] row : rows.subList(1, rows.size())) {
+                    String[] v = new String[columns.length];
+                    for (int i = 0; i < columns.length; i++) {
+                        v[i] = row[header.indexOf(columns[i])];
+                    }
+                    out.add(v);
+                }
+            }
+        }
+        return out;
     }
 
     /** Renders the German Credit report in headless Chromium (when installed): a screenshot, and the DOM it built. */

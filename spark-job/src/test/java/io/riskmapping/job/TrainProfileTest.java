@@ -89,6 +89,11 @@ class TrainProfileTest {
             }
         }
         assertTrue(withPsi > 5, "PSI of the validation split against train: " + validated);
+        // the label column recorded in the profile: the validation split's label balance, as the training run counted val's
+        JsonNode trainedVal = json(trainingArtifacts.resolve("run_summary.json")).get("splits").get(1);
+        assertEquals("val", trainedVal.get("name").asText());
+        assertEquals(trainedVal.get("labels"), json(artifacts.resolve("run_summary-validation.json")).get("splits").get(0).get("labels"));
+        assertEquals("class", json(trainingArtifacts.resolve(TrainProfile.FILE)).get("label").get("column").asText());
         assertFalse(v.err().contains("no drift against train"), v.err());
     }
 
@@ -104,6 +109,21 @@ class TrainProfileTest {
                 v.err());
         JsonNode validated = json(tmp.resolve("validation-old/model_artifacts/run_summary-validation.json")).get("drift").get("validation");
         validated.forEach(f -> assertTrue(f.get("psi").isNull(), f.toString()));
+    }
+
+    @Test
+    void aProfileWithoutTheLabelKeyGivesPsiButNoLabelBalance() throws IOException {
+        Path older = tmp.resolve("unlabelled-profile-artifacts");
+        JobHarness.copyTree(trainingArtifacts, older);
+        Files.delete(older.resolve(Manifest.FILE));
+        com.fasterxml.jackson.databind.node.ObjectNode profile = (com.fasterxml.jackson.databind.node.ObjectNode) json(older.resolve(TrainProfile.FILE));
+        profile.remove("label");
+        Files.write(older.resolve(TrainProfile.FILE), new ObjectMapper().writeValueAsBytes(profile));
+        JobHarness.Result v = validate(older, tmp.resolve("validation-unlabelled-profile"));
+        assertEquals(0, v.exitCode(), v.toString());
+        JsonNode s = json(tmp.resolve("validation-unlabelled-profile/model_artifacts/run_summary-validation.json"));
+        assertFalse(s.get("splits").get(0).has("labels"), s.get("splits").toString());
+        s.get("drift").get("validation").forEach(f -> assertFalse(f.get("psi").isNull(), f.toString()));
     }
 
     @Test
@@ -135,5 +155,27 @@ class TrainProfileTest {
                 f -> f.equals("n") ? Optional.of("n") : Optional.empty());
         assertEquals(List.of("n"), List.copyOf(partial.fields().keySet()), "a field the files lack is left out");
         assertThrows(IllegalArgumentException.class, () -> TrainProfile.fromJson("[]".getBytes(StandardCharsets.UTF_8), Optional::of));
+    }
+
+    /** A continuous label's profile: the label's statistics instead of events and non-events, the label column by its logical name. */
+    @Test
+    void aContinuousProfileHoldsTheLabelsStatisticsAndReadsBack() {
+        TrainProfile p = new TrainProfile(true, 0, 0, Map.of(
+                "c", new TrainProfile.Field(RiskTable.Mode.CATEGORICAL, new java.util.LinkedHashMap<>(Map.of("x", 6L)), 2)),
+                new TrainProfile.Label("y__DOT__z", true, 8, 6.5, 1.25));
+        String text = new String(p.toJson(ColumnNames::field), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"column\" : \"y.z\"") && text.contains("\"target_type\" : \"continuous\"")
+                && text.contains("\"count\" : 8") && text.contains("\"mean\" : 6.5") && text.contains("\"std\" : 1.25"), text);
+        assertFalse(text.contains("events"), text);
+        TrainProfile back = TrainProfile.fromJson(text.getBytes(StandardCharsets.UTF_8), f -> Optional.of(f.replace(".", ColumnNames.DOT)));
+        assertEquals(p.label(), back.label());
+        assertEquals(p.fields(), back.fields());
+        TrainProfile noLabelColumn = TrainProfile.fromJson(text.getBytes(StandardCharsets.UTF_8),
+                f -> f.equals("c") ? Optional.of("c") : Optional.empty());
+        assertEquals(new TrainProfile.Label(null, true, 8, 6.5, 1.25), noLabelColumn.label(), "the split has no label column");
+        TrainProfile binary = new TrainProfile(true, 3, 7, Map.of(), TrainProfile.Label.binary("class"));
+        String binaryText = new String(binary.toJson(ColumnNames::field), StandardCharsets.UTF_8);
+        assertTrue(binaryText.contains("\"target_type\" : \"binary\"") && binaryText.contains("\"events\" : 3"), binaryText);
+        assertFalse(TrainProfile.fromJson(binaryText.getBytes(StandardCharsets.UTF_8), Optional::of).label().continuous());
     }
 }

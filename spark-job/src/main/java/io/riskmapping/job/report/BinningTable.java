@@ -30,9 +30,12 @@ final class BinningTable {
     /** What a row is. */
     enum Kind { CATEGORY, NULLS, UNSEEN, TOTAL }
 
-    /** One row; any count or statistic may be null (unknown or not applicable). */
+    /**
+     * One row; any count or statistic may be null (unknown or not applicable). {@code mean} is the
+     * raw mean of the rows' labels (a continuous label only).
+     */
     record Row(Kind kind, String label, Long count, Double share, Long events, Long nonEvents, Double eventRate, Double value,
-            Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold) {
+            Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold, Double mean) {
     }
 
     /** @param rows the category rows, then nulls, unseen and totals (always those three, in this order) */
@@ -97,14 +100,62 @@ final class BinningTable {
         WoeStatistics.Bin nullBin = woe != null && counts.containsKey(null) ? woe.bins().get(woe.bins().size() - 1) : null;
         rows.add(row(Kind.NULLS, "(null)", nullsKnown ? f.nullRows() : null, total, nullsKnown ? f.nullEvents() : null,
                 f.defaultValue(), nullBin == null ? null : nullBin.woe(), nullBin, false));
-        rows.add(new Row(Kind.UNSEEN, "(unseen)", null, null, null, null, null, f.defaultValue(), null, null, null, null, false));
+        rows.add(unseen(f));
         Double iv = woe != null ? Double.valueOf(woe.iv()) : recordedIv;
         Long count = allCounts ? total : null;
         Long ev = allEvents ? eventSum : null;
         Long nonEv = allEvents ? nonEventSum : null;
         rows.add(new Row(Kind.TOTAL, "total", count, allCounts && total > 0 ? 1.0 : null, ev, nonEv,
-                ev != null && count > 0 ? (double) ev / count : null, null, null, null, null, iv, false));
+                ev != null && count > 0 ? (double) ev / count : null, null, null, null, null, iv, false, null));
         return new Table(rows);
+    }
+
+    /**
+     * The table of one field of a continuous label: per category (then nulls) its labelled train
+     * rows ({@code count}), their {@code share} of the table's rows, their raw label {@code mean}
+     * (from {@link FitReport.Category#trainMean()}, {@link FitReport.Field#nullMean()}) and the
+     * mapped value; the total's mean is the count-weighted mean of the rows' means (the mean of
+     * every labelled train row when all are known, else null). No events, WOE or IV.
+     */
+    static Table continuous(FitReport.Field f) {
+        List<FitReport.Category> cats = f.categories();
+        boolean allCounts = cats.stream().allMatch(c -> c.trainRows() != null);
+        boolean nullsKnown = f.nullRows() != null;
+        long total = 0;
+        double sum = 0;
+        boolean allMeans = allCounts && nullsKnown && (f.nullRows() == 0 || f.nullMean() != null);
+        for (FitReport.Category c : cats) {
+            if (allCounts) {
+                total += c.trainRows();
+            }
+            if (allMeans && c.trainMean() != null) {
+                sum += c.trainRows() * c.trainMean();
+            } else {
+                allMeans = false;
+            }
+        }
+        if (allCounts && nullsKnown) {
+            total += f.nullRows();
+            sum += f.nullRows() > 0 && allMeans ? f.nullRows() * f.nullMean() : 0;
+        }
+        List<Row> rows = new ArrayList<>();
+        for (FitReport.Category c : cats) {
+            rows.add(meanRow(Kind.CATEGORY, c.key(), c.trainRows(), total, c.trainMean(), c.value(), c.belowThreshold()));
+        }
+        rows.add(meanRow(Kind.NULLS, "(null)", f.nullRows(), total, f.nullMean(), f.defaultValue(), false));
+        rows.add(unseen(f));
+        rows.add(new Row(Kind.TOTAL, "total", allCounts ? total : null, allCounts && total > 0 ? 1.0 : null, null, null, null, null,
+                null, null, null, null, false, allMeans && total > 0 ? sum / total : null));
+        return new Table(rows);
+    }
+
+    private static Row meanRow(Kind kind, String label, Long count, long total, Double mean, double value, boolean below) {
+        Double share = count != null && total > 0 ? (double) count / total : null;
+        return new Row(kind, label, count, share, null, null, null, value, null, null, null, null, below, mean);
+    }
+
+    private static Row unseen(FitReport.Field f) {
+        return new Row(Kind.UNSEEN, "(unseen)", null, null, null, null, null, f.defaultValue(), null, null, null, null, false, null);
     }
 
     private static Row row(Kind kind, String label, Long count, long total, Long events, Double value, Double woe, WoeStatistics.Bin b,
@@ -113,6 +164,6 @@ final class BinningTable {
         Long nonEvents = count != null && events != null ? count - events : null;
         Double rate = count != null && events != null && count > 0 ? (double) events / count : null;
         return new Row(kind, label, count, share, events, nonEvents, rate, value, woe, b == null ? null : b.ciLower(),
-                b == null ? null : b.ciUpper(), b == null ? null : b.ivContribution(), below);
+                b == null ? null : b.ciUpper(), b == null ? null : b.ivContribution(), below, null);
     }
 }

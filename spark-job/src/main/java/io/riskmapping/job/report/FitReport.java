@@ -31,10 +31,28 @@ import com.samskivert.mustache.Template;
  */
 public final class FitReport {
 
-    /** The run. */
+    /**
+     * The run.
+     *
+     * @param targetType the label's type: "binary" (0, 1) or "continuous" (a number)
+     */
     public record Run(String jobType, String version, String input, String output, String artifacts, String encoding,
-            String valueName, Integer countThreshold, double totalSeconds) {
+            String valueName, Integer countThreshold, double totalSeconds, String targetType) {
+        /** A run of a binary label. */
+        public Run(String jobType, String version, String input, String output, String artifacts, String encoding,
+                String valueName, Integer countThreshold, double totalSeconds) {
+            this(jobType, version, input, output, artifacts, encoding, valueName, countThreshold, totalSeconds, BINARY);
+        }
+
+        boolean continuous() {
+            return CONTINUOUS.equals(targetType);
+        }
     }
+
+    /** {@link Run#targetType()} of a label 0 or 1. */
+    public static final String BINARY = "binary";
+    /** {@link Run#targetType()} of a numeric label. */
+    public static final String CONTINUOUS = "continuous";
 
     /**
      * One split: rows, shards and seconds of its pass, and its label balance ({@code labels}, null
@@ -48,8 +66,34 @@ public final class FitReport {
         }
     }
 
-    /** The rows of a split by label: events (label 1), non-events (label 0) and unlabelled (-1 or null). */
-    public record LabelBalance(long events, long nonEvents, long unlabelled) {
+    /**
+     * The rows of a split by label. A binary label: {@code events} (label 1), {@code nonEvents}
+     * (label 0) and {@code unlabelled} (any other value, -1 or null); {@code labelled}, {@code mean}
+     * and {@code std} are null. A continuous label: {@code labelled} (a finite number),
+     * {@code unlabelled} (null, blank or not a number), the labelled rows' {@code mean} and population
+     * standard deviation {@code std} (divisor {@code labelled}; both null without a labelled row);
+     * {@code events} and {@code nonEvents} are null.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LabelBalance(Long events, Long nonEvents, Long labelled, long unlabelled, Double mean, Double std) {
+        /** The balance of a binary label. */
+        public LabelBalance(long events, long nonEvents, long unlabelled) {
+            this(events, nonEvents, null, unlabelled, null, null);
+        }
+
+        /**
+         * The balance of a continuous label from the labelled rows' count, sum and sum of squares.
+         *
+         * @param labelled   rows with a finite label
+         * @param unlabelled the other rows
+         */
+        public static LabelBalance continuous(long labelled, long unlabelled, double sum, double sumSquares) {
+            if (labelled == 0) {
+                return new LabelBalance(null, null, 0L, unlabelled, null, null);
+            }
+            double mean = sum / labelled;
+            return new LabelBalance(null, null, labelled, unlabelled, mean, Math.sqrt(Math.max(0.0, sumSquares / labelled - mean * mean)));
+        }
     }
 
     public record Pass(String name, double seconds) {
@@ -63,26 +107,42 @@ public final class FitReport {
 
     /**
      * One bin of a field: its category, train fit rows and events among them (each null when
-     * unknown), value (risk or WOE), its WOE on train (null when unknown), and whether it fell under
-     * the count threshold.
+     * unknown), value (risk or WOE), its WOE on train (null when unknown), whether it fell under
+     * the count threshold, and, for a continuous label, the raw mean of its train fit rows' labels
+     * ({@code trainMean}: null when unknown or for a binary label; {@code trainRows} then counts
+     * the labelled rows).
      */
     public record Category(String key, Long trainRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long trainEvents, double value,
-            Double woe, boolean belowThreshold) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double woe, boolean belowThreshold,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double trainMean) {
+        /** A category of a binary label. */
+        public Category(String key, Long trainRows, Long trainEvents, double value, Double woe, boolean belowThreshold) {
+            this(key, trainRows, trainEvents, value, woe, belowThreshold, null);
+        }
+
         /** A category whose events are not recorded. */
         public Category(String key, Long trainRows, double value, Double woe, boolean belowThreshold) {
-            this(key, trainRows, null, value, woe, belowThreshold);
+            this(key, trainRows, null, value, woe, belowThreshold, null);
         }
     }
 
     /**
      * One mapped field: its categories (most frequent first) and the train fit rows with a null and
-     * the events among them ({@code nullRows}, {@code nullEvents}: null when not recorded).
+     * the events among them ({@code nullRows}, {@code nullEvents}: null when not recorded); for a
+     * continuous label, the raw mean of the null rows' labels ({@code nullMean}, null when unknown or
+     * without labelled null rows).
      */
     public record Field(String field, String mode, double defaultValue, List<Category> categories,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Long nullRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long nullEvents) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long nullRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long nullEvents,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double nullMean) {
+        /** A field of a binary label. */
+        public Field(String field, String mode, double defaultValue, List<Category> categories, Long nullRows, Long nullEvents) {
+            this(field, mode, defaultValue, categories, nullRows, nullEvents, null);
+        }
+
         /** A field whose null counts are not recorded. */
         public Field(String field, String mode, double defaultValue, List<Category> categories) {
-            this(field, mode, defaultValue, categories, null, null);
+            this(field, mode, defaultValue, categories, null, null, null);
         }
     }
 
@@ -170,8 +230,11 @@ public final class FitReport {
         ctx.put("splits", splitRows);
         List<Map<String, Object>> balance = new ArrayList<>();
         for (SplitRows s : splits) {
-            if (s.labels() != null) {
-                LabelBalance b = s.labels();
+            LabelBalance b = s.labels();
+            if (b != null && b.labelled() != null) {
+                balance.add(Map.of("name", s.name(), "labelled", count(b.labelled()), "unlabelled", count(b.unlabelled()),
+                        "mean", b.mean() == null ? "" : fmt("%.4f", b.mean()), "std", b.std() == null ? "" : fmt("%.4f", b.std())));
+            } else if (b != null && b.events() != null) {
                 long labelled = b.events() + b.nonEvents();
                 balance.add(Map.of("name", s.name(), "events", count(b.events()), "nonEvents", count(b.nonEvents()),
                         "unlabelled", count(b.unlabelled()), "rate", labelled == 0 ? "" : fmt("%.4f", (double) b.events() / labelled)));
@@ -179,6 +242,8 @@ public final class FitReport {
         }
         ctx.put("balance", balance);
         ctx.put("hasBalance", !balance.isEmpty());
+        ctx.put("continuous", run.continuous());
+        ctx.put("binary", !run.continuous());
         List<Map<String, Object>> passRows = new ArrayList<>();
         passes.forEach(p -> passRows.add(Map.of("name", p.name(), "seconds", fmt("%.1f", p.seconds()))));
         ctx.put("passes", passRows);
@@ -200,7 +265,7 @@ public final class FitReport {
         List<Map<String, Object>> fieldCtx = new ArrayList<>();
         for (Field f : fields) {
             Iv recorded = ivByField.get(f.field());
-            BinningTable.Table table = BinningTable.of(f, recorded == null ? null : recorded.iv());
+            BinningTable.Table table = run.continuous() ? BinningTable.continuous(f) : BinningTable.of(f, recorded == null ? null : recorded.iv());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (BinningTable.Row r : table.rows()) {
                 Map<String, Object> row = new HashMap<>();
@@ -215,6 +280,7 @@ public final class FitReport {
                 row.put("woe", r.woe() == null ? "" : fmt("%.4f", r.woe()));
                 row.put("woeCi", r.woeLower() == null ? "" : "[" + fmt("%.4f", r.woeLower()) + ", " + fmt("%.4f", r.woeUpper()) + "]");
                 row.put("iv", r.ivContribution() == null ? "" : fmt("%.4f", r.ivContribution()));
+                row.put("mean", r.mean() == null ? "" : fmt("%.4f", r.mean()));
                 row.put("mark", r.belowThreshold() ? "below the count threshold: default"
                         : r.kind() == BinningTable.Kind.UNSEEN ? "categories train never saw: default"
                         : r.kind() == BinningTable.Kind.NULLS ? "default" : "");

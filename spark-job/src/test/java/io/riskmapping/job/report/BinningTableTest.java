@@ -114,4 +114,63 @@ class BinningTableTest {
         assertTrue(html.indexOf("id=\"iv\"") < html.indexOf("id=\"labels\"") && html.indexOf("id=\"labels\"") < html.indexOf("id=\"fields\"")
                 && html.indexOf("id=\"fields\"") < html.indexOf("id=\"run\""), "findings first, run details last");
     }
+
+    /*
+     * A continuous label, field k: A 3 labelled rows with mean 10, B 1 row with mean 2, 4 null rows
+     * with mean 5: 8 rows, shares 3/8, 1/8, 4/8; total mean (3·10 + 1·2 + 4·5) / 8 = 52 / 8 = 6.5.
+     */
+    private static final FitReport.Field K = new FitReport.Field("k", "categorical", 6.5,
+            List.of(new FitReport.Category("A", 3L, null, 9.0, null, false, 10.0), new FitReport.Category("B", 1L, null, 6.5, null, true, 2.0)),
+            4L, null, 5.0);
+
+    @Test
+    void aContinuousLabelsTableHoldsCountsSharesAndMeans() {
+        BinningTable.Table t = BinningTable.continuous(K);
+        assertEquals(List.of("A", "B", "(null)", "(unseen)", "total"), t.rows().stream().map(BinningTable.Row::label).toList());
+        BinningTable.Row a = t.rows().get(0);
+        assertEquals(3L, a.count());
+        assertEquals(3.0 / 8, a.share(), 1e-15);
+        assertEquals(10.0, a.mean(), 0.0);
+        assertEquals(9.0, a.value(), 0.0);
+        assertNull(a.events());
+        assertNull(a.woe());
+        assertNull(a.ivContribution());
+        assertTrue(t.rows().get(1).belowThreshold());
+        BinningTable.Row nulls = t.rows().get(2);
+        assertEquals(4L, nulls.count());
+        assertEquals(0.5, nulls.share(), 1e-15);
+        assertEquals(5.0, nulls.mean(), 0.0);
+        assertEquals(6.5, nulls.value(), 0.0);
+        BinningTable.Row total = t.total();
+        assertEquals(8L, total.count());
+        assertEquals(1.0, total.share(), 0.0);
+        assertEquals(6.5, total.mean(), 1e-15);
+        assertNull(total.ivContribution());
+        // without the null rows' mean the total's mean is unknown
+        FitReport.Field noNullMean = new FitReport.Field("k", "categorical", 6.5, K.categories(), 4L, null, null);
+        assertNull(BinningTable.continuous(noNullMean).total().mean());
+    }
+
+    @Test
+    void theContinuousPageShowsMeansAndTheLabelsStatistics() {
+        FitReport report = new FitReport(new FitReport.Run("training", "t", "in", "out", "art", "risk_table", "risk", 1, 1.0, FitReport.CONTINUOUS),
+                null, List.of(new FitReport.SplitRows("train", "csv", 9, 1, List.of(9L), 0.5, FitReport.LabelBalance.continuous(8, 1, 52, 440)),
+                        new FitReport.SplitRows("test", "csv", 3, 1, List.of(3L), 0.5)),
+                List.of(new FitReport.Pass("fit", 1.0)), List.of(), List.of(), List.of(K), List.of());
+        String html = new String(report.toHtml(), StandardCharsets.UTF_8);
+        // A: 3 rows, 37.50%, mean 10, value 9; the total: 8 rows, mean 6.5
+        assertTrue(html.contains("<td class=\"key\">A</td><td class=\"num\">3</td><td class=\"num\">37.50%</td><td class=\"num\">10.0000</td>"
+                + "<td class=\"num\">9.0000</td>"), html);
+        assertTrue(html.contains("<td class=\"key\">total</td><td class=\"num\">8</td><td class=\"num\">100.00%</td><td class=\"num\">6.5000</td>"),
+                html);
+        // train: 8 labelled, 1 unlabelled, mean 52 / 8 = 6.5, std sqrt(440 / 8 - 6.5^2) = sqrt(12.75) = 3.5707
+        assertTrue(html.contains("<td>train</td><td class=\"num\">8</td><td class=\"num\">1</td><td class=\"num\">6.5000</td>"
+                + "<td class=\"num\">3.5707</td>"), html);
+        assertFalse(html.contains("<td>test</td><td class=\"num\">"), "test has no label balance");
+        assertFalse(html.contains("<th>WOE</th>") || html.contains("id=\"iv\""), "no WOE or IV for a continuous label");
+        String json = new String(report.toJson(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"target_type\" : \"continuous\"") && json.contains("\"train_mean\" : 10.0")
+                && json.contains("\"null_mean\" : 5.0") && json.contains("\"labelled\" : 8"), json);
+        assertFalse(json.contains("\"woe\"") || json.contains("\"events\""), json);
+    }
 }

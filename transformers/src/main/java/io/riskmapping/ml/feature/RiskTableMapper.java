@@ -189,7 +189,7 @@ public class RiskTableMapper extends Estimator<RiskTableMapperModel> implements 
             RiskTableMap tables = ContinuousTargets.tables(fit, smoothingSpec(), nullCategory);
             List<RiskTableMap> folds = getNumFolds() >= 2 ? ContinuousTargets.outOfFold(dataset, fit, getLabelCol(), getFoldCol(),
                     getNumFolds(), getSeed(), smoothingSpec(), nullCategory) : null;
-            RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, null, folds, dataset);
+            RiskTableMapperModel model = new RiskTableMapperModel(uid, tables, null, folds, dataset).withContinuousStatistics(fit);
             copyValues(model, ParamMap.empty());
             return model.setParent(this);
         }

@@ -40,6 +40,7 @@ import org.apache.spark.sql.types.StructType;
 import io.riskmapping.artifacts.MulticlassRiskTables;
 import io.riskmapping.artifacts.RiskTable;
 import io.riskmapping.artifacts.RiskTableMap;
+import io.riskmapping.ml.feature.core.ContinuousTargets;
 import io.riskmapping.ml.feature.core.KeyColumns;
 import io.riskmapping.ml.feature.core.Lookups;
 import io.riskmapping.ml.feature.core.ModelData;
@@ -94,6 +95,9 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     private final List<MulticlassRiskTables> classFoldTables;
     /** The data the model was fitted on, when it has fold tables: {@link #transform} encodes it out of fold. Not saved. */
     private final transient Dataset<?> fittedOn;
+
+    /** What the fit of a continuous label summed, in this session; not saved. */
+    private transient ContinuousTargets.Fit continuousStatistics;
 
     /** Broadcast copies of the large tables, made on the first transform; neither persisted nor serialized. */
     private transient Lookups.Broadcasts broadcasts;
@@ -235,6 +239,21 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
      */
     public List<FitStatistics> classStatistics() {
         return classStatistics;
+    }
+
+    /** This model, keeping what the fit of its continuous label summed ({@link #continuousStatistics()}). */
+    RiskTableMapperModel withContinuousStatistics(ContinuousTargets.Fit fit) {
+        this.continuousStatistics = fit;
+        return this;
+    }
+
+    /**
+     * What the fit of a continuous label summed per column and category (labelled rows, sum and sum of
+     * squares of the labels; {@code targetType "continuous"}), or null: another target type, a model
+     * loaded from disk or built from artifacts, or a copy. Internal (for the job's report), not saved.
+     */
+    public ContinuousTargets.Fit continuousStatistics() {
+        return continuousStatistics;
     }
 
     /** What the fit pass counted, or null when the model was built from artifacts (or its label is continuous or multiclass). */
@@ -439,7 +458,7 @@ public class RiskTableMapperModel extends Model<RiskTableMapperModel> implements
     public RiskTableMapperModel copy(ParamMap extra) {
         RiskTableMapperModel copied = classTables != null
                 ? new RiskTableMapperModel(uid, classTables, classStatistics, classFoldTables, fittedOn)
-                : new RiskTableMapperModel(uid, tables, statistics, foldTables, fittedOn);
+                : new RiskTableMapperModel(uid, tables, statistics, foldTables, fittedOn).withContinuousStatistics(continuousStatistics);
         return copyValues(copied, extra).setParent(parent());
     }
 
