@@ -8,7 +8,9 @@
 #
 # Environment: BENCH_DIR (default out/bench), MASTER (default local[2]), DRIVER_MEMORY (default 4g),
 # MLLIB=0 to leave MLlib out (MLLIB_ROUNDS=1 to run it in the first round only), BENCH_ROWS=train,val,test
-# for the large size (default 4x medium).
+# for the large size (default 4x medium); HYPERPARAMETERS=file to run the job with other
+# hyperparameters than the data set's (e.g. another target_type), BENCH_TAG=name to keep their
+# results apart (results-<size>-<format>-<tag>.csv; no chart is drawn for a tagged run).
 # Writes $BENCH_DIR/results-<size>-<format>.csv (one line per run: program, round, seconds, peak RSS
 # in KiB) and summary-<size>-<format>.csv (medians and ratios), prints them, and redraws the chart.
 set -euo pipefail
@@ -16,7 +18,8 @@ size="${1:-small}"; format="${2:-parquet}"; rounds="${3:-3}"
 # shellcheck source=bench-common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 data="$work/data-$size"
-results="$work/results-$size-$format.csv"
+tag="${BENCH_TAG:+-$BENCH_TAG}"
+results="$work/results-$size-$format$tag.csv"
 if [[ ! -d "$data/$format" ]]; then
   echo "generating the $size data set in $data ..." >&2
   if [[ "$size" == large ]]; then
@@ -33,7 +36,7 @@ mkdir -p "$work/valin" && rm -rf "$work/valin/validation" && ln -s "$data/$forma
 for r in $(seq 1 "$rounds"); do
   measure copy "$r" io.riskmapping.bench.PlainCopy "$data/$format" "$work/copy" "$format" train,val,test
   measure job "$r" io.riskmapping.job.RiskTableMappingJob --job-type training --input-dir "$data/$format" \
-    --output-dir "$work/job" --hyperparameters "$data/hyperparameters.json" --overwrite --no-report
+    --output-dir "$work/job" --hyperparameters "${HYPERPARAMETERS:-$data/hyperparameters.json}" --overwrite --no-report
   if [[ "${MLLIB:-1}" != 0 && "$r" -le "${MLLIB_ROUNDS:-$rounds}" ]]; then
     measure mllib "$r" io.riskmapping.bench.MllibBaseline "$data/$format" "$work/mllib" "$format"
   fi
@@ -52,5 +55,5 @@ ratio() { LC_ALL=C printf '%.2f' "$(echo "scale=6; $1 / $2" | bc)"; }
   [[ -n "$mllib" ]] && echo "$size,$format,mllib,$mllib,$(ratio "$mllib" "$copy"),$(peak mllib)"
   echo "$size,$format,copy_val,$copyval,1.00,$(peak copy_val)"
   echo "$size,$format,validation,$val,$(ratio "$val" "$copyval"),$(peak validation)"
-} | tee "$work/summary-$size-$format.csv"
-jvm io.riskmapping.bench.BenchChart "$work" "$root/docs/performance-chart.svg" >&2 || true
+} | tee "$work/summary-$size-$format$tag.csv"
+[[ -n "$tag" ]] || jvm io.riskmapping.bench.BenchChart "$work" "$root/docs/performance-chart.svg" >&2 || true
