@@ -26,6 +26,8 @@ final class JobSummary {
     io.riskmapping.ml.feature.core.ContinuousTargets.Fit continuous;
     /** A one-vs-rest fit of a multiclass label: its statistics with each class as the event, in the tables' class order, or null. */
     List<FitStatistics> classStatistics;
+    /** A multiclass label's classes, in the order of {@link #classStatistics}, or null. */
+    List<String> classes;
     /** Each split's label balance as counted in its pass (splits but train; none without a label column), by split name. */
     final java.util.Map<String, io.riskmapping.job.report.FitReport.LabelBalance> splitLabels = new java.util.LinkedHashMap<>();
     /** How the fit smoothed, as the summary prints it: "smooth samples m" (fraction), "smoothing m = s" (count) or "smoothing auto". */
@@ -77,10 +79,11 @@ final class JobSummary {
         } else if (classStatistics != null) {
             FitStatistics first = classStatistics.get(0);
             StringBuilder rows = new StringBuilder();
-            for (FitStatistics c : classStatistics) {
-                rows.append(rows.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%,d", c.events()));
+            for (int i = 0; i < classStatistics.size(); i++) {
+                rows.append(rows.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %,d", classes.get(i),
+                        classStatistics.get(i).events()));
             }
-            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d labelled (multiclass, rows per class %s), %,d unlabelled%n",
+            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d labelled (multiclass: %s), %,d unlabelled%n",
                     labelColumn, first.trainRows(), first.fitRows(), rows, first.unlabelledRows());
             long mapped = first.fields().stream().filter(FieldStatistics::mapped).count();
             out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, first.fields().size() - mapped);

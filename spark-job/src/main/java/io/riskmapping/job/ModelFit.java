@@ -231,6 +231,7 @@ final class ModelFit {
         FitStatistics first = model.classStatistics().get(0);
         summary.smoothing = "multiclass label, " + classes.size() + " classes";
         summary.classStatistics = model.classStatistics();
+        summary.classes = classes;
         long skipped = 0;
         for (FieldStatistics f : first.fields()) {
             if (!f.mapped()) {

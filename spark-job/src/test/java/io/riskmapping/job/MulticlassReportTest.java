@@ -107,8 +107,8 @@ class MulticlassReportTest {
     @Test
     void thePrintedSummaryHasTheRowsPerClass() {
         long[] all = counts("train", "housing").get("");
-        String line = String.format(Locale.ROOT, "  label      housing: %,d train rows, %,d labelled (multiclass, rows per class %d, %d, %d), "
-                + "0 unlabelled", all[0], all[0], all[1], all[2], all[3]);
+        String line = String.format(Locale.ROOT, "  label      housing: %,d train rows, %,d labelled (multiclass: for free %d, own %d, "
+                + "rent %d), 0 unlabelled", all[0], all[0], all[1], all[2], all[3]);
         assertTrue(run.out().contains(line + "\n") && run.out().contains("  fields     2 mapped, 0 skipped\n"), line + "\n" + run.out());
         assertTrue(run.out().contains("  passes     fit "), run.out());
     }
