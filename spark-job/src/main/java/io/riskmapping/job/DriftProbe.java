@@ -30,6 +30,7 @@ import io.riskmapping.job.report.Drift;
 import io.riskmapping.job.report.FitReport;
 import io.riskmapping.ml.feature.RiskTableMapperModel;
 import io.riskmapping.ml.feature.core.DriftBuckets;
+import io.riskmapping.ml.feature.core.MulticlassTargets;
 import io.riskmapping.ml.feature.exec.parquet.ColumnarMapping;
 
 /**
@@ -86,7 +87,7 @@ final class DriftProbe {
         data.sparkSession().sparkContext().register(counts, "drift-" + split);
         TrainProfile.Label l = train.label();
         this.label = l != null && l.column() != null && List.of(data.columns()).contains(l.column()) ? l.column() : null;
-        this.labels = label == null ? null : new LabelCounts(l.continuous());
+        this.labels = label == null ? null : l.multiclass() ? new LabelCounts(List.copyOf(l.classes().keySet())) : new LabelCounts(l.continuous());
         if (labels != null) {
             data.sparkSession().sparkContext().register(labels, "labels-" + split);
         }
@@ -200,7 +201,9 @@ final class DriftProbe {
         if (label == null) {
             return data;
         }
-        Column text = data.col("`" + label.replace("`", "``") + "`").cast(DataTypes.StringType);
+        // a multiclass label's class as the fit reads it (a double's NaN unlabelled)
+        Column text = labels.multiclass() ? MulticlassTargets.labelClass(data, label)
+                : data.col("`" + label.replace("`", "``") + "`").cast(DataTypes.StringType);
         return data.filter(udf(new CountLabel(labels), DataTypes.BooleanType).asNondeterministic().apply(text));
     }
 
@@ -322,11 +325,16 @@ final class DriftProbe {
      * A split's rows by label, added up over a write's successful tasks. A binary label: a number
      * equal to 1 is an event, 0 a non-event, anything else (-1, null, blank, other text) unlabelled.
      * A continuous label: a finite number is labelled (its count, sum and sum of squares added up),
-     * anything else (null, blank, text that is not a number) unlabelled.
+     * anything else (null, blank, text that is not a number) unlabelled. A multiclass label: null and
+     * blank text are unlabelled, any other text is its class (as is, as the fit reads it).
      */
     static final class LabelCounts extends AccumulatorV2<String, FitReport.LabelBalance> {
         private static final long serialVersionUID = 1L;
         private final boolean continuous;
+        /** Multiclass: train's classes, in their order; null for a binary or continuous label. */
+        private final ArrayList<String> classes;
+        /** Multiclass: rows per class. */
+        private final HashMap<String, Long> classRows = new HashMap<>();
         private long events;
         private long nonEvents;
         private long labelled;
@@ -334,12 +342,32 @@ final class DriftProbe {
         private double sum;
         private double sumSquares;
 
+        /** A binary ({@code continuous} false) or continuous label. */
         LabelCounts(boolean continuous) {
             this.continuous = continuous;
+            this.classes = null;
+        }
+
+        /** A multiclass label; {@code classes}: train's classes, in the order the balance lists them first. */
+        LabelCounts(List<String> classes) {
+            this.continuous = false;
+            this.classes = new ArrayList<>(classes);
+        }
+
+        boolean multiclass() {
+            return classes != null;
         }
 
         @Override
         public void add(String text) {
+            if (classes != null) {
+                if (text == null || text.isBlank()) {
+                    unlabelled++;
+                } else {
+                    classRows.merge(text, 1L, Long::sum);
+                }
+                return;
+            }
             double v = number(text);
             if (continuous) {
                 if (Double.isFinite(v)) {
@@ -376,12 +404,12 @@ final class DriftProbe {
 
         @Override
         public boolean isZero() {
-            return events == 0 && nonEvents == 0 && labelled == 0 && unlabelled == 0 && sum == 0 && sumSquares == 0;
+            return events == 0 && nonEvents == 0 && labelled == 0 && unlabelled == 0 && sum == 0 && sumSquares == 0 && classRows.isEmpty();
         }
 
         @Override
         public LabelCounts copy() {
-            LabelCounts c = new LabelCounts(continuous);
+            LabelCounts c = classes != null ? new LabelCounts(classes) : new LabelCounts(continuous);
             c.merge(this);
             return c;
         }
@@ -394,6 +422,7 @@ final class DriftProbe {
             unlabelled = 0;
             sum = 0;
             sumSquares = 0;
+            classRows.clear();
         }
 
         @Override
@@ -405,10 +434,17 @@ final class DriftProbe {
             unlabelled += o.unlabelled;
             sum += o.sum;
             sumSquares += o.sumSquares;
+            o.classRows.forEach((k, v) -> classRows.merge(k, v, Long::sum));
         }
 
         @Override
         public FitReport.LabelBalance value() {
+            if (classes != null) {
+                Map<String, Long> rows = new LinkedHashMap<>();
+                classes.forEach(c -> rows.put(c, classRows.getOrDefault(c, 0L)));
+                classRows.keySet().stream().filter(c -> !rows.containsKey(c)).sorted().forEach(c -> rows.put(c, classRows.get(c)));
+                return FitReport.LabelBalance.multiclass(rows, unlabelled);
+            }
             return continuous ? FitReport.LabelBalance.continuous(labelled, unlabelled, sum, sumSquares)
                     : new FitReport.LabelBalance(events, nonEvents, unlabelled);
         }

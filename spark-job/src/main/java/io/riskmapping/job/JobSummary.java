@@ -24,6 +24,10 @@ final class JobSummary {
     FitStatistics fit;
     /** A fit of a continuous label: its label sums per field and category, or null. */
     io.riskmapping.ml.feature.core.ContinuousTargets.Fit continuous;
+    /** A one-vs-rest fit of a multiclass label: its statistics with each class as the event, in the tables' class order, or null. */
+    List<FitStatistics> classStatistics;
+    /** A multiclass label's classes, in the order of {@link #classStatistics}, or null. */
+    List<String> classes;
     /** Each split's label balance as counted in its pass (splits but train; none without a label column), by split name. */
     final java.util.Map<String, io.riskmapping.job.report.FitReport.LabelBalance> splitLabels = new java.util.LinkedHashMap<>();
     /** How the fit smoothed, as the summary prints it: "smooth samples m" (fraction), "smoothing m = s" (count) or "smoothing auto". */
@@ -72,6 +76,17 @@ final class JobSummary {
                     labelColumn, continuous.trainRows(), t.n(), t.mean(), Math.sqrt(t.variance()), continuous.trainRows() - t.n());
             long mapped = continuous.fields().stream().filter(f -> f.skipReason() == null).count();
             out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, continuous.fields().size() - mapped);
+        } else if (classStatistics != null) {
+            FitStatistics first = classStatistics.get(0);
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < classStatistics.size(); i++) {
+                rows.append(rows.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %,d", classes.get(i),
+                        classStatistics.get(i).events()));
+            }
+            out.printf(Locale.ROOT, "  label      %s: %,d train rows, %,d labelled (multiclass: %s), %,d unlabelled%n",
+                    labelColumn, first.trainRows(), first.fitRows(), rows, first.unlabelledRows());
+            long mapped = first.fields().stream().filter(FieldStatistics::mapped).count();
+            out.printf(Locale.ROOT, "  fields     %d mapped, %d skipped%n", mapped, first.fields().size() - mapped);
         } else if (woe != null) {
             long n = woe.events() + woe.nonEvents();
             out.printf(Locale.ROOT, "  label      %s: %,d fitted rows (%,d events, prior %.6f)%n", labelColumn, n, woe.events(), (double) woe.events() / n);
@@ -106,7 +121,7 @@ final class JobSummary {
             out.printf(Locale.ROOT, "    %-11s %,10d rows  %4d shards  %-8s %6.1f s%n", s.name(), s.rows(), s.shards(), s.format(), s.seconds());
         }
         StringBuilder passes = new StringBuilder();
-        if (fit != null || woe != null || continuous != null) {
+        if (fit != null || woe != null || continuous != null || classStatistics != null) {
             passes.append(String.format(Locale.ROOT, "fit %.1f s", fitSeconds));
         }
         for (SplitResult s : splits) {

@@ -157,7 +157,7 @@ final class ModelFit {
             return continuous(model, cols, label, imputer, binner, outOfFold, sparkJobs, t0);
         }
         if (Hyperparameters.MULTICLASS.equals(hp.targetType())) {
-            return multiclass(model, cols, imputer, binner, outOfFold, sparkJobs, t0);
+            return multiclass(model, cols, label, imputer, binner, outOfFold, sparkJobs, t0);
         }
         checkLabelClasses(hp.labelName(), model.statistics().events(), model.statistics().fitRows() - model.statistics().events());
         summary.fit = model.statistics();
@@ -220,15 +220,18 @@ final class ModelFit {
 
     /**
      * The end of a fit of a multiclass label: each field is replaced by one column per class, the
-     * class's one-vs-rest risk. IV and WOE are per class and not written (no {@code iv_summary.json}),
-     * nor is a train profile (no PSI in later runs' reports).
+     * class's one-vs-rest risk. IV and WOE are per class and not written (no {@code iv_summary.json});
+     * the train profile holds each field's labelled rows per category and the label's rows per class
+     * (for the drift and label balance of later runs).
      */
-    private JobModel multiclass(RiskTableMapperModel model, String[] cols, MissingValueImputerModel imputer, NumericBinnerModel binner,
-            boolean outOfFold, int sparkJobs, long t0) {
+    private JobModel multiclass(RiskTableMapperModel model, String[] cols, String label, MissingValueImputerModel imputer,
+            NumericBinnerModel binner, boolean outOfFold, int sparkJobs, long t0) {
         summary.fitSeconds = Progress.secondsSince(t0);
         List<String> classes = model.multiclassTables().classes();
         FitStatistics first = model.classStatistics().get(0);
         summary.smoothing = "multiclass label, " + classes.size() + " classes";
+        summary.classStatistics = model.classStatistics();
+        summary.classes = classes;
         long skipped = 0;
         for (FieldStatistics f : first.fields()) {
             if (!f.mapped()) {
@@ -239,7 +242,9 @@ final class ModelFit {
         progress.line("fit: done in %.1f s (%d Spark jobs): %d fields mapped, %d skipped; multiclass label, %,d fitted rows, "
                 + "%d classes (%s): each field becomes one column per class, <field>_<class>", summary.fitSeconds, sparkJobs,
                 cols.length - skipped, skipped, first.fitRows(), classes.size(), String.join(", ", classes));
-        return new JobModel(new FieldEncoding.Multiclass(model), imputer, binner, outOfFold, null, TrainProfile.unknown());
+        FieldEncoding encoding = new FieldEncoding.Multiclass(model);
+        return new JobModel(encoding, imputer, binner, outOfFold, null,
+                TrainProfile.ofMulticlass(encoding, classes, model.classStatistics(), label));
     }
 
     /** Weight-of-evidence fit: binary label only (event = 1); no out-of-fold encoding. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.riskmapping.artifacts.NumericKeys;
 import io.riskmapping.artifacts.RiskTable;
+import io.riskmapping.ml.feature.FitStatistics;
 import io.riskmapping.ml.feature.core.ContinuousTargets;
 
 /**
@@ -25,11 +27,12 @@ import io.riskmapping.ml.feature.core.ContinuousTargets;
  * compares val and test.
  *
  * @param known     whether train's distribution is known (false: the artifacts predate this file)
- * @param events    labelled train rows with the event (1); 0 for a continuous label
- * @param nonEvents labelled train rows without it (0); 0 for a continuous label
+ * @param events    labelled train rows with the event (1); 0 for a continuous or multiclass label
+ * @param nonEvents labelled train rows without it (0); 0 for a continuous or multiclass label
  * @param fields    per field (the files' column names) its train counts, for the fields whose
  *                  counts are known
- * @param label     the label column and its type (and, continuous, its statistics on train); null
+ * @param label     the label column and its type (and, continuous, its statistics on train;
+ *                  multiclass, its rows per class); null
  *                  when not recorded (a profile written before the key existed)
  */
 record TrainProfile(boolean known, long events, long nonEvents, Map<String, Field> fields, Label label) {
@@ -57,11 +60,43 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
      * @param count      continuous: train rows with a label (0 for a binary label)
      * @param mean       continuous: their labels' mean (NaN for a binary label)
      * @param std        continuous: their labels' population standard deviation (NaN for a binary label)
+     * @param classes    multiclass: labelled train rows per class, in the tables' class order; null
+     *                   for a binary or continuous label
+     * @param unlabelled multiclass: train rows without a label (null or blank), -1 when not recorded
      */
-    record Label(String column, boolean continuous, long count, double mean, double std) {
+    record Label(String column, boolean continuous, long count, double mean, double std, Map<String, Long> classes, long unlabelled) {
+        Label {
+            classes = classes == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(classes));
+        }
+
+        /** A binary or continuous label. */
+        Label(String column, boolean continuous, long count, double mean, double std) {
+            this(column, continuous, count, mean, std, null, -1);
+        }
+
         /** A binary label's column. */
         static Label binary(String column) {
             return new Label(column, false, 0, Double.NaN, Double.NaN);
+        }
+
+        /**
+         * A multiclass label.
+         *
+         * @param classes    labelled train rows per class
+         * @param unlabelled train rows without a label, -1 when not recorded
+         */
+        static Label multiclass(String column, Map<String, Long> classes, long unlabelled) {
+            return new Label(column, false, 0, Double.NaN, Double.NaN, classes, unlabelled);
+        }
+
+        /** Whether the label is multiclass ({@code target_type} "multiclass"). */
+        boolean multiclass() {
+            return classes != null;
+        }
+
+        /** {@code target_type}: "binary", "continuous" or "multiclass". */
+        String targetType() {
+            return continuous ? "continuous" : multiclass() ? "multiclass" : "binary";
         }
     }
 
@@ -116,6 +151,24 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
                 new Label(labelColumn, true, total.n(), total.mean(), Math.sqrt(total.variance())));
     }
 
+    /**
+     * The profile of a one-vs-rest fit of a multiclass label: each field of {@code encoding} whose
+     * train counts the fit kept (every class's fit counts the same rows per category), and the
+     * label's labelled rows per class ({@code events} of each class's statistics) and unlabelled rows.
+     *
+     * @param classes     the classes, in the tables' order
+     * @param perClass    the fit's statistics with each class as the event, in the same order
+     * @param labelColumn the label's column in the files
+     */
+    static TrainProfile ofMulticlass(FieldEncoding encoding, List<String> classes, List<FitStatistics> perClass, String labelColumn) {
+        TrainProfile fields = of(encoding, 0, 0, labelColumn);
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            rows.put(classes.get(i), perClass.get(i).events());
+        }
+        return new TrainProfile(true, 0, 0, fields.fields(), Label.multiclass(labelColumn, rows, perClass.get(0).unlabelledRows()));
+    }
+
     /** The train counts of a column, when known. */
     Optional<Field> field(String column) {
         return Optional.ofNullable(fields.get(column));
@@ -126,8 +179,10 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
      * "target_type": "binary"}, "events": K, "non_events": N - K, "fields": {field: {"mode":
      * "categorical"|"numeric", "null_rows": n, "categories": {key: n}}}}}; for a continuous label
      * {@code "label": {"column": name, "target_type": "continuous", "count": n, "mean": m, "std": s}}
-     * and no events or non-events. Fields and the label under their logical names, numeric keys as
-     * {@link NumericKeys#format} writes them; no {@code label} when not recorded.
+     * and no events or non-events; for a multiclass label {@code "label": {"column": name,
+     * "target_type": "multiclass", "classes": {class: rows}, "unlabelled": n}} (no {@code unlabelled}
+     * when not recorded) and no events or non-events. Fields and the label under their logical
+     * names, numeric keys as {@link NumericKeys#format} writes them; no {@code label} when not recorded.
      */
     byte[] toJson(Function<String, String> logicalName) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -136,14 +191,21 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
         if (label != null) {
             ObjectNode l = root.putObject("label");
             l.put("column", logicalName.apply(label.column()));
-            l.put("target_type", label.continuous() ? "continuous" : "binary");
+            l.put("target_type", label.targetType());
             if (label.continuous()) {
                 l.put("count", label.count());
                 l.put("mean", label.mean());
                 l.put("std", label.std());
             }
+            if (label.multiclass()) {
+                ObjectNode classes = l.putObject("classes");
+                label.classes().forEach(classes::put);
+                if (label.unlabelled() >= 0) {
+                    l.put("unlabelled", label.unlabelled());
+                }
+            }
         }
-        if (label == null || !label.continuous()) {
+        if (label == null || !label.continuous() && !label.multiclass()) {
             root.put("events", events);
             root.put("non_events", nonEvents);
         }
@@ -208,9 +270,16 @@ record TrainProfile(boolean known, long events, long nonEvents, Map<String, Fiel
         JsonNode l = root.path("label");
         if (l.isObject()) {
             String physical = column.apply(l.path("column").asText()).orElse(null);
-            boolean continuous = "continuous".equals(l.path("target_type").asText());
-            label = continuous ? new Label(physical, true, l.path("count").asLong(), l.path("mean").asDouble(Double.NaN),
-                    l.path("std").asDouble(Double.NaN)) : Label.binary(physical);
+            String type = l.path("target_type").asText();
+            if ("continuous".equals(type)) {
+                label = new Label(physical, true, l.path("count").asLong(), l.path("mean").asDouble(Double.NaN), l.path("std").asDouble(Double.NaN));
+            } else if ("multiclass".equals(type)) {
+                Map<String, Long> classes = new LinkedHashMap<>();
+                l.path("classes").fields().forEachRemaining(c -> classes.put(c.getKey(), c.getValue().asLong()));
+                label = Label.multiclass(physical, classes, l.path("unlabelled").asLong(-1));
+            } else {
+                label = Label.binary(physical);
+            }
         }
         return new TrainProfile(true, root.path("events").asLong(), root.path("non_events").asLong(), fields, label);
     }

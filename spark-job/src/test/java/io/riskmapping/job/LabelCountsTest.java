@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +56,47 @@ class LabelCountsTest {
         DriftProbe.LabelCounts c = new DriftProbe.LabelCounts(true);
         c.add(null);
         assertEquals(new FitReport.LabelBalance(null, null, 0L, 1, null, null), c.value());
+    }
+
+    @Test
+    void aMulticlassLabelCountsRowsPerClassTrainsClassesFirst() {
+        DriftProbe.LabelCounts a = new DriftProbe.LabelCounts(List.of("rent", "own", "for free"));
+        DriftProbe.LabelCounts b = new DriftProbe.LabelCounts(List.of("rent", "own", "for free"));
+        for (String label : new String[] {"own", "rent", null, "own"}) {
+            a.add(label);
+        }
+        for (String label : new String[] {" ", "zzz", "own", "", "aaa", "-1"}) {
+            b.add(label);
+        }
+        a.merge(b);
+        // own 3, rent 1, for free 0; then the split's other classes sorted: -1, aaa, zzz; unlabelled: null, " ", ""
+        Map<String, Long> expected = new LinkedHashMap<>();
+        expected.put("rent", 1L);
+        expected.put("own", 3L);
+        expected.put("for free", 0L);
+        expected.put("-1", 1L);
+        expected.put("aaa", 1L);
+        expected.put("zzz", 1L);
+        FitReport.LabelBalance v = a.value();
+        assertEquals(expected, v.classes());
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(v.classes().keySet()));
+        assertEquals(7L, v.labelled());
+        assertEquals(3L, v.unlabelled());
+        assertNull(v.events());
+        assertNull(v.mean());
+        DriftProbe.LabelCounts copy = a.copy();
+        a.reset();
+        assertEquals(0L, a.value().labelled());
+        assertEquals(expected, copy.value().classes(), "a copy keeps the counts and the classes");
+        // from CSV lines: the label field's text is its class, quotes removed; the header left out
+        DriftProbe.LabelCounts lines = new DriftProbe.LabelCounts(List.of("own", "rent"));
+        new DriftProbe.CountLabelLines(lines, 1, (byte) ',').call("a,y\nx,own\nx,\"for free\"\nx,\nx,rent\nx,own".getBytes(StandardCharsets.UTF_8),
+                true);
+        expected = new LinkedHashMap<>();
+        expected.put("own", 2L);
+        expected.put("rent", 1L);
+        expected.put("for free", 1L);
+        assertEquals(FitReport.LabelBalance.multiclass(expected, 1), lines.value());
     }
 
     @Test

@@ -38,25 +38,40 @@ class MulticlassTargetJobTest {
 
     @BeforeAll
     static void train() {
-        hp = tmp.resolve("hp.json");
-        JobHarness.write(hp, "{\"cat_field_list\": [\"checking_status\", \"purpose\"], \"label_name\": \"housing\", "
-                + "\"target_type\": \"multiclass\", \"smoothing_mode\": \"count\", \"smoothing\": 4, \"count_threshold\": 1}");
+        trainGermanCredit(tmp);
         trained = tmp.resolve("training");
-        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit("csv").toString(),
-                "--output-dir", trained.toString(), "--hyperparameters", hp.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("multiclass label") && r.err().contains("3 classes (for free, own, rent)"), r.err());
+        hp = tmp.resolve("hp.json");
     }
 
-    /** Per checking_status value: {rows, rows of each class}; key "" for all rows. */
-    private static Map<String, long[]> trainCounts(int field) {
-        Path data = SparkTestSession.germanCredit("csv");
+    /**
+     * Runs the training job on German Credit (CSV) with {@code housing} as the label, count
+     * smoothing {@link #M} and count_threshold 1, the hyperparameters written to {@code dir/hp.json};
+     * checks that it succeeds and returns its result; its output folder is {@code dir/training}.
+     */
+    static JobHarness.Result trainGermanCredit(Path dir) {
+        Path hyperparameters = dir.resolve("hp.json");
+        JobHarness.write(hyperparameters, "{\"cat_field_list\": [\"checking_status\", \"purpose\"], \"label_name\": \"housing\", "
+                + "\"target_type\": \"multiclass\", \"smoothing_mode\": \"count\", \"smoothing\": 4, \"count_threshold\": 1}");
+        Path out = dir.resolve("training");
+        JobHarness.Result r = JobHarness.run("--job-type", "training", "--input-dir", SparkTestSession.germanCredit("csv").toString(),
+                "--output-dir", out.toString(), "--hyperparameters", hyperparameters.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("multiclass label") && r.err().contains("3 classes (for free, own, rent)"), r.err());
+        return r;
+    }
+
+    /**
+     * Per value of {@code column} in a German Credit split's CSV shards: {rows, rows of each class
+     * of {@link #CLASSES}}; key "" for all rows.
+     */
+    static Map<String, long[]> counts(String split, String column) {
         Map<String, long[]> counts = new HashMap<>();
         for (int s = 0; s < 3; s++) {
-            List<String[]> lines = JobHarness.readText(data.resolve("train/part-0000" + s + ".csv"));
+            List<String[]> lines = JobHarness.readText(SparkTestSession.germanCredit("csv").resolve(split + "/part-0000" + s + ".csv"));
+            int x = List.of(lines.get(0)).indexOf(column);
             int y = List.of(lines.get(0)).indexOf("housing");
             for (String[] l : lines.subList(1, lines.size())) {
-                for (String key : new String[] {l[field], ""}) {
+                for (String key : new String[] {l[x], ""}) {
                     long[] c = counts.computeIfAbsent(key, k -> new long[1 + CLASSES.size()]);
                     c[0]++;
                     c[1 + CLASSES.indexOf(l[y])]++;
@@ -80,7 +95,7 @@ class MulticlassTargetJobTest {
         assertEquals(header, List.of(out.get(0)), "the class columns take the field's place");
         assertEquals(in.size(), out.size());
 
-        Map<String, long[]> counts = trainCounts(c);
+        Map<String, long[]> counts = counts("train", "checking_status");
         long[] all = counts.get("");
         int y = List.of(in.get(0)).indexOf("housing");
         int yOut = header.indexOf("housing");

@@ -178,4 +178,30 @@ class TrainProfileTest {
         assertTrue(binaryText.contains("\"target_type\" : \"binary\"") && binaryText.contains("\"events\" : 3"), binaryText);
         assertFalse(TrainProfile.fromJson(binaryText.getBytes(StandardCharsets.UTF_8), Optional::of).label().continuous());
     }
+
+    /** A multiclass label's profile: rows per class (in the tables' order) and unlabelled rows instead of events and non-events. */
+    @Test
+    void aMulticlassProfileHoldsTheRowsPerClassAndReadsBack() {
+        java.util.Map<String, Long> classes = new java.util.LinkedHashMap<>();
+        classes.put("rent", 4L);
+        classes.put("own", 9L);
+        classes.put("for free", 1L);
+        TrainProfile p = new TrainProfile(true, 0, 0, Map.of(
+                "c", new TrainProfile.Field(RiskTable.Mode.CATEGORICAL, new java.util.LinkedHashMap<>(Map.of("x", 14L)), 0)),
+                TrainProfile.Label.multiclass("y__DOT__z", classes, 2));
+        String text = new String(p.toJson(ColumnNames::field), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"column\" : \"y.z\"") && text.contains("\"target_type\" : \"multiclass\"")
+                && text.contains("\"classes\" : {\n      \"rent\" : 4,\n      \"own\" : 9,\n      \"for free\" : 1\n    }")
+                && text.contains("\"unlabelled\" : 2"), text);
+        assertTrue(text.contains("\"format_version\" : 1"), "keys added only: the same version");
+        assertFalse(text.contains("events") || text.contains("\"mean\""), text);
+        TrainProfile back = TrainProfile.fromJson(text.getBytes(StandardCharsets.UTF_8), f -> Optional.of(f.replace(".", ColumnNames.DOT)));
+        assertEquals(p.label(), back.label());
+        assertEquals(List.of("rent", "own", "for free"), List.copyOf(back.label().classes().keySet()), "the order kept");
+        assertTrue(back.label().multiclass() && !back.label().continuous());
+        assertEquals(p.fields(), back.fields());
+        // without unlabelled (not recorded): -1
+        String noUnlabelled = text.replace(",\n    \"unlabelled\" : 2", "");
+        assertEquals(-1, TrainProfile.fromJson(noUnlabelled.getBytes(StandardCharsets.UTF_8), Optional::of).label().unlabelled(), noUnlabelled);
+    }
 }

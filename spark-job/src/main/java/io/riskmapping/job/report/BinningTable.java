@@ -32,10 +32,17 @@ final class BinningTable {
 
     /**
      * One row; any count or statistic may be null (unknown or not applicable). {@code mean} is the
-     * raw mean of the rows' labels (a continuous label only).
+     * raw mean of the rows' labels (a continuous label only); {@code classes} each class's rows,
+     * raw rate and value in the row (a multiclass label only, else null).
      */
     record Row(Kind kind, String label, Long count, Double share, Long events, Long nonEvents, Double eventRate, Double value,
-            Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold, Double mean) {
+            Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold, Double mean,
+            List<FitReport.ClassValue> classes) {
+        Row(Kind kind, String label, Long count, Double share, Long events, Long nonEvents, Double eventRate, Double value,
+                Double woe, Double woeLower, Double woeUpper, Double ivContribution, boolean belowThreshold, Double mean) {
+            this(kind, label, count, share, events, nonEvents, eventRate, value, woe, woeLower, woeUpper, ivContribution, belowThreshold,
+                    mean, null);
+        }
     }
 
     /** @param rows the category rows, then nulls, unseen and totals (always those three, in this order) */
@@ -147,6 +154,43 @@ final class BinningTable {
         rows.add(new Row(Kind.TOTAL, "total", allCounts ? total : null, allCounts && total > 0 ? 1.0 : null, null, null, null, null,
                 null, null, null, null, false, allMeans && total > 0 ? sum / total : null));
         return new Table(rows);
+    }
+
+    /**
+     * The table of one field of a multiclass label: per category (then nulls) its train fit rows
+     * ({@code count}), their {@code share} of the table's rows, and per class the class's rows, raw
+     * rate (class rows / count) and mapped value ({@link FitReport.Category#classes()},
+     * {@link FitReport.Field#nullClasses()}); the unseen row gives each class's default; the total
+     * gives each class's labelled train rows and their share of all labelled rows, the class's prior
+     * ({@link FitReport.Field#classTotals()}). No events, WOE or IV.
+     */
+    static Table multiclass(FitReport.Field f) {
+        List<FitReport.Category> cats = f.categories();
+        boolean allCounts = cats.stream().allMatch(c -> c.trainRows() != null);
+        long total = 0;
+        if (allCounts) {
+            for (FitReport.Category c : cats) {
+                total += c.trainRows();
+            }
+            total += f.nullRows() != null ? f.nullRows() : 0;
+        }
+        List<Row> rows = new ArrayList<>();
+        for (FitReport.Category c : cats) {
+            rows.add(classRow(Kind.CATEGORY, c.key(), c.trainRows(), total, c.value(), c.belowThreshold(), c.classes()));
+        }
+        List<FitReport.ClassValue> totals = f.classTotals() == null ? List.of() : f.classTotals();
+        rows.add(classRow(Kind.NULLS, "(null)", f.nullRows(), total, f.defaultValue(), false, f.nullClasses()));
+        rows.add(classRow(Kind.UNSEEN, "(unseen)", null, total, f.defaultValue(), false,
+                totals.stream().map(t -> new FitReport.ClassValue(t.className(), null, null, t.value())).toList()));
+        rows.add(classRow(Kind.TOTAL, "total", allCounts ? total : null, total, null, false,
+                totals.stream().map(t -> new FitReport.ClassValue(t.className(), t.trainRows(), t.rate(), null)).toList()));
+        return new Table(rows);
+    }
+
+    private static Row classRow(Kind kind, String label, Long count, long total, Double value, boolean below,
+            List<FitReport.ClassValue> classes) {
+        Double share = count != null && total > 0 ? (double) count / total : null;
+        return new Row(kind, label, count, share, null, null, null, value, null, null, null, null, below, null, classes);
     }
 
     private static Row meanRow(Kind kind, String label, Long count, long total, Double mean, double value, boolean below) {

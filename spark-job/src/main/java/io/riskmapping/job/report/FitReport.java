@@ -34,7 +34,7 @@ public final class FitReport {
     /**
      * The run.
      *
-     * @param targetType the label's type: "binary" (0, 1) or "continuous" (a number)
+     * @param targetType the label's type: "binary" (0, 1), "continuous" (a number) or "multiclass" (classes)
      */
     public record Run(String jobType, String version, String input, String output, String artifacts, String encoding,
             String valueName, Integer countThreshold, double totalSeconds, String targetType) {
@@ -47,12 +47,18 @@ public final class FitReport {
         boolean continuous() {
             return CONTINUOUS.equals(targetType);
         }
+
+        boolean multiclass() {
+            return MULTICLASS.equals(targetType);
+        }
     }
 
     /** {@link Run#targetType()} of a label 0 or 1. */
     public static final String BINARY = "binary";
     /** {@link Run#targetType()} of a numeric label. */
     public static final String CONTINUOUS = "continuous";
+    /** {@link Run#targetType()} of a label of classes. */
+    public static final String MULTICLASS = "multiclass";
 
     /**
      * One split: rows, shards and seconds of its pass, and its label balance ({@code labels}, null
@@ -72,10 +78,24 @@ public final class FitReport {
      * and {@code std} are null. A continuous label: {@code labelled} (a finite number),
      * {@code unlabelled} (null, blank or not a number), the labelled rows' {@code mean} and population
      * standard deviation {@code std} (divisor {@code labelled}; both null without a labelled row);
-     * {@code events} and {@code nonEvents} are null.
+     * {@code events} and {@code nonEvents} are null. A multiclass label: {@code classes} (rows per
+     * class: the training classes in their order, then any other class the split holds, sorted),
+     * {@code labelled} (their sum) and {@code unlabelled} (null or blank); {@code events},
+     * {@code nonEvents}, {@code mean} and {@code std} are null. {@code classes} is null for the other
+     * label types.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LabelBalance(Long events, Long nonEvents, Long labelled, long unlabelled, Double mean, Double std) {
+    public record LabelBalance(Long events, Long nonEvents, Long labelled, long unlabelled, Double mean, Double std,
+            Map<String, Long> classes) {
+        public LabelBalance {
+            classes = classes == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(classes));
+        }
+
+        /** The balance of a binary or continuous label. */
+        public LabelBalance(Long events, Long nonEvents, Long labelled, long unlabelled, Double mean, Double std) {
+            this(events, nonEvents, labelled, unlabelled, mean, std, null);
+        }
+
         /** The balance of a binary label. */
         public LabelBalance(long events, long nonEvents, long unlabelled) {
             this(events, nonEvents, null, unlabelled, null, null);
@@ -94,6 +114,16 @@ public final class FitReport {
             double mean = sum / labelled;
             return new LabelBalance(null, null, labelled, unlabelled, mean, Math.sqrt(Math.max(0.0, sumSquares / labelled - mean * mean)));
         }
+
+        /**
+         * The balance of a multiclass label.
+         *
+         * @param classes    rows per class, in the order shown
+         * @param unlabelled rows without a label
+         */
+        public static LabelBalance multiclass(Map<String, Long> classes, long unlabelled) {
+            return new LabelBalance(null, null, classes.values().stream().mapToLong(Long::longValue).sum(), unlabelled, null, null, classes);
+        }
     }
 
     public record Pass(String name, double seconds) {
@@ -106,15 +136,31 @@ public final class FitReport {
     }
 
     /**
+     * One class of a multiclass label in a row of a field's table: the class, its train fit rows
+     * in the row ({@code trainRows}), their share of the row's rows ({@code rate}, the raw rate),
+     * and the class's mapped value ({@code value}, the smoothed one-vs-rest risk); each null when unknown.
+     */
+    public record ClassValue(String className, Long trainRows, Double rate, Double value) {
+    }
+
+    /**
      * One bin of a field: its category, train fit rows and events among them (each null when
-     * unknown), value (risk or WOE), its WOE on train (null when unknown), whether it fell under
-     * the count threshold, and, for a continuous label, the raw mean of its train fit rows' labels
-     * ({@code trainMean}: null when unknown or for a binary label; {@code trainRows} then counts
-     * the labelled rows).
+     * unknown), value (risk or WOE; a multiclass label: the first class's risk), its WOE on train
+     * (null when unknown), whether it fell under the count threshold, and, for a continuous label,
+     * the raw mean of its train fit rows' labels ({@code trainMean}: null when unknown or for a
+     * binary label; {@code trainRows} then counts the labelled rows); for a multiclass label, per
+     * class its rows, raw rate and risk ({@code classes}, in the tables' class order; null for the
+     * other label types).
      */
     public record Category(String key, Long trainRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long trainEvents, double value,
             @JsonInclude(JsonInclude.Include.NON_NULL) Double woe, boolean belowThreshold,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Double trainMean) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double trainMean,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ClassValue> classes) {
+        /** A category of a binary or continuous label. */
+        public Category(String key, Long trainRows, Long trainEvents, double value, Double woe, boolean belowThreshold, Double trainMean) {
+            this(key, trainRows, trainEvents, value, woe, belowThreshold, trainMean, null);
+        }
+
         /** A category of a binary label. */
         public Category(String key, Long trainRows, Long trainEvents, double value, Double woe, boolean belowThreshold) {
             this(key, trainRows, trainEvents, value, woe, belowThreshold, null);
@@ -130,11 +176,22 @@ public final class FitReport {
      * One mapped field: its categories (most frequent first) and the train fit rows with a null and
      * the events among them ({@code nullRows}, {@code nullEvents}: null when not recorded); for a
      * continuous label, the raw mean of the null rows' labels ({@code nullMean}, null when unknown or
-     * without labelled null rows).
+     * without labelled null rows). For a multiclass label ({@code defaultValue}: the first class's),
+     * per class: the null rows' class rows, raw rate and mapped value ({@code nullClasses}), and
+     * the class's labelled train rows, their share of all labelled train rows (the class's prior)
+     * and the class's default value ({@code classTotals}); both null for the other label types.
      */
     public record Field(String field, String mode, double defaultValue, List<Category> categories,
             @JsonInclude(JsonInclude.Include.NON_NULL) Long nullRows, @JsonInclude(JsonInclude.Include.NON_NULL) Long nullEvents,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Double nullMean) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double nullMean,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ClassValue> nullClasses,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ClassValue> classTotals) {
+        /** A field of a binary or continuous label. */
+        public Field(String field, String mode, double defaultValue, List<Category> categories, Long nullRows, Long nullEvents,
+                Double nullMean) {
+            this(field, mode, defaultValue, categories, nullRows, nullEvents, nullMean, null, null);
+        }
+
         /** A field of a binary label. */
         public Field(String field, String mode, double defaultValue, List<Category> categories, Long nullRows, Long nullEvents) {
             this(field, mode, defaultValue, categories, nullRows, nullEvents, null);
@@ -229,9 +286,22 @@ public final class FitReport {
         }
         ctx.put("splits", splitRows);
         List<Map<String, Object>> balance = new ArrayList<>();
+        List<String> balanceClasses = new ArrayList<>();
+        for (SplitRows s : splits) {
+            if (s.labels() != null && s.labels().classes() != null) {
+                s.labels().classes().keySet().stream().filter(c -> !balanceClasses.contains(c)).forEach(balanceClasses::add);
+            }
+        }
         for (SplitRows s : splits) {
             LabelBalance b = s.labels();
-            if (b != null && b.labelled() != null) {
+            if (b != null && b.classes() != null) {
+                List<Map<String, Object>> cells = new ArrayList<>();
+                for (String c : balanceClasses) {
+                    long n = b.classes().getOrDefault(c, 0L);
+                    cells.add(Map.of("rows", count(n), "share", b.labelled() == 0 ? "" : fmt("%.2f%%", 100.0 * n / b.labelled())));
+                }
+                balance.add(Map.of("name", s.name(), "classCells", cells, "labelled", count(b.labelled()), "unlabelled", count(b.unlabelled())));
+            } else if (b != null && b.labelled() != null) {
                 balance.add(Map.of("name", s.name(), "labelled", count(b.labelled()), "unlabelled", count(b.unlabelled()),
                         "mean", b.mean() == null ? "" : fmt("%.4f", b.mean()), "std", b.std() == null ? "" : fmt("%.4f", b.std())));
             } else if (b != null && b.events() != null) {
@@ -242,8 +312,10 @@ public final class FitReport {
         }
         ctx.put("balance", balance);
         ctx.put("hasBalance", !balance.isEmpty());
+        ctx.put("balanceClasses", balanceClasses);
         ctx.put("continuous", run.continuous());
-        ctx.put("binary", !run.continuous());
+        ctx.put("multiclass", run.multiclass());
+        ctx.put("binary", !run.continuous() && !run.multiclass());
         List<Map<String, Object>> passRows = new ArrayList<>();
         passes.forEach(p -> passRows.add(Map.of("name", p.name(), "seconds", fmt("%.1f", p.seconds()))));
         ctx.put("passes", passRows);
@@ -265,7 +337,8 @@ public final class FitReport {
         List<Map<String, Object>> fieldCtx = new ArrayList<>();
         for (Field f : fields) {
             Iv recorded = ivByField.get(f.field());
-            BinningTable.Table table = run.continuous() ? BinningTable.continuous(f) : BinningTable.of(f, recorded == null ? null : recorded.iv());
+            BinningTable.Table table = run.continuous() ? BinningTable.continuous(f)
+                    : run.multiclass() ? BinningTable.multiclass(f) : BinningTable.of(f, recorded == null ? null : recorded.iv());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (BinningTable.Row r : table.rows()) {
                 Map<String, Object> row = new HashMap<>();
@@ -281,6 +354,14 @@ public final class FitReport {
                 row.put("woeCi", r.woeLower() == null ? "" : "[" + fmt("%.4f", r.woeLower()) + ", " + fmt("%.4f", r.woeUpper()) + "]");
                 row.put("iv", r.ivContribution() == null ? "" : fmt("%.4f", r.ivContribution()));
                 row.put("mean", r.mean() == null ? "" : fmt("%.4f", r.mean()));
+                List<Map<String, Object>> classCells = new ArrayList<>();
+                if (r.classes() != null) {
+                    for (ClassValue c : r.classes()) {
+                        classCells.add(Map.of("rate", c.rate() == null ? "" : fmt("%.4f", c.rate()),
+                                "value", c.value() == null ? "" : fmt("%.4f", c.value())));
+                    }
+                }
+                row.put("classCells", classCells);
                 row.put("mark", r.belowThreshold() ? "below the count threshold: default"
                         : r.kind() == BinningTable.Kind.UNSEEN ? "categories train never saw: default"
                         : r.kind() == BinningTable.Kind.NULLS ? "default" : "");
@@ -291,7 +372,10 @@ public final class FitReport {
             fc.put("anchor", anchors.get(f.field()));
             fc.put("mode", f.mode());
             fc.put("default", fmt("%.4f", f.defaultValue()));
-            fc.put("chart", Charts.field(f, run.valueName()));
+            List<String> classNames = f.classTotals() == null ? List.of() : f.classTotals().stream().map(ClassValue::className).toList();
+            fc.put("classNames", classNames);
+            fc.put("firstClass", classNames.isEmpty() ? "" : classNames.get(0));
+            fc.put("chart", Charts.field(f, classNames.isEmpty() ? run.valueName() : run.valueName() + " of class " + classNames.get(0)));
             fc.put("rows", rows);
             fc.put("count", f.categories().size());
             fc.put("ivNote", recorded == null ? "" : ", IV " + fmt("%.4f", recorded.iv()));

@@ -173,4 +173,70 @@ class BinningTableTest {
                 && json.contains("\"null_mean\" : 5.0") && json.contains("\"labelled\" : 8"), json);
         assertFalse(json.contains("\"woe\"") || json.contains("\"events\""), json);
     }
+
+    /*
+     * A multiclass label (classes a, b), field m: A 6 rows (a 4, b 2), B 2 rows (a 0, b 2), 2 null
+     * rows (a 1, b 1): 10 rows, shares 60%, 20%, 20%. Raw rates: A a 4/6, b 2/6; B a 0, b 1; nulls
+     * 1/2 each. Labelled train rows a 5, b 5: priors 1/2, the defaults 0.5.
+     */
+    private static final FitReport.Field MC = new FitReport.Field("m", "categorical", 0.5, List.of(
+            new FitReport.Category("A", 6L, null, 0.6, null, false, null, List.of(new FitReport.ClassValue("a", 4L, 4.0 / 6, 0.6),
+                    new FitReport.ClassValue("b", 2L, 2.0 / 6, 0.4))),
+            new FitReport.Category("B", 2L, null, 0.25, null, false, null, List.of(new FitReport.ClassValue("a", 0L, 0.0, 0.25),
+                    new FitReport.ClassValue("b", 2L, 1.0, 0.75)))),
+            2L, null, null, List.of(new FitReport.ClassValue("a", 1L, 0.5, 0.5), new FitReport.ClassValue("b", 1L, 0.5, 0.5)),
+            List.of(new FitReport.ClassValue("a", 5L, 0.5, 0.5), new FitReport.ClassValue("b", 5L, 0.5, 0.5)));
+
+    @Test
+    void aMulticlassLabelsTableHoldsEachClasssRateAndRisk() {
+        BinningTable.Table t = BinningTable.multiclass(MC);
+        assertEquals(List.of("A", "B", "(null)", "(unseen)", "total"), t.rows().stream().map(BinningTable.Row::label).toList());
+        BinningTable.Row a = t.rows().get(0);
+        assertEquals(6L, a.count());
+        assertEquals(0.6, a.share(), 1e-15);
+        assertEquals(MC.categories().get(0).classes(), a.classes());
+        assertNull(a.events());
+        assertNull(a.woe());
+        assertEquals(0.2, t.rows().get(2).share(), 1e-15);
+        assertEquals(MC.nullClasses(), t.rows().get(2).classes());
+        BinningTable.Row unseen = t.rows().get(3);
+        assertEquals(List.of(new FitReport.ClassValue("a", null, null, 0.5), new FitReport.ClassValue("b", null, null, 0.5)), unseen.classes());
+        BinningTable.Row total = t.total();
+        assertEquals(10L, total.count());
+        assertEquals(List.of(new FitReport.ClassValue("a", 5L, 0.5, null), new FitReport.ClassValue("b", 5L, 0.5, null)), total.classes());
+        assertNull(total.ivContribution());
+    }
+
+    @Test
+    void theMulticlassPageShowsAColumnPairPerClassAndTheClassBalance() {
+        java.util.Map<String, Long> train = new java.util.LinkedHashMap<>();
+        train.put("a", 5L);
+        train.put("b", 5L);
+        java.util.Map<String, Long> val = new java.util.LinkedHashMap<>();
+        val.put("a", 1L);
+        val.put("b", 2L);
+        val.put("c", 1L);
+        FitReport report = new FitReport(new FitReport.Run("training", "t", "in", "out", "art", "risk_table", "risk", 1, 1.0, FitReport.MULTICLASS),
+                null, List.of(new FitReport.SplitRows("train", "csv", 10, 1, List.of(10L), 0.5, FitReport.LabelBalance.multiclass(train, 0)),
+                        new FitReport.SplitRows("val", "csv", 5, 1, List.of(5L), 0.5, FitReport.LabelBalance.multiclass(val, 1))),
+                List.of(new FitReport.Pass("fit", 1.0)), List.of(), List.of(), List.of(MC), List.of());
+        String html = new String(report.toHtml(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<th colspan=\"2\">a</th><th colspan=\"2\">b</th>"), html);
+        // A: 6 rows, 60%, a: 4/6 and 0.6, b: 2/6 and 0.4
+        assertTrue(html.contains("<td class=\"key\">A</td><td class=\"num\">6</td><td class=\"num\">60.00%</td><td class=\"num\">0.6667</td>"
+                + "<td class=\"num\">0.6000</td><td class=\"num\">0.3333</td><td class=\"num\">0.4000</td>"), html);
+        assertTrue(html.contains("<td class=\"key\">total</td><td class=\"num\">10</td><td class=\"num\">100.00%</td><td class=\"num\">0.5000</td>"
+                + "<td class=\"num\"></td><td class=\"num\">0.5000</td><td class=\"num\"></td>"), html);
+        // the balance: classes of every split (val's c too), shares of the labelled rows
+        assertTrue(html.contains("<tr><th>split</th><th>a</th><th>b</th><th>c</th><th>labelled</th><th>unlabelled</th></tr>"), html);
+        assertTrue(html.contains("<td>train</td><td class=\"num\">5 (50.00%)</td><td class=\"num\">5 (50.00%)</td><td class=\"num\">0 (0.00%)</td>"
+                + "<td class=\"num\">10</td><td class=\"num\">0</td>"), html);
+        assertTrue(html.contains("<td>val</td><td class=\"num\">1 (25.00%)</td><td class=\"num\">2 (50.00%)</td><td class=\"num\">1 (25.00%)</td>"
+                + "<td class=\"num\">4</td><td class=\"num\">1</td>"), html);
+        assertFalse(html.contains("<th>WOE</th>") || html.contains("<th>event rate</th>"), "no WOE or events for a multiclass label");
+        String json = new String(report.toJson(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"target_type\" : \"multiclass\"") && json.contains("\"class_name\" : \"a\"")
+                && json.contains("\"null_classes\"") && json.contains("\"class_totals\"") && json.contains("\"classes\" : {"), json);
+        assertFalse(json.contains("\"woe\"") || json.contains("\"events\"") || json.contains("\"train_mean\""), json);
+    }
 }
