@@ -152,8 +152,9 @@ public interface RiskTableMapperParams extends Params {
      *   <li>{@code "error"}: the fit fails with {@link IllegalArgumentException} naming the column and
      *       its number of distinct values.</li>
      * </ul>
-     * {@code "group"} and {@code "error"} apply to {@code targetType "binary"}; with
-     * {@code "continuous"} only {@code "skip"} is accepted (the fit fails otherwise).
+     * {@code "group"} and {@code "error"} apply to {@code targetType "binary"} and
+     * {@code "multiclass"} (every class groups the same categories); with {@code "continuous"} only
+     * {@code "skip"} is accepted (the fit fails otherwise).
      */
     Param<String> highCardinality();
 
